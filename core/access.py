@@ -1,0 +1,115 @@
+"""Roles and jurisdiction (DESIGN §5), decided in one place.
+
+`principal_of(user)` says what a user may do; `check_write` is called by `HistoryModel.save` and
+`delete` inside the write's transaction, with the record as it was and as it will be, so a district
+system can neither touch another district's record nor move its own record out of (or into) its
+district, whichever door the write comes through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from core.choices import Role
+
+
+class WriteForbidden(PermissionDenied):
+    """A write the acting user's role or jurisdiction does not allow (403 in the API)."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    role: str | None
+    district: str | None = None
+    read_only: bool = False
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in {Role.CLERK, Role.DISTRICT} and not self.read_only
+
+    @property
+    def reads_history(self) -> bool:
+        return self.role in {Role.CLERK, Role.AUDITOR}
+
+    def sees_personal_data_of(self, district_code: str | None) -> bool:
+        """Clerks, auditors and the district holding a record see its personal data in full."""
+        if self.role in {Role.CLERK, Role.AUDITOR}:
+            return True
+        return self.role == Role.DISTRICT and district_code is not None and district_code == self.district
+
+
+ANONYMOUS = Principal(role=None, read_only=True)
+
+
+def principal_of(user) -> Principal:
+    """The role, district and read-only flag of a user, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_registry_principal", None)
+    if cached is not None:
+        return cached
+    read_only = bool(getattr(user, "_registry_token_read_only", False))
+    if user.is_superuser:
+        principal = Principal(Role.CLERK, read_only=read_only)
+    else:
+        groups = {name for name in user.groups.values_list("name", flat=True)}
+        if Role.CLERK in groups:
+            principal = Principal(Role.CLERK, read_only=read_only)
+        elif Role.DISTRICT in groups:
+            profile = getattr(user, "access_profile", None)
+            district = profile.district_code if profile is not None else None
+            principal = Principal(Role.DISTRICT, district=district or None, read_only=read_only)
+        elif Role.AUDITOR in groups:
+            principal = Principal(Role.AUDITOR, read_only=True)
+        else:
+            principal = Principal(role=None, read_only=True)
+    user._registry_principal = principal
+    return principal
+
+
+def jurisdiction_of(instance) -> str | None:
+    """The district code a record belongs to, or None for city-level records (clerks only)."""
+    if instance is None:
+        return None
+    method = getattr(instance, "jurisdiction_district", None)
+    return method() if method is not None else None
+
+
+def is_restricted_writer(actor) -> bool:
+    """Whether a write by this actor must be checked against the stored record (all but clerks)."""
+    if actor is None:
+        return False
+    principal = principal_of(actor)
+    return not (principal.role == Role.CLERK and not principal.read_only)
+
+
+def check_write(actor, *, before, after) -> None:
+    """Refuse a write that the actor's role or jurisdiction does not allow.
+
+    `before` is the stored record (None on create), `after` the record to be stored (None on delete).
+    Writes without an actor are the system's own (migrations, fixtures, seed data) and pass.
+    """
+    if actor is None:
+        return
+    principal = principal_of(actor)
+    if principal.role == Role.CLERK and not principal.read_only:
+        return
+    if not principal.can_write:
+        raise WriteForbidden(_("This account may read the registry but not change it."))
+    for state, label in ((before, _("stored")), (after, _("new"))):
+        if state is None:
+            continue
+        owner = jurisdiction_of(state)
+        if owner != principal.district:
+            raise WriteForbidden(
+                _("The %(label)s record belongs to %(owner)s, outside this client's district %(district)s.")
+                % {"label": label, "owner": owner or _("the city bureau"), "district": principal.district}
+            )

@@ -1,0 +1,104 @@
+import hashlib
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
+from core.exceptions import PreconditionFailed
+
+
+def etag_for(instance) -> str:
+    stamp = getattr(instance, "last_updated", None)
+    raw = f"{instance._meta.label}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
+    return '"%s"' % hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _etag_matches(header: str, current: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or current in tags
+
+
+class RegistryReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only resources (reference data such as divisions)."""
+
+
+class RegistryViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Base of every writable resource: no DELETE (405), atomic writes that answer what a GET
+    would, ETag on detail responses and `If-Match` checked with a compare-and-set on
+    `last_updated`, so of two writers holding the same ETag exactly one succeeds."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    # Set per action (`@action(..., clerk_only_action=True)`): reinstate is for clerks only.
+    clerk_only_action = False
+
+    def reread(self, instance):
+        return self.get_queryset().get(pk=instance.pk)
+
+    def respond_with(self, instance, status_code=status.HTTP_200_OK, headers=None):
+        instance = self.reread(instance)
+        response = Response(self.get_serializer(instance).data, status=status_code, headers=headers)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+            return self.respond_with(instance, status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_object()
+            self.check_if_match(request, instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = serializer.save()
+            return self.respond_with(instance)
+
+    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
+
+    def check_if_match(self, request, instance) -> None:
+        """412 when If-Match is stale; else take the row (compare-and-set on last_updated)."""
+        header = request.headers.get("If-Match")
+        if not header:
+            return
+        if not _etag_matches(header, etag_for(instance)):
+            raise PreconditionFailed()
+        model = type(instance)
+        taken = model._base_manager.filter(pk=instance.pk, last_updated=instance.last_updated).update(
+            last_updated=instance.last_updated
+        )
+        if not taken:
+            raise PreconditionFailed()
+
+    def run_status_action(self, request, service, *, target: str, reinstate: bool = False):
+        """Run a status service (deregister, revoke, cancel, reinstate) on the addressed record."""
+        instance = self.get_object()
+        body = (ReinstateSerializer if reinstate else StatusChangeSerializer)(data=request.data)
+        body.is_valid(raise_exception=True)
+        arguments = {target: instance, "reason": body.validated_data["reason"], "actor": request.user}
+        if not reinstate:
+            arguments["on"] = body.validated_data["date"]
+        with transaction.atomic():
+            instance = service(**arguments)
+            return self.respond_with(instance)

@@ -1,0 +1,35 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from core.access import WriteForbidden
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("The record changed since you read it (If-Match does not match its ETag).")
+    default_code = "precondition_failed"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("Too many rows in one request.")
+    default_code = "payload_too_large"
+
+
+def registry_exception_handler(exc, context):
+    """DRF's handler, plus: model validation is a 400 by field, a jurisdiction refusal a 403, and a
+    constraint the database caught (a race past validation) a 400 rather than a 500."""
+    if isinstance(exc, WriteForbidden):
+        detail = {exc.field: [exc.message]} if exc.field else exc.message
+        exc = exceptions.PermissionDenied(detail=detail)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, IntegrityError):
+        exc = exceptions.ValidationError(
+            detail={"non_field_errors": [_("The change conflicts with a stored record (%(error)s).") % {"error": exc}]}
+        )
+    return exception_handler(exc, context)

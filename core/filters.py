@@ -1,0 +1,121 @@
+"""Strict filtering: the base filter set every model's filter set extends, and the backend that
+refuses a query parameter it does not know (a typo never returns the whole table)."""
+
+import datetime
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+
+# Parameters every list understands besides its filters.
+COMMON_QUERY_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
+def normalise_text(value: str) -> str:
+    """NFKC (full-width to half-width, compatibility forms), trimmed: how names are stored and searched."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+class DateOrDateTimeField(forms.Field):
+    """A date (taken as the start of that day, local time) or an ISO 8601 timestamp."""
+
+    default_error_messages = {"invalid": _("Enter a date (YYYY-MM-DD) or an ISO 8601 timestamp.")}
+
+    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip().replace(" ", "+")
+        try:
+            moment = parse_datetime(value)
+            if moment is None:
+                day = parse_date(value)
+                if day is None:
+                    raise ValueError
+                if self.end_of_day:
+                    day += datetime.timedelta(days=1)
+                moment = datetime.datetime.combine(day, datetime.time.min)
+                if self.end_of_day:
+                    moment -= datetime.timedelta(microseconds=1)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+    def __init__(self, *args, end_of_day: bool = False, **kwargs):
+        self.end_of_day = end_of_day
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            field.end_of_day = self.end_of_day
+            self._field = field
+        return self._field
+
+
+class StrictBooleanField(forms.Field):
+    """`true`/`false` (also 1/0, yes/no); anything else is an error, never a silently ignored filter."""
+
+    TRUE = frozenset({"true", "1", "yes", "on"})
+    FALSE = frozenset({"false", "0", "no", "off"})
+    default_error_messages = {"invalid": _("Enter true or false.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value):
+        return None
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    """Base of every filter set: strict booleans and `last_updated_from` for incremental sync (inclusive)."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
+    last_updated_from = DateOrDateTimeFilter(
+        field_name="last_updated", lookup_expr="gte", label=_("Last updated from (inclusive)")
+    )
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, plus: an unknown query parameter is a 400 naming it."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        allowed = set(COMMON_QUERY_PARAMETERS) | set(getattr(view, "extra_query_parameters", ()))
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
+        return super().filter_queryset(request, queryset, view)

@@ -1,0 +1,26 @@
+"""Deletes of history-keeping models, however they are made (instance or queryset), are checked and recorded."""
+
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
+
+from core.access import check_write
+from core.choices import ChangeAction
+from core.context import current_context
+from core.models import ChangeRecord, HistoryModel
+
+
+@receiver(pre_delete)
+def check_delete_jurisdiction(sender, instance, **kwargs):
+    if isinstance(instance, HistoryModel):
+        check_write(current_context().resolved_actor(), before=instance, after=None)
+
+
+@receiver(post_delete)
+def record_delete(sender, instance, **kwargs):
+    if isinstance(instance, HistoryModel):
+        snapshot = instance.history_snapshot()
+        ChangeRecord.record(
+            instance=instance,
+            action=ChangeAction.DELETE,
+            changes={name: [value, None] for name, value in snapshot.items()},
+        )

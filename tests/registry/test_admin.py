@@ -1,0 +1,46 @@
+import pytest
+
+from core.choices import Role
+from registry.choices import OrgStatus
+from registry.models import Organization
+from tests.conftest import make_organization, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clerk_browser(client):
+    client.force_login(make_user(Role.CLERK))
+    return client
+
+
+def test_admin_pages_render_in_chinese(clerk_browser):
+    organization = make_organization()
+    listing = clerk_browser.get("/admin/registry/organization/")
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert organization.name in text
+    assert "宁波市社会组织登记管理系统" in text
+    assert clerk_browser.get("/admin/registry/organization/add/").status_code == 200
+    assert clerk_browser.get(f"/admin/registry/organization/{organization.pk}/change/").status_code == 200
+
+
+def test_admin_deregister_action_asks_reason_then_applies(clerk_browser):
+    organization = make_organization()
+    url = "/admin/registry/organization/"
+    form = clerk_browser.post(url, {"action": "organization_deregister", "_selected_action": [organization.pk]})
+    assert form.status_code == 200 and "reason" in form.content.decode()
+    done = clerk_browser.post(
+        url,
+        {"action": "organization_deregister", "_selected_action": [organization.pk], "apply": "1",
+         "date": "2023-03-01", "reason": "自行解散"},
+    )
+    assert done.status_code in (200, 302)
+    organization.refresh_from_db()
+    assert organization.status == OrgStatus.DEREGISTERED and organization.status_reason == "自行解散"
+
+
+def test_only_superuser_deletes_in_admin(clerk_browser):
+    organization = make_organization()
+    assert clerk_browser.get(f"/admin/registry/organization/{organization.pk}/delete/").status_code == 403
+    assert Organization.objects.filter(pk=organization.pk).exists()

@@ -24,8 +24,9 @@ run: install .env
 	$(PY) manage.py bootstrap
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Tests run with development settings (a throwaway secret, no HTTPS redirect) whatever .env says.
 test: install
-	$(PY) -m pytest
+	DEBUG=1 SECRET_KEY=tests-only-secret-key-not-for-any-deployment $(PY) -m pytest
 
 lint: install
 	$(PY) -m ruff check .

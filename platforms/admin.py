@@ -1,0 +1,170 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.access import principal_of
+from core.admin import RegistryAdmin, is_clerk, status_action
+from core.choices import Role
+from platforms import services
+from platforms.choices import PlatformGrade
+from platforms.filtersets import PlatformFilterSet
+from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.selectors import platform_list
+from registry.choices import DivisionLevel
+from registry.models import Division
+
+
+class RegistryInlineMixin:
+    """The rules of RegistryAdmin for inlines: clerks write, auditors only read, only a superuser deletes."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+
+    def has_add_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class StandardisationAssessmentInline(RegistryInlineMixin, admin.TabularInline):
+    model = StandardisationAssessment
+    fields = ["standard", "year", "result", "assessed_on", "assessor", "notes"]
+
+
+class PlatformFundingInline(RegistryInlineMixin, admin.TabularInline):
+    model = PlatformFunding
+    fields = ["year", "source", "amount", "notes"]
+
+
+class PlatformRatingInline(RegistryInlineMixin, admin.TabularInline):
+    model = PlatformRating
+    fields = ["year", "grade", "assessor", "notes"]
+
+
+class IncubationInline(RegistryInlineMixin, admin.TabularInline):
+    model = Incubation
+    fields = ["organization", "incubated_from", "incubated_until", "notes"]
+    autocomplete_fields = ["organization"]
+
+
+class FilterSetListFilter(admin.SimpleListFilter):
+    """A list filter that applies the API's filter set, so the admin and the API select alike."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, ""):
+            return queryset
+        return PlatformFilterSet({self.parameter_name: value}, queryset=queryset).qs
+
+
+class DistrictListFilter(FilterSetListFilter):
+    title = _("district")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
+        return [(row.code, row.name) for row in districts]
+
+
+class StandardizedListFilter(FilterSetListFilter):
+    title = _("standardised")
+    parameter_name = "standardized"
+
+    def lookups(self, request, model_admin):
+        return [("true", _("Yes")), ("false", _("No"))]
+
+
+class OpenListFilter(admin.SimpleListFilter):
+    title = _("operating")
+    parameter_name = "operating"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("closed", _("Closed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(closed_on__isnull=True)
+        if self.value() == "closed":
+            return queryset.filter(closed_on__isnull=False)
+        return queryset
+
+
+@admin.register(Platform)
+class PlatformAdmin(RegistryAdmin):
+    list_display = [
+        "name", "kind", "level", "division", "party_service_centre", "standardized_flag", "latest_rating_grade",
+        "opened_on", "closed_on",
+    ]
+    list_filter = [
+        "kind", "level", DistrictListFilter, StandardizedListFilter, "party_service_centre", OpenListFilter,
+        "is_demo",
+    ]
+    search_fields = ["name", "address", "division__name", "operator__name"]
+    date_hierarchy = "opened_on"
+    autocomplete_fields = ["division", "operator"]
+    readonly_fields = ["standardized_flag", "latest_rating_grade", "created", "last_updated"]
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "level", "division", "operator", "party_service_centre"]}),
+        (_("Operation"), {"fields": ["opened_on", "closed_on", "address", "floor_area", "staff_count"]}),
+        (_("Assessment and rating"), {"fields": ["standardized_flag", "latest_rating_grade"]}),
+        (_("Record"), {"fields": ["created", "last_updated"]}),
+    ]
+    inlines = [StandardisationAssessmentInline, PlatformFundingInline, PlatformRatingInline, IncubationInline]
+    actions = [
+        status_action(service=services.platform_close, target="platform", title=_("Close platform")),
+        status_action(service=services.platform_reopen, target="platform", title=_("Reopen platform"),
+                      needs_date=False),
+    ]
+
+    def get_queryset(self, request):
+        return platform_list(super().get_queryset(request))
+
+    @admin.display(description=_("standardised"), boolean=True, ordering="standardized")
+    def standardized_flag(self, platform):
+        return getattr(platform, "standardized", None)
+
+    @admin.display(description=_("latest rating"))
+    def latest_rating_grade(self, platform):
+        grade = getattr(platform, "latest_rating_grade", None)
+        if grade is None:
+            return "-"
+        return f"{platform.latest_rating_year} {PlatformGrade(grade).label}"
+
+
+class PlatformRecordAdmin(RegistryAdmin):
+    list_select_related = ["platform"]
+    autocomplete_fields = ["platform"]
+    search_fields = ["platform__name"]
+    readonly_fields = ["created", "last_updated"]
+
+
+@admin.register(StandardisationAssessment)
+class StandardisationAssessmentAdmin(PlatformRecordAdmin):
+    list_display = ["platform", "standard", "year", "result", "assessed_on", "assessor"]
+    list_filter = ["standard", "result", "year", "platform__level"]
+    date_hierarchy = "assessed_on"
+
+
+@admin.register(PlatformRating)
+class PlatformRatingAdmin(PlatformRecordAdmin):
+    list_display = ["platform", "year", "grade", "assessor"]
+    list_filter = ["grade", "year", "platform__level"]
+
+
+@admin.register(PlatformFunding)
+class PlatformFundingAdmin(PlatformRecordAdmin):
+    list_display = ["platform", "year", "source", "amount"]
+    list_filter = ["source", "year", "platform__level"]
+
+
+@admin.register(Incubation)
+class IncubationAdmin(PlatformRecordAdmin):
+    list_display = ["platform", "organization", "incubated_from", "incubated_until"]
+    list_select_related = ["platform", "organization"]
+    autocomplete_fields = ["platform", "organization"]
+    search_fields = ["platform__name", "organization__name"]

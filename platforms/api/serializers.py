@@ -1,0 +1,179 @@
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from core.api.serializers import RegistrySerializer
+from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformLevel
+from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from registry.api.serializers import DivisionCodeField
+from registry.models import Organization
+
+LATEST_ASSESSMENT = inline_serializer(
+    "LatestAssessment",
+    {
+        "year": serializers.IntegerField(),
+        "assessed_on": serializers.DateField(),
+        "result": serializers.ChoiceField(choices=AssessmentResult.choices),
+    },
+    allow_null=True,
+)
+LATEST_RATING = inline_serializer(
+    "LatestPlatformRating",
+    {"year": serializers.IntegerField(), "grade": serializers.ChoiceField(choices=PlatformGrade.choices)},
+    allow_null=True,
+)
+
+
+class PlatformSerializer(RegistrySerializer):
+    """A platform; `standardized`, `latest_assessment` and `latest_rating` come from the annotations of
+    `platforms.selectors.platform_list` (the viewset's queryset)."""
+
+    division = DivisionCodeField(levels=PlatformLevel.values)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    district = serializers.SerializerMethodField()
+    operator = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    operator_name = serializers.CharField(source="operator.name", read_only=True, default=None)
+    standardized = serializers.BooleanField(read_only=True)
+    latest_assessment = serializers.SerializerMethodField()
+    latest_rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Platform
+        fields = [
+            "id", "name", "kind", "level", "division", "division_name", "district", "operator", "operator_name",
+            "party_service_centre", "opened_on", "closed_on", "address", "floor_area", "staff_count",
+            "standardized", "latest_assessment", "latest_rating", "is_demo", "created", "last_updated",
+        ]
+        read_only_fields = ["id", "standardized", "is_demo", "created", "last_updated"]
+        # The model's own constraints speak (full_clean), with their messages, rather than DRF's.
+        validators = []
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_district(self, platform) -> str | None:
+        return platform.division.district_code()
+
+    @extend_schema_field(LATEST_ASSESSMENT)
+    def get_latest_assessment(self, platform):
+        if not getattr(platform, "latest_assessment_on", None):
+            return None
+        return {
+            "year": platform.latest_assessment_year,
+            "assessed_on": platform.latest_assessment_on.isoformat(),
+            "result": platform.latest_assessment_result,
+        }
+
+    @extend_schema_field(LATEST_RATING)
+    def get_latest_rating(self, platform):
+        if not getattr(platform, "latest_rating_year", None):
+            return None
+        return {"year": platform.latest_rating_year, "grade": platform.latest_rating_grade}
+
+
+class PlatformRecordSerializer(RegistrySerializer):
+    """Base of the records about a platform: the platform by id, with its name and district shown."""
+
+    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
+    platform_name = serializers.CharField(source="platform.name", read_only=True)
+    district = serializers.SerializerMethodField()
+
+    record_fields = ["id", "platform", "platform_name", "district"]
+    stamp_fields = ["created", "last_updated"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_district(self, record) -> str | None:
+        return record.platform.division.district_code()
+
+
+class StandardisationAssessmentSerializer(PlatformRecordSerializer):
+    class Meta:
+        model = StandardisationAssessment
+        fields = [*PlatformRecordSerializer.record_fields, "standard", "year", "result", "assessed_on", "assessor",
+                  "notes", *PlatformRecordSerializer.stamp_fields]
+        read_only_fields = ["id", "created", "last_updated"]
+        validators = []
+
+
+class PlatformRatingSerializer(PlatformRecordSerializer):
+    class Meta:
+        model = PlatformRating
+        fields = [*PlatformRecordSerializer.record_fields, "year", "grade", "assessor", "notes",
+                  *PlatformRecordSerializer.stamp_fields]
+        read_only_fields = ["id", "created", "last_updated"]
+        validators = []
+
+
+class PlatformFundingSerializer(PlatformRecordSerializer):
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        label=_("amount (yuan)"),
+        error_messages={"min_value": _("The amount must be more than zero.")},
+    )
+
+    class Meta:
+        model = PlatformFunding
+        fields = [*PlatformRecordSerializer.record_fields, "year", "source", "amount", "notes",
+                  *PlatformRecordSerializer.stamp_fields]
+        read_only_fields = ["id", "created", "last_updated"]
+        validators = []
+
+
+class IncubationSerializer(PlatformRecordSerializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Incubation
+        fields = [*PlatformRecordSerializer.record_fields, "organization", "organization_name", "incubated_from",
+                  "incubated_until", "notes", *PlatformRecordSerializer.stamp_fields]
+        read_only_fields = ["id", "created", "last_updated"]
+        validators = []
+
+
+class FundingTotalSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    source = serializers.ChoiceField(choices=FundingSource.choices)
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    records = serializers.IntegerField(help_text=_("funding records summed"))
+    platforms = serializers.IntegerField(help_text=_("platforms funded"))
+
+
+class FundingTotalsSerializer(serializers.Serializer):
+    results = FundingTotalSerializer(many=True)
+    total = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class CoverageQuerySerializer(serializers.Serializer):
+    """Query of `platforms/coverage/`: `as_of` (date, default today) and `district` (a current district code)."""
+
+    as_of = serializers.DateField(required=False, label=_("as of"))
+    district = serializers.CharField(required=False, label=_("district (code)"))
+
+
+class TownshipSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    district = serializers.CharField(source="parent_id")
+
+
+class DistrictCoverageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    townships = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    uncovered = TownshipSerializer(many=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    district = serializers.CharField(allow_null=True)
+    townships = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    full_coverage = serializers.BooleanField()
+    uncovered = TownshipSerializer(many=True)
+    districts = DistrictCoverageSerializer(many=True)

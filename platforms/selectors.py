@@ -1,0 +1,202 @@
+"""Reads of the platform network: the annotated list, platforms open on a date, standardised
+township centres, coverage of townships and funding totals. The API, the admin, exports and the
+statistics (reports) use these, so every door counts the same way."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from platforms.choices import STANDARDISATION_STANDARD, AssessmentResult, PlatformKind, PlatformLevel
+from platforms.models import Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from registry.choices import DivisionLevel
+from registry.models import Division
+
+
+def _latest_assessments(on_date: datetime.date | None) -> QuerySet:
+    assessments = StandardisationAssessment.objects.filter(platform=OuterRef("pk"), standard=STANDARDISATION_STANDARD)
+    if on_date is not None:
+        assessments = assessments.filter(assessed_on__lte=on_date)
+    return assessments.order_by("-assessed_on", "-id")
+
+
+def latest_assessment_result(on_date: datetime.date | None = None) -> Coalesce:
+    """The result of a platform's latest assessment against the standard, on or before `on_date`
+    when given; "" when it has none (never NULL, so comparisons are plain true or false)."""
+    return Coalesce(
+        Subquery(_latest_assessments(on_date).values("result")[:1]), Value(""), output_field=CharField()
+    )
+
+
+def standardized_platforms(queryset: QuerySet, *, on_date: datetime.date | None = None, value: bool = True):
+    """The platforms of `queryset` whose latest assessment (on or before `on_date`) passed, or, with
+    `value=False`, those whose latest failed or that have none."""
+    queryset = queryset.alias(_latest_assessment_result=latest_assessment_result(on_date))
+    condition = Q(_latest_assessment_result=AssessmentResult.PASSED)
+    return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+def platform_list(queryset: QuerySet | None = None) -> QuerySet:
+    """Platforms with what a list shows, in one query whatever the page size: division and operator
+    joined; the latest assessment (`standardized`) and the latest rating annotated."""
+    queryset = Platform.objects.all() if queryset is None else queryset
+    latest = _latest_assessments(None)
+    ratings = PlatformRating.objects.filter(platform=OuterRef("pk")).order_by("-year")
+    return (
+        queryset.select_related("division", "operator")
+        .annotate(
+            latest_assessment_result=latest_assessment_result(),
+            latest_assessment_on=Subquery(latest.values("assessed_on")[:1]),
+            latest_assessment_year=Subquery(latest.values("year")[:1]),
+            latest_rating_year=Subquery(ratings.values("year")[:1]),
+            latest_rating_grade=Subquery(ratings.values("grade")[:1]),
+        )
+        .annotate(
+            standardized=ExpressionWrapper(
+                Q(latest_assessment_result=AssessmentResult.PASSED), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def in_district(queryset: QuerySet, district: str | None, *, prefix: str = "") -> QuerySet:
+    """Records of platforms in a district: on the district itself or on one of its townships."""
+    if not district:
+        return queryset
+    return queryset.filter(Q(**{f"{prefix}division_id": district}) | Q(**{f"{prefix}division__parent_id": district}))
+
+
+def open_on_condition(on_date: datetime.date, *, prefix: str = "") -> Q:
+    """Open on a date: opened on or before it, and not closed on or before it."""
+    return Q(**{f"{prefix}opened_on__lte": on_date}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": on_date})
+    )
+
+
+def platforms_open_on(on_date: datetime.date, district: str | None = None) -> QuerySet:
+    """Platforms (every kind, every level) open on `on_date`, in `district` (code) when given."""
+    return in_district(Platform.objects.filter(open_on_condition(on_date)), district)
+
+
+def township_centres_open_on(on_date: datetime.date, district: str | None = None) -> QuerySet:
+    """Township-level party-mass service centres (镇街社会组织党群服务中心) open on `on_date`."""
+    return platforms_open_on(on_date, district).filter(level=PlatformLevel.TOWNSHIP, party_service_centre=True)
+
+
+def standardized_township_centres(on_date: datetime.date, district: str | None = None) -> int:
+    """How many township party-mass service centres open on `on_date` have a latest assessment, on or
+    before that date, that passed (the reply's 109 "完成标准化建设")."""
+    return standardized_platforms(township_centres_open_on(on_date, district), on_date=on_date).count()
+
+
+def platform_counts(on_date: datetime.date, district: str | None = None) -> dict:
+    """The platform figures of the statistics (DESIGN §4): platforms open on the date by kind, and the
+    standardised township centres."""
+    by_kind = dict.fromkeys(PlatformKind.values, 0)
+    for row in platforms_open_on(on_date, district).order_by().values("kind").annotate(n=Count("id")):
+        by_kind[row["kind"]] = row["n"]
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": by_kind,
+        "standardized_township_centres": standardized_township_centres(on_date, district),
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class DistrictCoverage:
+    code: str
+    name: str
+    townships: int
+    uncovered: list[Division]
+
+    @property
+    def covered(self) -> int:
+        return self.townships - len(self.uncovered)
+
+
+def township_coverage(on_date: datetime.date, district: str | None = None) -> list[DistrictCoverage]:
+    """For each district (or the one given), its townships and those without a township-level
+    platform open on `on_date` (the reply: "乡镇(街道)级平台实现全覆盖"). Two queries."""
+    covering = Platform.objects.filter(
+        open_on_condition(on_date), level=PlatformLevel.TOWNSHIP, division_id=OuterRef("code")
+    )
+    townships = (
+        Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True)
+        .annotate(covered=Exists(covering))
+        .order_by("code")
+    )
+    districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
+    if district:
+        townships = townships.filter(parent_id=district)
+        districts = districts.filter(code=district)
+    by_district: dict[str, list[Division]] = {}
+    for township in townships:
+        by_district.setdefault(township.parent_id, []).append(township)
+    return [
+        DistrictCoverage(
+            code=row.code,
+            name=row.name,
+            townships=len(by_district.get(row.code, [])),
+            uncovered=[t for t in by_district.get(row.code, []) if not t.covered],
+        )
+        for row in districts
+    ]
+
+
+def townships_without_platform(on_date: datetime.date, district: str | None = None) -> list[Division]:
+    """The townships with no township-level platform open on `on_date`."""
+    return [township for row in township_coverage(on_date, district) for township in row.uncovered]
+
+
+@dataclasses.dataclass(frozen=True)
+class FundingTotal:
+    year: int
+    source: str
+    amount: Decimal
+    records: int
+    platforms: int
+
+
+def funding_totals(queryset: QuerySet | None = None) -> list[FundingTotal]:
+    """Funding summed per year and source over `queryset` (already filtered), newest year first.
+
+    Summed by the database: exact NUMERIC on PostgreSQL; on SQLite the sum is rounded back to the
+    cent, exact for any realistic total (docs/decisions/0033-funding-in-decimal-yuan.md)."""
+    queryset = PlatformFunding.objects.all() if queryset is None else queryset
+    rows = (
+        queryset.order_by()
+        .values("year", "source")
+        .annotate(
+            total=Sum("amount", output_field=DecimalField(max_digits=18, decimal_places=2)),
+            records=Count("id"),
+            platforms=Count("platform", distinct=True),
+        )
+        .order_by("-year", "source")
+    )
+    return [
+        FundingTotal(
+            year=row["year"],
+            source=row["source"],
+            amount=Decimal(row["total"]).quantize(Decimal("0.01")),
+            records=row["records"],
+            platforms=row["platforms"],
+        )
+        for row in rows
+    ]

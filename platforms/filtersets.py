@@ -66,7 +66,7 @@ class PlatformRecordFilterSet(RegistryFilterSet):
 class StandardisationAssessmentFilterSet(PlatformRecordFilterSet):
     standard = django_filters.ChoiceFilter(choices=Standard.choices, label=_("standard"))
     year = IntegerFilter(label=_("assessment year"))
-    result = django_filters.ChoiceFilter(choices=AssessmentResult.choices, label=_("result"))
+    result = django_filters.ChoiceFilter(choices=AssessmentResult.choices, label=_("assessment result"))
     assessed_from = django_filters.DateFilter(
         field_name="assessed_on", lookup_expr="gte", label=_("assessed from (inclusive)")
     )
@@ -92,10 +92,10 @@ class PlatformRatingFilterSet(PlatformRecordFilterSet):
 
 
 class PlatformFundingFilterSet(PlatformRecordFilterSet):
-    year = IntegerFilter(label=_("year"))
+    year = IntegerFilter(label=_("funding year"))
     year_from = IntegerFilter(field_name="year", lookup_expr="gte", label=_("from year (inclusive)"))
     year_until = IntegerFilter(field_name="year", lookup_expr="lte", label=_("until year (inclusive)"))
-    source = django_filters.ChoiceFilter(choices=FundingSource.choices, label=_("source"))
+    source = django_filters.ChoiceFilter(choices=FundingSource.choices, label=_("funding source"))
 
     class Meta:
         model = PlatformFunding

@@ -66,7 +66,7 @@ class Platform(HistoryModel):
     party_service_centre = models.BooleanField(_("party-mass service centre"), default=False, db_index=True)
     opened_on = models.DateField(_("opening date"), db_index=True)
     closed_on = models.DateField(_("closing date"), null=True, blank=True, db_index=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    address = models.CharField(_("site address"), max_length=300, blank=True)
     floor_area = models.DecimalField(
         _("floor area (m²)"),
         max_digits=10,
@@ -186,7 +186,7 @@ class StandardisationAssessment(PlatformRecord):
         _("standard"), max_length=40, choices=Standard.choices, default=STANDARDISATION_STANDARD
     )
     year = models.PositiveSmallIntegerField(_("assessment year"), validators=YEAR_VALIDATORS)
-    result = models.CharField(_("result"), max_length=10, choices=AssessmentResult.choices, db_index=True)
+    result = models.CharField(_("assessment result"), max_length=10, choices=AssessmentResult.choices, db_index=True)
     assessed_on = models.DateField(_("assessment date"), db_index=True)
     assessor = models.CharField(_("assessor"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -260,8 +260,8 @@ class PlatformFunding(PlatformRecord):
     """The money a platform received in a year from one source, in yuan (exact decimals, never floats)."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="funding", verbose_name=_("platform"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    source = models.CharField(_("source"), max_length=25, choices=FundingSource.choices, db_index=True)
+    year = models.PositiveSmallIntegerField(_("funding year"), validators=YEAR_VALIDATORS)
+    source = models.CharField(_("funding source"), max_length=25, choices=FundingSource.choices, db_index=True)
     amount = models.DecimalField(
         _("amount (yuan)"),
         max_digits=14,

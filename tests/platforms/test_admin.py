@@ -33,7 +33,7 @@ def test_platform_admin_reads_in_chinese_with_its_filters(clerk_browser):
     platform = make_centre(XIAYING)
     text = clerk_browser.get(LIST).content.decode()
     assert platform.name in text
-    for label in ("社会组织服务平台", "平台类型", "平台层级", "区（县、市）", "已达标", "党群服务中心", "枢纽型平台"):
+    for label in ("社会组织服务平台", "平台类型", "层级", "区（县、市）", "已完成标准化建设", "党群服务中心", "枢纽型平台"):
         assert label in text, label
 
 

@@ -97,11 +97,23 @@ class OpenListFilter(admin.SimpleListFilter):
 @admin.register(Platform)
 class PlatformAdmin(RegistryAdmin):
     list_display = [
-        "name", "kind", "level", "division", "party_service_centre", "standardized_flag", "latest_rating_grade",
-        "opened_on", "closed_on",
+        "name",
+        "kind",
+        "level",
+        "division",
+        "party_service_centre",
+        "standardized_flag",
+        "latest_rating_grade",
+        "opened_on",
+        "closed_on",
     ]
     list_filter = [
-        "kind", "level", DistrictListFilter, StandardizedListFilter, "party_service_centre", OpenListFilter,
+        "kind",
+        "level",
+        DistrictListFilter,
+        StandardizedListFilter,
+        "party_service_centre",
+        OpenListFilter,
         "is_demo",
     ]
     search_fields = ["name", "address", "division__name", "operator__name"]
@@ -117,8 +129,9 @@ class PlatformAdmin(RegistryAdmin):
     inlines = [StandardisationAssessmentInline, PlatformFundingInline, PlatformRatingInline, IncubationInline]
     actions = [
         status_action(service=services.platform_close, target="platform", title=_("Close platform")),
-        status_action(service=services.platform_reopen, target="platform", title=_("Reopen platform"),
-                      needs_date=False),
+        status_action(
+            service=services.platform_reopen, target="platform", title=_("Reopen platform"), needs_date=False
+        ),
     ]
 
     def get_queryset(self, request):

@@ -21,8 +21,9 @@ class PlatformLevel(models.TextChoices):
 class Standard(models.TextChoices):
     """Standards a platform is assessed against (see docs/decisions/0030-standards-as-choices.md)."""
 
-    PARTY_MASS_CENTRE = "party_mass_centre_3level", _(
-        "Three-level standard for party-mass service centres of social organizations"
+    PARTY_MASS_CENTRE = (
+        "party_mass_centre_3level",
+        _("Three-level standard for party-mass service centres of social organizations"),
     )
 
 

@@ -131,8 +131,10 @@ class Platform(HistoryModel):
                 errors["division"] = [_("A platform sits on the city, a district or a township.")]
             elif self.level in PlatformLevel.values and division.level != self.level:
                 errors["division"] = [
-                    _("%(division)s is a division of level “%(division_level)s”, but the platform is of level "
-                      "“%(level)s”: a platform sits on a division of its own level.")
+                    _(
+                        "%(division)s is a division of level “%(division_level)s”, but the platform is of level "
+                        "“%(level)s”: a platform sits on a division of its own level."
+                    )
                     % {
                         "division": division,
                         "division_level": DivisionLevel(division.level).label,
@@ -200,8 +202,9 @@ class StandardisationAssessment(PlatformRecord):
             models.UniqueConstraint(
                 fields=["platform", "standard", "assessed_on"],
                 name="assessment_unique_per_day",
-                violation_error_message=_("This platform already has an assessment against this standard on "
-                                          "this date."),
+                violation_error_message=_(
+                    "This platform already has an assessment against this standard on this date."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["platform", "standard", "-assessed_on"], name="assessment_latest_idx")]
@@ -212,15 +215,13 @@ class StandardisationAssessment(PlatformRecord):
     def clean(self):
         errors = {}
         if self.year and self.assessed_on and self.assessed_on.year < self.year:
-            errors["assessed_on"] = [_("An assessment of %(year)d cannot be concluded before that year.")
-                                     % {"year": self.year}]
-        if (
-            self.platform_id
-            and self.standard == Standard.PARTY_MASS_CENTRE
-            and not self.platform.party_service_centre
-        ):
-            errors["platform"] = [_("Only a party-mass service centre is assessed against this standard; mark "
-                                    "the platform as one first.")]
+            errors["assessed_on"] = [
+                _("An assessment of %(year)d cannot be concluded before that year.") % {"year": self.year}
+            ]
+        if self.platform_id and self.standard == Standard.PARTY_MASS_CENTRE and not self.platform.party_service_centre:
+            errors["platform"] = [
+                _("Only a party-mass service centre is assessed against this standard; mark the platform as one first.")
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -284,8 +285,9 @@ class PlatformFunding(PlatformRecord):
             models.UniqueConstraint(
                 fields=["platform", "year", "source"],
                 name="platform_funding_unique_per_year_source",
-                violation_error_message=_("This platform already has funding from this source for this year; "
-                                          "correct that record instead."),
+                violation_error_message=_(
+                    "This platform already has funding from this source for this year; correct that record instead."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["year", "source"], name="funding_year_source_idx")]

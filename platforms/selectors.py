@@ -10,17 +10,18 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -40,9 +41,7 @@ def _latest_assessments(on_date: datetime.date | None) -> QuerySet:
 def latest_assessment_result(on_date: datetime.date | None = None) -> Coalesce:
     """The result of a platform's latest assessment against the standard, on or before `on_date`
     when given; "" when it has none (never NULL, so comparisons are plain true or false)."""
-    return Coalesce(
-        Subquery(_latest_assessments(on_date).values("result")[:1]), Value(""), output_field=CharField()
-    )
+    return Coalesce(Subquery(_latest_assessments(on_date).values("result")[:1]), Value(""), output_field=CharField())
 
 
 def standardized_platforms(queryset: QuerySet, *, on_date: datetime.date | None = None, value: bool = True):
@@ -62,15 +61,16 @@ def platform_list(queryset: QuerySet | None = None) -> QuerySet:
     return (
         queryset.select_related("division", "operator")
         .annotate(
-            latest_assessment_result=latest_assessment_result(),
+            latest_assessment_result=Subquery(latest.values("result")[:1]),
             latest_assessment_on=Subquery(latest.values("assessed_on")[:1]),
-            latest_assessment_year=Subquery(latest.values("year")[:1]),
+            latest_rating=Subquery(ratings.values("grade")[:1]),
             latest_rating_year=Subquery(ratings.values("year")[:1]),
-            latest_rating_grade=Subquery(ratings.values("grade")[:1]),
         )
         .annotate(
-            standardized=ExpressionWrapper(
-                Q(latest_assessment_result=AssessmentResult.PASSED), output_field=BooleanField()
+            standardized=Case(
+                When(latest_assessment_result=AssessmentResult.PASSED, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
     )

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer
@@ -10,45 +10,58 @@ from platforms.models import Incubation, Platform, PlatformFunding, PlatformRati
 from registry.api.serializers import DivisionCodeField
 from registry.models import Organization
 
-LATEST_ASSESSMENT = inline_serializer(
-    "LatestAssessment",
-    {
-        "year": serializers.IntegerField(),
-        "assessed_on": serializers.DateField(),
-        "result": serializers.ChoiceField(choices=AssessmentResult.choices),
-    },
-    allow_null=True,
-)
-LATEST_RATING = inline_serializer(
-    "LatestPlatformRating",
-    {"year": serializers.IntegerField(), "grade": serializers.ChoiceField(choices=PlatformGrade.choices)},
-    allow_null=True,
-)
-
 
 class PlatformSerializer(RegistrySerializer):
-    """A platform; `standardized`, `latest_assessment` and `latest_rating` come from the annotations of
+    """A platform; `standardized` and the latest assessment and rating come from the annotations of
     `platforms.selectors.platform_list` (the viewset's queryset)."""
 
     division = DivisionCodeField(levels=PlatformLevel.values)
-    division_name = serializers.CharField(source="division.name", read_only=True)
-    district = serializers.SerializerMethodField()
+    division_name = serializers.CharField(source="division.name", read_only=True, label=_("division name"))
+    district = serializers.SerializerMethodField(label=_("district"))
     operator = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
+        queryset=Organization.objects.all(), required=False, allow_null=True, label=_("operating organization")
     )
-    operator_name = serializers.CharField(source="operator.name", read_only=True, default=None)
-    standardized = serializers.BooleanField(read_only=True)
-    latest_assessment = serializers.SerializerMethodField()
-    latest_rating = serializers.SerializerMethodField()
+    operator_name = serializers.CharField(
+        source="operator.name", read_only=True, default=None, label=_("operating organization name")
+    )
+    standardized = serializers.BooleanField(read_only=True, label=_("standardised"))
+    latest_assessment_result = serializers.ChoiceField(
+        choices=AssessmentResult.choices, read_only=True, allow_null=True, label=_("latest assessment result")
+    )
+    latest_assessment_on = serializers.DateField(read_only=True, allow_null=True, label=_("latest assessment date"))
+    latest_rating = serializers.ChoiceField(
+        choices=PlatformGrade.choices, read_only=True, allow_null=True, label=_("latest rating")
+    )
+    latest_rating_year = serializers.IntegerField(read_only=True, allow_null=True, label=_("latest rating year"))
 
     class Meta:
         model = Platform
         fields = [
-            "id", "name", "kind", "level", "division", "division_name", "district", "operator", "operator_name",
-            "party_service_centre", "opened_on", "closed_on", "address", "floor_area", "staff_count",
-            "standardized", "latest_assessment", "latest_rating", "is_demo", "created", "last_updated",
+            "id",
+            "name",
+            "kind",
+            "level",
+            "division",
+            "division_name",
+            "district",
+            "operator",
+            "operator_name",
+            "party_service_centre",
+            "opened_on",
+            "closed_on",
+            "address",
+            "floor_area",
+            "staff_count",
+            "standardized",
+            "latest_assessment_result",
+            "latest_assessment_on",
+            "latest_rating",
+            "latest_rating_year",
+            "is_demo",
+            "created",
+            "last_updated",
         ]
-        read_only_fields = ["id", "standardized", "is_demo", "created", "last_updated"]
+        read_only_fields = ["id", "is_demo", "created", "last_updated"]
         # The model's own constraints speak (full_clean), with their messages, rather than DRF's.
         validators = []
 
@@ -56,29 +69,13 @@ class PlatformSerializer(RegistrySerializer):
     def get_district(self, platform) -> str | None:
         return platform.division.district_code()
 
-    @extend_schema_field(LATEST_ASSESSMENT)
-    def get_latest_assessment(self, platform):
-        if not getattr(platform, "latest_assessment_on", None):
-            return None
-        return {
-            "year": platform.latest_assessment_year,
-            "assessed_on": platform.latest_assessment_on.isoformat(),
-            "result": platform.latest_assessment_result,
-        }
-
-    @extend_schema_field(LATEST_RATING)
-    def get_latest_rating(self, platform):
-        if not getattr(platform, "latest_rating_year", None):
-            return None
-        return {"year": platform.latest_rating_year, "grade": platform.latest_rating_grade}
-
 
 class PlatformRecordSerializer(RegistrySerializer):
     """Base of the records about a platform: the platform by id, with its name and district shown."""
 
     platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
-    platform_name = serializers.CharField(source="platform.name", read_only=True)
-    district = serializers.SerializerMethodField()
+    platform_name = serializers.CharField(source="platform.name", read_only=True, label=_("platform name"))
+    district = serializers.SerializerMethodField(label=_("district"))
 
     record_fields = ["id", "platform", "platform_name", "district"]
     stamp_fields = ["created", "last_updated"]
@@ -91,8 +88,16 @@ class PlatformRecordSerializer(RegistrySerializer):
 class StandardisationAssessmentSerializer(PlatformRecordSerializer):
     class Meta:
         model = StandardisationAssessment
-        fields = [*PlatformRecordSerializer.record_fields, "standard", "year", "result", "assessed_on", "assessor",
-                  "notes", *PlatformRecordSerializer.stamp_fields]
+        fields = [
+            *PlatformRecordSerializer.record_fields,
+            "standard",
+            "year",
+            "result",
+            "assessed_on",
+            "assessor",
+            "notes",
+            *PlatformRecordSerializer.stamp_fields,
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
 
@@ -100,8 +105,14 @@ class StandardisationAssessmentSerializer(PlatformRecordSerializer):
 class PlatformRatingSerializer(PlatformRecordSerializer):
     class Meta:
         model = PlatformRating
-        fields = [*PlatformRecordSerializer.record_fields, "year", "grade", "assessor", "notes",
-                  *PlatformRecordSerializer.stamp_fields]
+        fields = [
+            *PlatformRecordSerializer.record_fields,
+            "year",
+            "grade",
+            "assessor",
+            "notes",
+            *PlatformRecordSerializer.stamp_fields,
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
 
@@ -117,20 +128,33 @@ class PlatformFundingSerializer(PlatformRecordSerializer):
 
     class Meta:
         model = PlatformFunding
-        fields = [*PlatformRecordSerializer.record_fields, "year", "source", "amount", "notes",
-                  *PlatformRecordSerializer.stamp_fields]
+        fields = [
+            *PlatformRecordSerializer.record_fields,
+            "year",
+            "source",
+            "amount",
+            "notes",
+            *PlatformRecordSerializer.stamp_fields,
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
 
 
 class IncubationSerializer(PlatformRecordSerializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
 
     class Meta:
         model = Incubation
-        fields = [*PlatformRecordSerializer.record_fields, "organization", "organization_name", "incubated_from",
-                  "incubated_until", "notes", *PlatformRecordSerializer.stamp_fields]
+        fields = [
+            *PlatformRecordSerializer.record_fields,
+            "organization",
+            "organization_name",
+            "incubated_from",
+            "incubated_until",
+            "notes",
+            *PlatformRecordSerializer.stamp_fields,
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
 

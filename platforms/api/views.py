@@ -71,11 +71,15 @@ class PlatformViewSet(RegistryViewSet):
         query = strict_query(request, CoverageQuerySerializer)
         as_of = query.get("as_of") or timezone.localdate()
         district = query.get("district")
-        if district and not Division.objects.filter(
-            code=district, level=DivisionLevel.DISTRICT, successor__isnull=True
-        ).exists():
-            raise ValidationError({"district": [_("%(code)s is not the current code of a district.") % {
-                "code": district}]})
+        if (
+            district
+            and not Division.objects.filter(
+                code=district, level=DivisionLevel.DISTRICT, successor__isnull=True
+            ).exists()
+        ):
+            raise ValidationError(
+                {"district": [_("%(code)s is not the current code of a district.") % {"code": district}]}
+            )
         rows = township_coverage(as_of, district)
         uncovered = [township for row in rows for township in row.uncovered]
         townships = sum(row.townships for row in rows)

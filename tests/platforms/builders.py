@@ -18,7 +18,6 @@ ZHONGGONGMIAO = "330212002"  # 钟公庙街道, 鄞州区
 NANMEN = "330203001"  # 南门街道, 海曙区
 
 
-
 def level_of(code: str) -> str:
     if code == CITY:
         return PlatformLevel.CITY

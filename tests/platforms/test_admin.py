@@ -33,7 +33,15 @@ def test_platform_admin_reads_in_chinese_with_its_filters(clerk_browser):
     platform = make_centre(XIAYING)
     text = clerk_browser.get(LIST).content.decode()
     assert platform.name in text
-    for label in ("社会组织服务平台", "平台类型", "层级", "区（县、市）", "已完成标准化建设", "党群服务中心", "枢纽型平台"):
+    for label in (
+        "社会组织服务平台",
+        "平台类型",
+        "层级",
+        "区（县、市）",
+        "已完成标准化建设",
+        "党群服务中心",
+        "枢纽型平台",
+    ):
         assert label in text, label
 
 
@@ -62,11 +70,19 @@ def test_change_page_shows_assessments_and_funding_inline(clerk_browser):
 
 def test_clerk_adds_a_platform_with_funding_in_one_form(clerk_browser):
     data = {
-        "name": "钟公庙街道社会组织服务中心", "kind": "hub", "level": "township", "division": "330212002",
-        "opened_on": "2019-01-01", "party_service_centre": "on",
-        **inline_management("assessments"), **inline_management("ratings"), **inline_management("incubations"),
+        "name": "钟公庙街道社会组织服务中心",
+        "kind": "hub",
+        "level": "township",
+        "division": "330212002",
+        "opened_on": "2019-01-01",
+        "party_service_centre": "on",
+        **inline_management("assessments"),
+        **inline_management("ratings"),
+        **inline_management("incubations"),
         **inline_management("funding", total=1),
-        "funding-0-year": "2022", "funding-0-source": "city_welfare_lottery", "funding-0-amount": "80000.00",
+        "funding-0-year": "2022",
+        "funding-0-source": "city_welfare_lottery",
+        "funding-0-amount": "80000.00",
     }
     response = clerk_browser.post(f"{LIST}add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -76,10 +92,18 @@ def test_clerk_adds_a_platform_with_funding_in_one_form(clerk_browser):
 
 def test_admin_refuses_a_township_platform_on_a_district_and_a_negative_amount(clerk_browser):
     data = {
-        "name": "错位平台", "kind": "hub", "level": "township", "division": YINZHOU, "opened_on": "2019-01-01",
-        **inline_management("assessments"), **inline_management("ratings"), **inline_management("incubations"),
+        "name": "错位平台",
+        "kind": "hub",
+        "level": "township",
+        "division": YINZHOU,
+        "opened_on": "2019-01-01",
+        **inline_management("assessments"),
+        **inline_management("ratings"),
+        **inline_management("incubations"),
         **inline_management("funding", total=1),
-        "funding-0-year": "2022", "funding-0-source": "other", "funding-0-amount": "-5",
+        "funding-0-year": "2022",
+        "funding-0-source": "other",
+        "funding-0-amount": "-5",
     }
     response = clerk_browser.post(f"{LIST}add/", data)
     assert response.status_code == 200
@@ -91,8 +115,16 @@ def test_admin_close_action_asks_for_a_reason(clerk_browser):
     platform = make_platform()
     form = clerk_browser.post(LIST, {"action": "platform_close", "_selected_action": [platform.pk]})
     assert form.status_code == 200 and "reason" in form.content.decode()
-    clerk_browser.post(LIST, {"action": "platform_close", "_selected_action": [platform.pk], "apply": "1",
-                              "date": "2023-03-01", "reason": "场地收回"})
+    clerk_browser.post(
+        LIST,
+        {
+            "action": "platform_close",
+            "_selected_action": [platform.pk],
+            "apply": "1",
+            "date": "2023-03-01",
+            "reason": "场地收回",
+        },
+    )
     platform.refresh_from_db()
     assert platform.closed_on == D(2023, 3, 1)
 
@@ -114,5 +146,9 @@ def test_only_a_superuser_deletes_a_platform_in_admin(clerk_browser):
 
 
 def inline_management(prefix, total=0):
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }

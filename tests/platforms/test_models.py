@@ -28,16 +28,26 @@ D = datetime.date
 
 
 def test_a_township_platform_on_a_district_is_refused_naming_division():
-    platform = Platform(name="错位平台", kind=PlatformKind.HUB, level=PlatformLevel.TOWNSHIP, division_id=YINZHOU,
-                        opened_on=D(2020, 1, 1))
+    platform = Platform(
+        name="错位平台",
+        kind=PlatformKind.HUB,
+        level=PlatformLevel.TOWNSHIP,
+        division_id=YINZHOU,
+        opened_on=D(2020, 1, 1),
+    )
     with pytest.raises(ValidationError) as error:
         platform.full_clean()
     assert "division" in error.value.message_dict
 
 
-@pytest.mark.parametrize(("level", "division"), [
-    (PlatformLevel.DISTRICT, XIAYING), (PlatformLevel.CITY, YINZHOU), (PlatformLevel.DISTRICT, CITY),
-])
+@pytest.mark.parametrize(
+    ("level", "division"),
+    [
+        (PlatformLevel.DISTRICT, XIAYING),
+        (PlatformLevel.CITY, YINZHOU),
+        (PlatformLevel.DISTRICT, CITY),
+    ],
+)
 def test_every_level_must_match_its_division(level, division):
     platform = Platform(name="x", kind=PlatformKind.SUPPORT, level=level, division_id=division, opened_on=D(2020, 1, 1))
     with pytest.raises(ValidationError) as error:
@@ -46,8 +56,9 @@ def test_every_level_must_match_its_division(level, division):
 
 
 def test_a_historical_division_is_refused():
-    platform = Platform(name="x", kind=PlatformKind.HUB, level=PlatformLevel.DISTRICT, division_id="330204",
-                        opened_on=D(2020, 1, 1))
+    platform = Platform(
+        name="x", kind=PlatformKind.HUB, level=PlatformLevel.DISTRICT, division_id="330204", opened_on=D(2020, 1, 1)
+    )
     with pytest.raises(ValidationError) as error:
         platform.full_clean()
     assert "330212" in str(error.value.message_dict["division"])

@@ -112,7 +112,7 @@ class PlatformFundingViewSet(RegistryViewSet):
     serializer_class = PlatformFundingSerializer
     filterset_class = PlatformFundingFilterSet
 
-    @extend_schema(responses=FundingTotalsSerializer)
+    @extend_schema(responses=FundingTotalsSerializer, filters=True)
     @action(detail=False, methods=["get"], pagination_class=None)
     def totals(self, request):
         """Funding summed per year and source, over the records the same filters as the list select."""

@@ -1,4 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
@@ -7,8 +11,15 @@ from core.choices import Role
 from platforms import services
 from platforms.choices import PlatformGrade
 from platforms.filtersets import PlatformFilterSet
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
-from platforms.selectors import platform_list
+from platforms.models import (
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+    TownshipCoverage,
+)
+from platforms.selectors import platform_list, township_coverage
 from registry.choices import DivisionLevel
 from registry.models import Division
 
@@ -181,3 +192,57 @@ class IncubationAdmin(PlatformRecordAdmin):
     list_select_related = ["platform", "organization"]
     autocomplete_fields = ["platform", "organization"]
     search_fields = ["platform__name", "organization__name"]
+
+
+class CoverageForm(forms.Form):
+    as_of = forms.DateField(label=_("as of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    district = forms.ChoiceField(label=_("district"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
+        self.fields["district"].choices = [("", _("All districts"))] + [(row.code, row.name) for row in districts]
+
+
+@admin.register(TownshipCoverage)
+class TownshipCoverageAdmin(RegistryAdmin):
+    """Not a list of records but one page: the townships without a township-level platform on a date."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = CoverageForm(request.GET or {"as_of": timezone.localdate()})
+        rows = None
+        context = {}
+        if form.is_valid():
+            as_of = form.cleaned_data["as_of"] or timezone.localdate()
+            rows = township_coverage(as_of, form.cleaned_data["district"] or None)
+            townships = sum(row.townships for row in rows)
+            uncovered = sum(len(row.uncovered) for row in rows)
+            context = {
+                "as_of": as_of,
+                "townships": townships,
+                "covered": townships - uncovered,
+                "uncovered_count": uncovered,
+            }
+        return TemplateResponse(
+            request,
+            "admin/platforms/coverage.html",
+            {
+                **self.admin_site.each_context(request),
+                **context,
+                "title": TownshipCoverage._meta.verbose_name_plural,
+                "opts": self.model._meta,
+                "form": form,
+                "rows": rows,
+            },
+        )

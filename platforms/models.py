@@ -332,3 +332,13 @@ class Incubation(PlatformRecord):
     def clean(self):
         if self.incubated_from and self.incubated_until and self.incubated_until < self.incubated_from:
             raise ValidationError({"incubated_until": [_("An incubation cannot end before it starts.")]})
+
+
+class TownshipCoverage(Division):
+    """The townships seen from the platform network: which have a township-level platform open on a
+    date (the admin's coverage page; no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("township coverage")
+        verbose_name_plural = _("township coverage")

@@ -152,3 +152,18 @@ def inline_management(prefix, total=0):
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
+
+
+def test_coverage_page_lists_the_townships_without_a_platform(clerk_browser, auditor_browser):
+    make_platform(XIAYING, opened_on=D(2019, 1, 1), closed_on=D(2023, 3, 1))
+    make_platform("330212002", opened_on=D(2019, 1, 1))
+    url = "/admin/platforms/townshipcoverage/"
+    page = clerk_browser.get(url, {"district": YINZHOU, "as_of": "2023-02-28"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "镇乡（街道）平台覆盖" in text and "钟公庙街道（330212002）" not in text
+    assert "下应街道（330212001）" not in text
+    after = clerk_browser.get(url, {"district": YINZHOU, "as_of": "2023-03-01"}).content.decode()
+    assert "下应街道（330212001）" in after and "钟公庙街道（330212002）" not in after
+    assert auditor_browser.get(url).status_code == 200
+    assert clerk_browser.get(url, {"as_of": "not a date"}).status_code == 200

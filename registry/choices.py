@@ -45,3 +45,51 @@ class Field(models.TextChoices):
     AGRICULTURE = "agriculture", _("Agricultural technology")
     CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs and livelihood services")
     OTHER = "other", _("Other")
+
+
+class UrbanRuralClass(models.TextChoices):
+    """The statistics bureau's urban–rural class of a community (统计用城乡分类代码), kept as information."""
+
+    MAIN_URBAN = "111", _("111 Main urban area")
+    URBAN_FRINGE = "112", _("112 Urban–rural fringe")
+    TOWN_CENTRE = "121", _("121 Town centre")
+    TOWN_FRINGE = "122", _("122 Town–village fringe")
+    SPECIAL_AREA = "123", _("123 Special area")
+    TOWNSHIP_CENTRE = "210", _("210 Township centre")
+    VILLAGE = "220", _("220 Village")
+
+
+class FilingCategory(models.TextChoices):
+    """The four kinds of community organization the reply names (社区自治类、平安类、服务类、文体类)."""
+
+    SELF_GOVERNANCE = "self_governance", _("Community self-governance")
+    PUBLIC_SAFETY = "public_safety", _("Community public safety")
+    SERVICE = "service", _("Community service")
+    CULTURE_SPORTS = "culture_sports", _("Community culture and sports")
+    OTHER = "other", _("Other")
+
+
+class FilingStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    CANCELLED = "cancelled", _("Filing cancelled")
+
+
+class InspectionResult(models.TextChoices):
+    """Results of the annual inspection (年检结论)."""
+
+    PASSED = "passed", _("Passed")
+    BASICALLY_PASSED = "basically_passed", _("Basically passed")
+    FAILED = "failed", _("Failed")
+    ABSENT = "absent", _("Did not take part")
+
+
+class CreditList(models.TextChoices):
+    """The two credit lists of social organizations (社会组织信用信息管理办法)."""
+
+    ABNORMAL = "abnormal", _("Abnormal-activity list")
+    SERIOUS = "serious", _("Serious-violation list")
+
+
+class PartyOrgKind(models.TextChoices):
+    STANDALONE = "standalone", _("Standalone")
+    JOINT = "joint", _("Joint")

@@ -1,4 +1,16 @@
+from registry.models.credit import CreditListEntry
 from registry.models.divisions import Division
+from registry.models.filings import CommunityOrganization, FilingNumberCounter
+from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
+from registry.models.party import PartyOrganization
 
-__all__ = ["Division", "Organization"]
+__all__ = [
+    "AnnualInspection",
+    "CommunityOrganization",
+    "CreditListEntry",
+    "Division",
+    "FilingNumberCounter",
+    "Organization",
+    "PartyOrganization",
+]

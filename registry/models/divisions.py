@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import DivisionLevel
+from registry.choices import CITY_CODE, DivisionLevel, UrbanRuralClass
 
 CODE_LENGTH = {
     DivisionLevel.CITY: 6,
@@ -22,6 +24,76 @@ def community_is_urban(code: str) -> bool | None:
     if 200 <= serial <= 399:
         return False
     return None
+
+
+# The level each level's parent must have.
+PARENT_LEVEL = {
+    DivisionLevel.DISTRICT: DivisionLevel.CITY,
+    DivisionLevel.TOWNSHIP: DivisionLevel.DISTRICT,
+    DivisionLevel.COMMUNITY: DivisionLevel.TOWNSHIP,
+}
+
+
+def level_for_code(code: str) -> str | None:
+    """The level a code's length gives: 6 digits the city (330200) or a district, 9 a township, 12 a community."""
+    if not code.isdigit():
+        return None
+    if len(code) == 6:
+        return DivisionLevel.CITY if code == CITY_CODE else DivisionLevel.DISTRICT
+    return {9: DivisionLevel.TOWNSHIP, 12: DivisionLevel.COMMUNITY}.get(len(code))
+
+
+def placement_problems(*, code: str, level: str | None, parent: "Division | None") -> list[str]:
+    """Why a code does not fit its level and parent (empty when it does).
+
+    A township's 9-digit code starts with its district's code, a community's 12-digit code with its
+    township's, and a community's last three digits are 001–199 (residents' committee) or 200–399
+    (village): the statistics bureau's rules, which `import_divisions` and the admin both apply.
+    """
+    expected = level_for_code(code)
+    if expected is None:
+        return [gettext("A division code has 6, 9 or 12 digits; %(code)s does not.") % {"code": code}]
+    if level and level != expected:
+        return [
+            gettext("A code of %(n)d digits is a %(expected)s, not a %(level)s.")
+            % {"n": len(code), "expected": DivisionLevel(expected).label, "level": DivisionLevel(level).label}
+        ]
+    if expected == DivisionLevel.CITY:
+        return [gettext("The city has no parent division.")] if parent is not None else []
+    if parent is None:
+        return [gettext("A %(level)s needs its parent division.") % {"level": DivisionLevel(expected).label}]
+    problems = []
+    wanted = PARENT_LEVEL[expected]
+    if parent.level != wanted:
+        problems.append(
+            gettext("The parent of a %(level)s must be a %(wanted)s; %(parent)s is a %(found)s.")
+            % {
+                "level": DivisionLevel(expected).label,
+                "wanted": DivisionLevel(wanted).label,
+                "parent": parent.code,
+                "found": DivisionLevel(parent.level).label,
+            }
+        )
+    elif parent.successor_id is not None:
+        problems.append(
+            gettext("The parent %(parent)s is a historical code; use the current code %(current)s.")
+            % {"parent": parent.code, "current": parent.successor_id}
+        )
+    prefix = parent.code[:4] if expected == DivisionLevel.DISTRICT else parent.code
+    if not code.startswith(prefix):
+        problems.append(
+            gettext("The code %(code)s does not start with %(prefix)s, the code of its parent %(parent)s.")
+            % {"code": code, "prefix": prefix, "parent": parent.code}
+        )
+    if expected == DivisionLevel.COMMUNITY and community_is_urban(code) is None:
+        problems.append(
+            gettext(
+                "The last three digits of a community code are 001–199 (residents' committee) or 200–399 "
+                "(village); %(code)s ends in %(serial)s."
+            )
+            % {"code": code, "serial": code[-3:]}
+        )
+    return problems
 
 
 class Division(models.Model):
@@ -47,7 +119,9 @@ class Division(models.Model):
         verbose_name=_("successor (historical codes)"),
     )
     urban = models.BooleanField(_("urban community"), null=True, blank=True, editable=False)
-    urban_rural_class = models.CharField(_("urban–rural class (statistics bureau)"), max_length=3, blank=True)
+    urban_rural_class = models.CharField(
+        _("urban–rural class (statistics bureau)"), max_length=3, blank=True, choices=UrbanRuralClass.choices
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -87,6 +161,16 @@ class Division(models.Model):
             return self.code[:6] if self.parent_id is None else self.parent.parent_id
         return None
 
-    def save(self, *args, **kwargs):
+    def clean(self):
+        parent = self.parent if self.parent_id else None
+        problems = placement_problems(code=self.code or "", level=self.level, parent=parent)
+        if problems:
+            raise ValidationError({"code": problems})
+
+    def derive(self) -> None:
+        """Set what follows from the code: whether a community is urban."""
         self.urban = community_is_urban(self.code) if self.level == DivisionLevel.COMMUNITY else None
+
+    def save(self, *args, **kwargs):
+        self.derive()
         super().save(*args, **kwargs)

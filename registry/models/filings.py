@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import normalise_text
+from core.models import HistoryModel
+from registry.choices import DivisionLevel, Field, FilingCategory, FilingStatus
+from registry.models.divisions import Division
+from registry.models.organizations import Organization
+
+# 330212001-2023-0007: township code, year of filing, sequence within that township and year.
+FILING_NUMBER_FORMAT = "{township}-{year}-{sequence:04d}"
+
+
+class FilingNumberCounter(models.Model):
+    """The last sequence handed out for filings of one township in one year.
+
+    Numbers are taken by incrementing this row with an UPDATE (a row lock on PostgreSQL, the write
+    lock on SQLite) inside the filing's transaction, so two concurrent filings never get the same
+    number; see docs/decisions/0010-filing-numbers.md.
+    """
+
+    township = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="+", verbose_name=_("township or street")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_sequence = models.PositiveIntegerField(_("last sequence"), default=0)
+
+    class Meta:
+        verbose_name = _("filing number counter")
+        verbose_name_plural = _("filing number counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year"],
+                name="filing_counter_township_year_unique",
+                violation_error_message=_("There is already a counter for this township and year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id}-{self.year}: {self.last_sequence}"
+
+    @classmethod
+    def take(cls, *, township_id: str, year: int) -> int:
+        """The next sequence for the township and year (1 for the first), taken under a lock."""
+        with transaction.atomic():
+            while True:
+                counters = cls.objects.filter(township_id=township_id, year=year)
+                if counters.update(last_sequence=F("last_sequence") + 1):
+                    return counters.values_list("last_sequence", flat=True).get()
+                try:
+                    with transaction.atomic():
+                        cls.objects.create(township_id=township_id, year=year, last_sequence=1)
+                    return 1
+                except IntegrityError:
+                    continue  # another filing created the counter first: increment it instead
+
+
+def next_filing_number(*, township_id: str, year: int) -> str:
+    """A new filing number for the township and year; skips numbers a district already used itself."""
+    while True:
+        sequence = FilingNumberCounter.take(township_id=township_id, year=year)
+        number = FILING_NUMBER_FORMAT.format(township=township_id, year=year, sequence=sequence)
+        if not CommunityOrganization._base_manager.filter(filing_number=number).exists():
+            return number
+
+
+class CommunityOrganization(HistoryModel):
+    """A community social organization filed with its township (社区社会组织备案).
+
+    Not a legal person and without a credit code: it is known by its filing number. `district`
+    and `urban` follow from the township and the community and are stored for filtering and
+    statistics; they are never written directly.
+    """
+
+    filing_number = models.CharField(
+        _("filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Made from the township code, the year and a sequence (330212001-2023-0007) when left empty."),
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    township = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="township_filings",
+        verbose_name=_("township or street"),
+        limit_choices_to={"level": DivisionLevel.TOWNSHIP},
+    )
+    community = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="community_filings",
+        verbose_name=_("community"),
+        limit_choices_to={"level": DivisionLevel.COMMUNITY},
+    )
+    district = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="district_filings",
+        verbose_name=_("district"),
+        editable=False,
+    )
+    urban = models.BooleanField(_("urban community"), editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=FilingCategory.choices, db_index=True)
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True, db_index=True)
+    filed_on = models.DateField(_("filing date"), db_index=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    last_active_on = models.DateField(_("last activity date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=FilingStatus.choices,
+        default=FilingStatus.FILED,
+        editable=False,
+        db_index=True,
+    )
+    status_date = models.DateField(_("status date"), null=True, blank=True, editable=False)
+    status_reason = models.TextField(_("status reason"), blank=True, editable=False)
+    registered_as = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_filings",
+        verbose_name=_("registered as (organization)"),
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("community organization filing")
+        verbose_name_plural = _("community organization filings")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["filing_number"],
+                name="filing_number_unique",
+                violation_error_message=_("A filing with this filing number already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(member_count__gte=0),
+                name="filing_member_count_not_negative",
+                violation_error_message=_("The number of members may not be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=FilingStatus.FILED) | Q(status_date__isnull=False),
+                name="filing_status_has_date",
+                violation_error_message=_("A cancelled filing needs the date of its cancellation."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "status"], name="filing_district_status_idx"),
+            models.Index(fields=["township", "status"], name="filing_township_status_idx"),
+            models.Index(fields=["urban", "status"], name="filing_urban_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.filing_number}）" if self.filing_number else self.name
+
+    def jurisdiction_district(self) -> str | None:
+        """A filing belongs to the district of its township."""
+        return self.township.parent_id if self.township_id else None
+
+    def _division(self, name: str) -> Division | None:
+        """The township or community, or None when unset or unknown (field validation reports that)."""
+        try:
+            return getattr(self, name)
+        except Division.DoesNotExist:
+            return None
+
+    def derive(self) -> None:
+        """Set `district` and `urban` from the township and the community."""
+        township = self._division("township")
+        community = self._division("community")
+        self.district_id = township.parent_id if township is not None else None
+        self.urban = community.urban if community is not None else None
+
+    def clean_fields(self, exclude=None):
+        self.name = normalise_text(self.name)
+        self.filing_number = normalise_text(self.filing_number)
+        self.contact_person = normalise_text(self.contact_person)
+        # district and urban are derived in clean(); their absence is reported on township and community.
+        super().clean_fields(exclude={*(exclude or ()), "district", "urban"})
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        township = self._division("township")
+        community = self._division("community")
+        if township is not None and township.level != DivisionLevel.TOWNSHIP:
+            errors["township"] = [
+                gettext("%(division)s is not a township or street.") % {"division": township}
+            ]
+            township = None
+        if community is not None and community.level != DivisionLevel.COMMUNITY:
+            errors["community"] = [gettext("%(division)s is not a community.") % {"division": community}]
+        elif community is not None and township is not None and community.parent_id != township.code:
+            errors["community"] = [
+                gettext("The community %(community)s does not lie in the township %(township)s.")
+                % {"community": community, "township": township}
+            ]
+        elif community is not None and community.urban is None:
+            errors["community"] = [
+                gettext("The code of %(community)s says neither residents' committee nor village.")
+                % {"community": community}
+            ]
+        stored_number = getattr(self, "_history_loaded", {}).get("filing_number")
+        if not self._state.adding and stored_number and self.filing_number != stored_number:
+            errors["filing_number"] = [
+                gettext("A filing number never changes (it is %(number)s).") % {"number": stored_number}
+            ]
+        today = timezone.localdate()
+        for name in ("filed_on", "last_active_on"):
+            value = getattr(self, name)
+            if value is not None and value > today:
+                errors[name] = [gettext("The date may not lie in the future.")]
+        if errors:
+            raise ValidationError(errors)
+        self.derive()
+
+    def save(self, *args, **kwargs):
+        self.name = normalise_text(self.name)
+        self.filing_number = normalise_text(self.filing_number)
+        self.derive()
+        with transaction.atomic(using=kwargs.get("using")):
+            if not self.filing_number:
+                self.filing_number = next_filing_number(township_id=self.township_id, year=self.filed_on.year)
+            super().save(*args, **kwargs)

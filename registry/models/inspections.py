@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.models import HistoryModel
+from registry.choices import InspectionResult
+from registry.models.organizations import Organization
+
+# The first year the registry records inspections for; older ones belong to the paper archive.
+FIRST_INSPECTION_YEAR = 1990
+
+
+class AnnualInspection(HistoryModel):
+    """The annual inspection (年检) of an organization for one year of its work (年度), and its result.
+
+    An organization that did not take part has a row with the result 未参检, so "absent" and
+    "not yet recorded" stay apart.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("organization")
+    )
+    year = models.PositiveSmallIntegerField(_("inspection year"))
+    result = models.CharField(_("result"), max_length=20, choices=InspectionResult.choices, db_index=True)
+    concluded_on = models.DateField(_("conclusion date"), null=True, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    class Meta:
+        verbose_name = _("annual inspection")
+        verbose_name_plural = _("annual inspections")
+        ordering = ["organization_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="inspection_organization_year_unique",
+                violation_error_message=_("This organization already has an inspection for that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_INSPECTION_YEAR),
+                name="inspection_year_in_range",
+                violation_error_message=_("The inspection year is too early."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year} {self.get_result_display()}"
+
+    def jurisdiction_district(self) -> str | None:
+        """An inspection belongs to the district of the organization's registering authority."""
+        return self.organization.jurisdiction_district() if self.organization_id else None
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        if self.year and self.year > today.year:
+            errors["year"] = [gettext("The inspection year may not lie in the future.")]
+        elif self.year and self.organization_id and self.year < self.organization.registered_on.year:
+            errors["year"] = [
+                gettext("The organization was registered in %(registered)d, after the inspection year.")
+                % {"registered": self.organization.registered_on.year}
+            ]
+        if self.concluded_on is not None:
+            if self.concluded_on > today:
+                errors["concluded_on"] = [gettext("The date may not lie in the future.")]
+            elif self.year and self.concluded_on.year < self.year:
+                errors["concluded_on"] = [gettext("An inspection concludes after the year it covers begins.")]
+        if errors:
+            raise ValidationError(errors)

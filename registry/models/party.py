@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.models import HistoryModel
+from registry.choices import PartyOrgKind
+from registry.models.organizations import Organization
+
+
+def in_force_on(day: datetime.date, prefix: str = "") -> Q:
+    """Party organizations in being on `day`: established on or before it, not dissolved on or before it."""
+    return Q(**{f"{prefix}established_on__lte": day}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
+
+
+def coverage_problems(kind: str, organizations: Iterable[Organization]) -> list[str]:
+    """A standalone party organization (单独组建) covers exactly one organization, a joint one
+    (联合组建) two or more."""
+    count = len({organization.pk for organization in organizations})
+    if kind == PartyOrgKind.STANDALONE and count != 1:
+        return [gettext("A standalone party organization covers exactly one organization (%(n)d given).") % {"n": count}]
+    if kind == PartyOrgKind.JOINT and count < 2:
+        return [gettext("A joint party organization covers two or more organizations (%(n)d given).") % {"n": count}]
+    return []
+
+
+class PartyOrganization(HistoryModel):
+    """A party organization (党组织) in social organizations: standalone in one organization or
+    joint across several, possibly held by a comprehensive party committee (综合党委兜底).
+
+    An organization has a party organization (`party_org`) while one that covers it is in being.
+    The covered organizations are set through `registry.services.party_organization_save`, which
+    checks the standalone/joint rule and writes the change of coverage into the history.
+    """
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    kind = models.CharField(_("form"), max_length=12, choices=PartyOrgKind.choices)
+    organizations = models.ManyToManyField(
+        Organization, related_name="party_organizations", verbose_name=_("organizations covered")
+    )
+    member_count = models.PositiveIntegerField(_("party members"), default=0)
+    comprehensive_committee = models.BooleanField(
+        _("held by a comprehensive party committee"),
+        default=False,
+        help_text=_("综合党委兜底: the city's or a district's comprehensive party committee holds it."),
+    )
+    established_on = models.DateField(_("date established"))
+    dissolved_on = models.DateField(_("date dissolved"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_count__gte=0),
+                name="party_org_member_count_not_negative",
+                violation_error_message=_("The number of party members may not be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("established_on")),
+                name="party_org_dissolved_after_established",
+                violation_error_message=_("A party organization is dissolved on or after the day it was established."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covered_organizations(self) -> list[Organization]:
+        """The organizations it covers: those about to be saved, else the stored ones."""
+        pending = getattr(self, "_pending_organizations", None)
+        if pending is not None:
+            return list(pending)
+        if self.pk is None:
+            return []
+        return list(self.organizations.only("pk", "registered_by"))
+
+    def jurisdiction_district(self) -> str | None:
+        """The district whose organizations it covers, when they all are one district's; else the city's."""
+        districts = {organization.jurisdiction_district() for organization in self.covered_organizations()}
+        return districts.pop() if len(districts) == 1 else None
+
+    def is_in_being(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.established_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
+
+    def clean(self):
+        errors = {}
+        today = timezone.localdate()
+        for name in ("established_on", "dissolved_on"):
+            value = getattr(self, name)
+            if value is not None and value > today:
+                errors[name] = [gettext("The date may not lie in the future.")]
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,129 @@
+"""Reads of the registry that other apps and the API share: inspections, credit lists, party coverage.
+
+Each comes in two forms: for one organization (simple, one query) and for a set or a queryset (one
+query for the whole set, or an annotation), so lists stay at a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+
+from registry.choices import CreditList
+from registry.models import AnnualInspection, CreditListEntry, Organization, PartyOrganization
+from registry.models import credit as credit_models
+from registry.models import party as party_models
+
+# Name of the attribute that `organizations_with_registry_facts` prefetches the current listings into.
+CURRENT_CREDIT_ENTRIES = "current_credit_entries"
+
+
+def _day(on_date: datetime.date | None) -> datetime.date:
+    return on_date or timezone.localdate()
+
+
+# Annual inspections
+
+
+def _latest_inspection(field: str) -> Subquery:
+    newest = AnnualInspection.objects.filter(organization=OuterRef("pk")).order_by("-year").values(field)[:1]
+    return Subquery(newest)
+
+
+def latest_inspections(org_ids: Iterable[int]) -> dict[int, AnnualInspection]:
+    """The newest inspection (highest year) of each organization that has one, in one query."""
+    newest_year = AnnualInspection.objects.filter(organization=OuterRef("organization")).order_by("-year").values(
+        "year"
+    )[:1]
+    rows = AnnualInspection.objects.filter(organization_id__in=list(org_ids), year=Subquery(newest_year))
+    return {inspection.organization_id: inspection for inspection in rows}
+
+
+def inspection_result(organization: Organization | int, year: int) -> str | None:
+    """The result (an `InspectionResult` value) of the organization's inspection for `year`, or None
+    when none is recorded."""
+    org_id = getattr(organization, "pk", organization)
+    return AnnualInspection.objects.filter(organization_id=org_id, year=year).values_list("result", flat=True).first()
+
+
+def inspection_results(org_ids: Iterable[int], year: int) -> dict[int, str]:
+    """`inspection_result` for many organizations in one query (absent when none is recorded)."""
+    rows = AnnualInspection.objects.filter(organization_id__in=list(org_ids), year=year)
+    return dict(rows.values_list("organization_id", "result"))
+
+
+def with_latest_inspection(queryset: QuerySet) -> QuerySet:
+    """Annotate organizations with `latest_inspection_year` and `latest_inspection_result`."""
+    return queryset.annotate(
+        latest_inspection_year=_latest_inspection("year"), latest_inspection_result=_latest_inspection("result")
+    )
+
+
+# Credit lists
+
+
+def listed_exists(kinds: Iterable[str] | None = None, on_date: datetime.date | None = None) -> Exists:
+    """For an organization queryset: whether it is on one of the lists (any when `kinds` is None) on the day."""
+    entries = CreditListEntry.objects.filter(credit_models.in_force_on(_day(on_date)), organization=OuterRef("pk"))
+    if kinds is not None:
+        entries = entries.filter(list_kind__in=list(kinds))
+    return Exists(entries)
+
+
+def current_listings(org_ids: Iterable[int], on_date: datetime.date | None = None) -> dict[int, list[CreditListEntry]]:
+    """The entries in force on the day for each listed organization, in one query."""
+    entries = CreditListEntry.objects.filter(
+        credit_models.in_force_on(_day(on_date)), organization_id__in=list(org_ids)
+    ).order_by("listed_on", "id")
+    listings: dict[int, list[CreditListEntry]] = defaultdict(list)
+    for entry in entries:
+        listings[entry.organization_id].append(entry)
+    return dict(listings)
+
+
+def on_credit_list(organization: Organization | int, kind: str, on_date: datetime.date | None = None) -> bool:
+    org_id = getattr(organization, "pk", organization)
+    return CreditListEntry.objects.filter(
+        credit_models.in_force_on(_day(on_date)), organization_id=org_id, list_kind=kind
+    ).exists()
+
+
+def on_serious_violation_list(organization: Organization | int, on_date: datetime.date | None = None) -> bool:
+    """Whether the organization is on the serious-violation list (严重违法失信名单) on the day."""
+    return on_credit_list(organization, CreditList.SERIOUS, on_date)
+
+
+def on_abnormal_activity_list(organization: Organization | int, on_date: datetime.date | None = None) -> bool:
+    """Whether the organization is on the abnormal-activity list (活动异常名录) on the day."""
+    return on_credit_list(organization, CreditList.ABNORMAL, on_date)
+
+
+# Party organizations
+
+
+def party_org_exists(on_date: datetime.date | None = None) -> Exists:
+    """For an organization queryset: whether a party organization in being on the day covers it."""
+    covering = PartyOrganization.objects.filter(party_models.in_force_on(_day(on_date)), organizations=OuterRef("pk"))
+    return Exists(covering)
+
+
+def has_party_organization(organization: Organization | int, on_date: datetime.date | None = None) -> bool:
+    org_id = getattr(organization, "pk", organization)
+    return PartyOrganization.objects.filter(party_models.in_force_on(_day(on_date)), organizations=org_id).exists()
+
+
+# All of it for an organization list
+
+
+def organizations_with_registry_facts(queryset: QuerySet, on_date: datetime.date | None = None) -> QuerySet:
+    """Organizations with `party_org`, the latest inspection and the current credit listings, at a
+    cost of one query per page (the listings) whatever the page size."""
+    day = _day(on_date)
+    current = CreditListEntry.objects.filter(credit_models.in_force_on(day)).order_by("listed_on", "id")
+    return with_latest_inspection(queryset).annotate(party_org=party_org_exists(day)).prefetch_related(
+        Prefetch("credit_list_entries", queryset=current, to_attr=CURRENT_CREDIT_ENTRIES)
+    )

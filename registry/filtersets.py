@@ -1,11 +1,45 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, normalise_text
-from registry.choices import DivisionLevel, OrgStatus, OrgType, RegistrationLevel
-from registry.models import Division, Organization
+from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from registry import selectors
+from registry.choices import (
+    CreditList,
+    DivisionLevel,
+    Field,
+    FilingCategory,
+    FilingStatus,
+    InspectionResult,
+    OrgStatus,
+    OrgType,
+    PartyOrgKind,
+    RegistrationLevel,
+)
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    CreditListEntry,
+    Division,
+    Organization,
+    PartyOrganization,
+)
+from registry.models import credit as credit_models
+from registry.models import party as party_models
 from registry.validators import normalise_uscc
+
+# `inspection_result=none`: organizations without any recorded inspection.
+NO_INSPECTION = "none"
+# Values of `on_list` besides the two lists themselves.
+ON_ANY_LIST, ON_NO_LIST = "any", "none"
+ON_LIST_CHOICES = [
+    *CreditList.choices,
+    (ON_ANY_LIST, _("On either list")),
+    (ON_NO_LIST, _("On neither list")),
+    ("true", _("On either list")),
+    ("false", _("On neither list")),
+]
 
 
 class DivisionFilterSet(RegistryFilterSet):
@@ -36,6 +70,16 @@ class OrganizationFilterSet(RegistryFilterSet):
                 ("last_updated", "last_updated")),
         label=_("ordering"),
     )
+    # Registry facts of issue 4: inspections, credit lists, party organizations.
+    inspection_result = django_filters.ChoiceFilter(
+        choices=[*InspectionResult.choices, (NO_INSPECTION, _("Never inspected"))],
+        method="filter_inspection_result",
+        label=_("result of the latest annual inspection"),
+    )
+    on_list = django_filters.ChoiceFilter(
+        choices=ON_LIST_CHOICES, method="filter_on_list", label=_("on a credit list today")
+    )
+    party_org = StrictBooleanFilter(method="filter_party_org", label=_("has a party organization"))
 
     class Meta:
         model = Organization
@@ -49,3 +93,125 @@ class OrganizationFilterSet(RegistryFilterSet):
         if not term:
             return queryset
         return queryset.filter(Q(name__icontains=term) | Q(uscc__contains=normalise_uscc(term)))
+
+    def filter_inspection_result(self, queryset, name, value):
+        latest = AnnualInspection.objects.filter(organization=OuterRef("pk")).order_by("-year").values("result")[:1]
+        queryset = queryset.alias(latest_inspection_filter=Subquery(latest))
+        if value == NO_INSPECTION:
+            return queryset.filter(latest_inspection_filter__isnull=True)
+        return queryset.filter(latest_inspection_filter=value)
+
+    def filter_on_list(self, queryset, name, value):
+        if value in {ON_ANY_LIST, "true"}:
+            return queryset.filter(selectors.listed_exists())
+        if value in {ON_NO_LIST, "false"}:
+            return queryset.filter(~selectors.listed_exists())
+        return queryset.filter(selectors.listed_exists([value]))
+
+    def filter_party_org(self, queryset, name, value):
+        if value is None:
+            return queryset
+        exists = selectors.party_org_exists()
+        return queryset.filter(exists if value else ~exists)
+
+
+class CommunityOrganizationFilterSet(RegistryFilterSet):
+    district = django_filters.CharFilter(field_name="district_id", label=_("district (code)"))
+    township = django_filters.CharFilter(field_name="township_id", label=_("township or street (code)"))
+    community = django_filters.CharFilter(field_name="community_id", label=_("community (code)"))
+    urban = StrictBooleanFilter(label=_("urban community"))
+    category = django_filters.ChoiceFilter(choices=FilingCategory.choices, label=_("category"))
+    field = django_filters.ChoiceFilter(choices=Field.choices, label=_("field"))
+    active = StrictBooleanFilter(label=_("active"))
+    status = django_filters.ChoiceFilter(choices=FilingStatus.choices, label=_("status"))
+    registered_as = django_filters.NumberFilter(field_name="registered_as_id", label=_("registered as (organization id)"))
+    filed_from = django_filters.DateFilter(field_name="filed_on", lookup_expr="gte", label=_("filed from (inclusive)"))
+    filed_until = django_filters.DateFilter(
+        field_name="filed_on", lookup_expr="lte", label=_("filed until (inclusive)")
+    )
+    q = django_filters.CharFilter(method="filter_q", label=_("name or filing number contains"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("filing_number", "filing_number"), ("name", "name"), ("filed_on", "filed_on"),
+                ("member_count", "member_count"), ("last_active_on", "last_active_on"), ("id", "id"),
+                ("last_updated", "last_updated")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = CommunityOrganization
+        fields = ["district", "township", "community", "urban", "category", "field", "active", "status"]
+
+    def filter_q(self, queryset, name, value):
+        term = normalise_text(value)
+        if not term:
+            return queryset
+        return queryset.filter(Q(name__icontains=term) | Q(filing_number__icontains=term))
+
+
+class AnnualInspectionFilterSet(RegistryFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    district = django_filters.CharFilter(
+        field_name="organization__registered_by_id", label=_("registering district (code)")
+    )
+    year = django_filters.NumberFilter(label=_("inspection year"))
+    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("year from (inclusive)"))
+    year_until = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("year until (inclusive)"))
+    result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("result"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("organization", "organization"), ("id", "id"), ("last_updated", "last_updated")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = AnnualInspection
+        fields = ["organization", "year", "result"]
+
+
+class CreditListEntryFilterSet(RegistryFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    district = django_filters.CharFilter(
+        field_name="organization__registered_by_id", label=_("registering district (code)")
+    )
+    list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("list"))
+    current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
+    listed_from = django_filters.DateFilter(field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)"))
+    listed_until = django_filters.DateFilter(
+        field_name="listed_on", lookup_expr="lte", label=_("listed until (inclusive)")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("listed_on", "listed_on"), ("removed_on", "removed_on"), ("id", "id"), ("last_updated", "last_updated")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = CreditListEntry
+        fields = ["organization", "list_kind"]
+
+    def filter_current(self, queryset, name, value):
+        if value is None:
+            return queryset
+        in_force = credit_models.in_force_on(timezone.localdate())
+        return queryset.filter(in_force) if value else queryset.exclude(in_force)
+
+
+class PartyOrganizationFilterSet(RegistryFilterSet):
+    kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("form"))
+    organization = django_filters.NumberFilter(field_name="organizations", label=_("covers organization (id)"))
+    comprehensive_committee = StrictBooleanFilter(label=_("held by a comprehensive party committee"))
+    in_being = StrictBooleanFilter(method="filter_in_being", label=_("in being today"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("established_on", "established_on"), ("member_count", "member_count"),
+                ("id", "id"), ("last_updated", "last_updated")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = PartyOrganization
+        fields = ["kind", "comprehensive_committee"]
+
+    def filter_in_being(self, queryset, name, value):
+        if value is None:
+            return queryset
+        in_force = party_models.in_force_on(timezone.localdate())
+        return queryset.filter(in_force) if value else queryset.exclude(in_force)

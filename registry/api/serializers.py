@@ -1,8 +1,20 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer
-from registry.choices import DivisionLevel
-from registry.models import Division, Organization
+from core.filters import normalise_text
+from registry import selectors, services
+from registry.choices import CreditList, DivisionLevel, InspectionResult
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    CreditListEntry,
+    Division,
+    Organization,
+    PartyOrganization,
+)
 from registry.validators import normalise_uscc
 
 
@@ -31,10 +43,33 @@ class DivisionCodeField(serializers.SlugRelatedField):
         return value.pk
 
 
+class CurrentListingSerializer(serializers.Serializer):
+    """An organization's entry on a credit list in force today (`credit_lists` of an organization)."""
+
+    id = serializers.IntegerField()
+    list_kind = serializers.ChoiceField(choices=CreditList.choices)
+    listed_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class LatestInspectionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=InspectionResult.choices)
+
+
 class OrganizationSerializer(RegistrySerializer):
     registered_by = DivisionCodeField(levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT])
     domicile = DivisionCodeField(levels=[DivisionLevel.DISTRICT], required=False, allow_null=True)
     uscc = serializers.CharField(max_length=40)
+    # Read from annotations and a prefetch (registry.selectors.organizations_with_registry_facts) when
+    # the queryset has them, else looked up for the one record.
+    party_org = serializers.SerializerMethodField(help_text=_("Covered by a party organization in being today."))
+    latest_inspection = serializers.SerializerMethodField(
+        help_text=_("The newest annual inspection (year and result), or null.")
+    )
+    credit_lists = serializers.SerializerMethodField(
+        help_text=_("The credit-list entries in force today (empty when on neither list).")
+    )
 
     class Meta:
         model = Organization
@@ -43,12 +78,150 @@ class OrganizationSerializer(RegistrySerializer):
             "registered_on", "status", "status_date", "status_reason", "legal_representative",
             "supervising_unit", "business_scope", "field", "address", "phone", "is_hub", "is_support",
             "is_community_foundation", "is_demo", "created", "last_updated",
+            "party_org", "latest_inspection", "credit_lists",
         ]
         read_only_fields = [
             "id", "registration_level", "status", "status_date", "status_reason", "is_demo", "created",
             "last_updated",
+            "party_org", "latest_inspection", "credit_lists",
         ]
         personal_fields = ["phone"]
 
     def validate_uscc(self, value):
         return normalise_uscc(value)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_party_org(self, organization) -> bool:
+        if hasattr(organization, "party_org"):
+            return bool(organization.party_org)
+        return selectors.has_party_organization(organization)
+
+    @extend_schema_field(LatestInspectionSerializer(allow_null=True))
+    def get_latest_inspection(self, organization):
+        if hasattr(organization, "latest_inspection_year"):
+            year, result = organization.latest_inspection_year, organization.latest_inspection_result
+        else:
+            latest = selectors.latest_inspections([organization.pk]).get(organization.pk)
+            year, result = (latest.year, latest.result) if latest else (None, None)
+        return {"year": year, "result": result} if year is not None else None
+
+    @extend_schema_field(CurrentListingSerializer(many=True))
+    def get_credit_lists(self, organization):
+        entries = getattr(organization, selectors.CURRENT_CREDIT_ENTRIES, None)
+        if entries is None:
+            entries = selectors.current_listings([organization.pk]).get(organization.pk, [])
+        return CurrentListingSerializer(entries, many=True).data
+
+
+class CommunityOrganizationSerializer(RegistrySerializer):
+    """A community organization filing. Rows are keyed by `filing_number` for sync: a row without
+    one is a new filing and gets a number; the number of a stored filing never changes."""
+
+    filing_number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text=_("Made when absent: 330212001-2023-0007.")
+    )
+    township = DivisionCodeField(
+        levels=[DivisionLevel.TOWNSHIP],
+        error_messages={"does_not_exist": _("No township or street has the code {value}.")},
+    )
+    community = DivisionCodeField(
+        levels=[DivisionLevel.COMMUNITY], error_messages={"does_not_exist": _("No community has the code {value}.")}
+    )
+    district = serializers.CharField(source="district_id", read_only=True)
+
+    class Meta:
+        model = CommunityOrganization
+        fields = [
+            "id", "filing_number", "name", "township", "community", "district", "urban", "category", "field",
+            "filed_on", "contact_person", "contact_phone", "member_count", "active", "last_active_on", "status",
+            "status_date", "status_reason", "registered_as", "is_demo", "created", "last_updated",
+        ]
+        read_only_fields = [
+            "id", "district", "urban", "status", "status_date", "status_reason", "is_demo", "created", "last_updated",
+        ]
+        personal_fields = ["contact_phone"]
+        # The key of a row in bulk sync (create or update keyed by filing number).
+        bulk_key = "filing_number"
+
+    def validate_filing_number(self, value):
+        number = normalise_text(value)
+        if self.instance is not None and number and number != self.instance.filing_number:
+            raise serializers.ValidationError(
+                _("A filing number never changes (it is %(number)s).") % {"number": self.instance.filing_number}
+            )
+        if number and CommunityOrganization.objects.filter(filing_number=number).exclude(
+            pk=getattr(self.instance, "pk", None)
+        ).exists():
+            raise serializers.ValidationError(_("A filing with this filing number already exists."))
+        return number or (self.instance.filing_number if self.instance is not None else "")
+
+
+class AnnualInspectionSerializer(RegistrySerializer):
+    class Meta:
+        model = AnnualInspection
+        fields = ["id", "organization", "year", "result", "concluded_on", "remarks", "created", "last_updated"]
+        read_only_fields = ["id", "created", "last_updated"]
+        validators = []  # (organization, year) is checked by the model, so the error names the year
+
+    def validate(self, attrs):
+        organization = attrs.get("organization", getattr(self.instance, "organization", None))
+        year = attrs.get("year", getattr(self.instance, "year", None))
+        if organization is not None and year is not None:
+            clash = AnnualInspection.objects.filter(organization=organization, year=year).exclude(
+                pk=getattr(self.instance, "pk", None)
+            )
+            if clash.exists():
+                raise serializers.ValidationError(
+                    {"year": [_("This organization already has an inspection for that year.")]}
+                )
+        return attrs
+
+
+class CreditListEntrySerializer(RegistrySerializer):
+    current = serializers.SerializerMethodField(help_text=_("In force today."))
+
+    class Meta:
+        model = CreditListEntry
+        fields = [
+            "id", "list_kind", "organization", "listed_on", "reason", "removed_on", "removal_reason", "current",
+            "created", "last_updated",
+        ]
+        read_only_fields = ["id", "removed_on", "removal_reason", "current", "created", "last_updated"]
+        validators = []  # one open entry per list is checked by the model, naming the list
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_current(self, entry) -> bool:
+        return entry.is_current()
+
+
+class PartyOrganizationSerializer(RegistrySerializer):
+    organizations = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Organization.objects.all(), help_text=_("Ids of the organizations covered.")
+    )
+    in_being = serializers.SerializerMethodField(help_text=_("Established and not dissolved today."))
+
+    class Meta:
+        model = PartyOrganization
+        fields = [
+            "id", "name", "kind", "organizations", "member_count", "comprehensive_committee", "established_on",
+            "dissolved_on", "in_being", "is_demo", "created", "last_updated",
+        ]
+        read_only_fields = ["id", "in_being", "is_demo", "created", "last_updated"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_in_being(self, party_organization) -> bool:
+        return party_organization.is_in_being()
+
+    def create(self, validated_data):
+        organizations = validated_data.pop("organizations")
+        return services.party_organization_save(
+            party_organization=PartyOrganization(**validated_data), organizations=organizations, actor=None
+        )
+
+    def update(self, instance, validated_data):
+        organizations = validated_data.pop("organizations", None)
+        if organizations is None:
+            organizations = list(instance.organizations.all())
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.party_organization_save(party_organization=instance, organizations=organizations, actor=None)

@@ -5,4 +5,8 @@ from registry.api import views
 router = SimpleRouter()
 router.register("divisions", views.DivisionViewSet)
 router.register("organizations", views.OrganizationViewSet)
+router.register("community-organizations", views.CommunityOrganizationViewSet)
+router.register("inspections", views.AnnualInspectionViewSet)
+router.register("credit-list-entries", views.CreditListEntryViewSet)
+router.register("party-organizations", views.PartyOrganizationViewSet)
 urlpatterns = router.urls

@@ -1,12 +1,34 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
 from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
-from registry import services
-from registry.api.serializers import DivisionSerializer, OrganizationSerializer
-from registry.filtersets import DivisionFilterSet, OrganizationFilterSet
-from registry.models import Division, Organization
+from registry import selectors, services
+from registry.api.serializers import (
+    AnnualInspectionSerializer,
+    CommunityOrganizationSerializer,
+    CreditListEntrySerializer,
+    DivisionSerializer,
+    OrganizationSerializer,
+    PartyOrganizationSerializer,
+)
+from registry.filtersets import (
+    AnnualInspectionFilterSet,
+    CommunityOrganizationFilterSet,
+    CreditListEntryFilterSet,
+    DivisionFilterSet,
+    OrganizationFilterSet,
+    PartyOrganizationFilterSet,
+)
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    CreditListEntry,
+    Division,
+    Organization,
+    PartyOrganization,
+)
 
 
 class DivisionViewSet(RegistryReadOnlyViewSet):
@@ -19,6 +41,9 @@ class OrganizationViewSet(RegistryViewSet):
     queryset = Organization.objects.all()
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
+
+    def get_queryset(self):
+        return selectors.organizations_with_registry_facts(super().get_queryset())
 
     @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])
@@ -34,3 +59,50 @@ class OrganizationViewSet(RegistryViewSet):
     @action(detail=True, methods=["post"], clerk_only_action=True)
     def reinstate(self, request, pk=None):
         return self.run_status_action(request, services.organization_reinstate, target="organization", reinstate=True)
+
+
+class CommunityOrganizationViewSet(RegistryViewSet):
+    # The township is joined for the district that holds the record (masking of contact_phone).
+    queryset = CommunityOrganization.objects.select_related("township")
+    serializer_class = CommunityOrganizationSerializer
+    filterset_class = CommunityOrganizationFilterSet
+
+    @extend_schema(request=StatusChangeSerializer, responses=CommunityOrganizationSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self.run_status_action(request, services.filing_cancel, target="filing")
+
+    @extend_schema(request=ReinstateSerializer, responses=CommunityOrganizationSerializer)
+    @action(detail=True, methods=["post"], clerk_only_action=True)
+    def reinstate(self, request, pk=None):
+        return self.run_status_action(request, services.filing_reinstate, target="filing", reinstate=True)
+
+
+class AnnualInspectionViewSet(RegistryViewSet):
+    queryset = AnnualInspection.objects.order_by("id")
+    serializer_class = AnnualInspectionSerializer
+    filterset_class = AnnualInspectionFilterSet
+
+
+class CreditListEntryViewSet(RegistryViewSet):
+    queryset = CreditListEntry.objects.order_by("id")
+    serializer_class = CreditListEntrySerializer
+    filterset_class = CreditListEntryFilterSet
+
+    @extend_schema(request=StatusChangeSerializer, responses=CreditListEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        return self.run_status_action(request, services.credit_entry_remove, target="entry")
+
+    @extend_schema(request=ReinstateSerializer, responses=CreditListEntrySerializer)
+    @action(detail=True, methods=["post"], clerk_only_action=True)
+    def reinstate(self, request, pk=None):
+        return self.run_status_action(request, services.credit_entry_reinstate, target="entry", reinstate=True)
+
+
+class PartyOrganizationViewSet(RegistryViewSet):
+    queryset = PartyOrganization.objects.prefetch_related(
+        Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by"))
+    ).order_by("id")
+    serializer_class = PartyOrganizationSerializer
+    filterset_class = PartyOrganizationFilterSet

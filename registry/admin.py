@@ -1,9 +1,42 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, status_action
-from registry import services
-from registry.models import Division, Organization
+from core.access import principal_of
+from core.admin import RegistryAdmin, is_clerk, status_action
+from core.choices import Role
+from registry import selectors, services
+from registry.choices import CreditList, InspectionResult
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    CreditListEntry,
+    Division,
+    Organization,
+    PartyOrganization,
+)
+from registry.models.party import coverage_problems
+
+
+class RegistryInline:
+    """Inlines follow the pages' rules: clerks write, auditors read, only a superuser deletes."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+
+    def has_add_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Division)
@@ -14,15 +47,131 @@ class DivisionAdmin(RegistryAdmin):
     autocomplete_fields = ["parent", "successor"]
 
 
+class AnnualInspectionInline(RegistryInline, admin.TabularInline):
+    model = AnnualInspection
+    fields = ["year", "result", "concluded_on", "remarks"]
+    ordering = ["-year"]
+
+
+class CreditListEntryInline(RegistryInline, admin.TabularInline):
+    model = CreditListEntry
+    fields = ["list_kind", "listed_on", "reason", "removed_on", "removal_reason"]
+    readonly_fields = ["removed_on", "removal_reason"]
+    show_change_link = True  # removal is an action of the entry's own page (with date and reason)
+
+
+class PartyCoverageInline(RegistryInline, admin.TabularInline):
+    """The party organizations covering the organization, read only: coverage is edited on the party
+    organization's page, where the standalone/joint rule is checked."""
+
+    model = PartyOrganization.organizations.through
+    fk_name = "organization"
+    verbose_name = _("party organization covering it")
+    verbose_name_plural = _("party organizations covering it")
+    fields = ["party_organization", "kind", "member_count", "comprehensive_committee", "established_on",
+              "dissolved_on"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partyorganization")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("party organization"))
+    def party_organization(self, coverage):
+        party = coverage.partyorganization
+        url = reverse("admin:registry_partyorganization_change", args=[party.pk])
+        return format_html('<a href="{}">{}</a>', url, party.name)
+
+    @admin.display(description=_("form"))
+    def kind(self, coverage):
+        return coverage.partyorganization.get_kind_display()
+
+    @admin.display(description=_("party members"))
+    def member_count(self, coverage):
+        return coverage.partyorganization.member_count
+
+    @admin.display(description=_("held by a comprehensive party committee"), boolean=True)
+    def comprehensive_committee(self, coverage):
+        return coverage.partyorganization.comprehensive_committee
+
+    @admin.display(description=_("date established"))
+    def established_on(self, coverage):
+        return coverage.partyorganization.established_on
+
+    @admin.display(description=_("date dissolved"))
+    def dissolved_on(self, coverage):
+        return coverage.partyorganization.dissolved_on
+
+
+class PartyOrgListFilter(admin.SimpleListFilter):
+    title = _("party organization")
+    parameter_name = "party_org"
+
+    def lookups(self, request, model_admin):
+        return [("true", _("Has one")), ("false", _("Has none"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"true", "false"}:
+            exists = selectors.party_org_exists()
+            return queryset.filter(exists if self.value() == "true" else ~exists)
+        return queryset
+
+
+class CreditListFilter(admin.SimpleListFilter):
+    title = _("credit lists")
+    parameter_name = "on_list"
+
+    def lookups(self, request, model_admin):
+        return [*CreditList.choices, ("any", _("On either list")), ("none", _("On neither list"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "any":
+            return queryset.filter(selectors.listed_exists())
+        if value == "none":
+            return queryset.filter(~selectors.listed_exists())
+        if value in CreditList.values:
+            return queryset.filter(selectors.listed_exists([value]))
+        return queryset
+
+
+class LatestInspectionFilter(admin.SimpleListFilter):
+    title = _("latest annual inspection")
+    parameter_name = "inspection_result"
+
+    def lookups(self, request, model_admin):
+        return [*InspectionResult.choices, ("none", _("Never inspected"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return selectors.with_latest_inspection(queryset).filter(latest_inspection_result__isnull=True)
+        if value in InspectionResult.values:
+            return selectors.with_latest_inspection(queryset).filter(latest_inspection_result=value)
+        return queryset
+
+
 @admin.register(Organization)
 class OrganizationAdmin(RegistryAdmin):
     list_display = ["name", "uscc", "org_type", "registration_level", "registered_by", "status", "registered_on"]
-    list_filter = ["org_type", "registration_level", "registered_by", "status", "is_demo"]
+    list_filter = [
+        "org_type", "registration_level", "registered_by", "status", PartyOrgListFilter, CreditListFilter,
+        LatestInspectionFilter, "is_demo",
+    ]
     search_fields = ["name", "uscc"]
     date_hierarchy = "registered_on"
     list_select_related = ["registered_by"]
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
+    inlines = [AnnualInspectionInline, CreditListEntryInline, PartyCoverageInline]
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),
         status_action(service=services.organization_revoke, target="organization", title=_("Revoke registration")),
@@ -30,3 +179,99 @@ class OrganizationAdmin(RegistryAdmin):
             service=services.organization_reinstate, target="organization", title=_("Reinstate"), needs_date=False
         ),
     ]
+
+
+@admin.register(CommunityOrganization)
+class CommunityOrganizationAdmin(RegistryAdmin):
+    list_display = [
+        "filing_number", "name", "township", "community", "category", "field", "urban", "active", "status", "filed_on",
+    ]
+    list_filter = [
+        ("district", admin.RelatedOnlyFieldListFilter), "urban", "category", "field", "active", "status", "is_demo",
+    ]
+    search_fields = ["filing_number", "name"]
+    date_hierarchy = "filed_on"
+    list_select_related = ["township", "community"]
+    autocomplete_fields = ["township", "community", "registered_as"]
+    readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
+    fieldsets = [
+        (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),
+        (_("Filing"), {"fields": ["category", "field", "filed_on", "contact_person", "contact_phone", "member_count"]}),
+        (_("Activity"), {"fields": ["active", "last_active_on", "registered_as"]}),
+        (_("Status"), {"fields": ["status", "status_date", "status_reason", "created", "last_updated"]}),
+    ]
+    actions = [
+        status_action(service=services.filing_cancel, target="filing", title=_("Cancel filing")),
+        status_action(service=services.filing_reinstate, target="filing", title=_("Reinstate"), needs_date=False),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("filing_number")  # a filing number never changes
+        return fields
+
+
+@admin.register(AnnualInspection)
+class AnnualInspectionAdmin(RegistryAdmin):
+    list_display = ["organization", "year", "result", "concluded_on"]
+    list_filter = ["result", "year"]
+    search_fields = ["organization__name", "organization__uscc"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created", "last_updated"]
+
+
+@admin.register(CreditListEntry)
+class CreditListEntryAdmin(RegistryAdmin):
+    list_display = ["organization", "list_kind", "listed_on", "removed_on"]
+    list_filter = ["list_kind", "listed_on", "removed_on"]
+    search_fields = ["organization__name", "organization__uscc", "reason"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["removed_on", "removal_reason", "created", "last_updated"]
+    actions = [
+        status_action(service=services.credit_entry_remove, target="entry", title=_("Remove from the list")),
+        status_action(
+            service=services.credit_entry_reinstate, target="entry", title=_("Reinstate"), needs_date=False
+        ),
+    ]
+
+
+class PartyOrganizationForm(forms.ModelForm):
+    class Meta:
+        model = PartyOrganization
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, organizations = cleaned.get("kind"), cleaned.get("organizations")
+        if kind and organizations is not None:
+            for problem in coverage_problems(kind, organizations):
+                self.add_error("organizations", problem)
+        return cleaned
+
+
+@admin.register(PartyOrganization)
+class PartyOrganizationAdmin(RegistryAdmin):
+    form = PartyOrganizationForm
+    list_display = ["name", "kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on"]
+    list_filter = ["kind", "comprehensive_committee", "dissolved_on"]
+    search_fields = ["name", "organizations__name", "organizations__uscc"]
+    autocomplete_fields = ["organizations"]
+    readonly_fields = ["created", "last_updated"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by"))
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.party_organization_save(
+            party_organization=obj, organizations=form.cleaned_data["organizations"], actor=request.user
+        )
+
+    def save_related(self, request, form, formsets, change):
+        # The covered organizations were set by the service (which records the change); only formsets remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)

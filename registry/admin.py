@@ -68,8 +68,7 @@ class PartyCoverageInline(RegistryInline, admin.TabularInline):
     fk_name = "organization"
     verbose_name = _("party organization covering it")
     verbose_name_plural = _("party organizations covering it")
-    fields = ["party_organization", "kind", "member_count", "comprehensive_committee", "established_on",
-              "dissolved_on"]
+    fields = ["party_organization", "kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -163,8 +162,14 @@ class LatestInspectionFilter(admin.SimpleListFilter):
 class OrganizationAdmin(RegistryAdmin):
     list_display = ["name", "uscc", "org_type", "registration_level", "registered_by", "status", "registered_on"]
     list_filter = [
-        "org_type", "registration_level", "registered_by", "status", PartyOrgListFilter, CreditListFilter,
-        LatestInspectionFilter, "is_demo",
+        "org_type",
+        "registration_level",
+        "registered_by",
+        "status",
+        PartyOrgListFilter,
+        CreditListFilter,
+        LatestInspectionFilter,
+        "is_demo",
     ]
     search_fields = ["name", "uscc"]
     date_hierarchy = "registered_on"
@@ -184,10 +189,25 @@ class OrganizationAdmin(RegistryAdmin):
 @admin.register(CommunityOrganization)
 class CommunityOrganizationAdmin(RegistryAdmin):
     list_display = [
-        "filing_number", "name", "township", "community", "category", "field", "urban", "active", "status", "filed_on",
+        "filing_number",
+        "name",
+        "township",
+        "community",
+        "category",
+        "field",
+        "urban",
+        "active",
+        "status",
+        "filed_on",
     ]
     list_filter = [
-        ("district", admin.RelatedOnlyFieldListFilter), "urban", "category", "field", "active", "status", "is_demo",
+        ("district", admin.RelatedOnlyFieldListFilter),
+        "urban",
+        "category",
+        "field",
+        "active",
+        "status",
+        "is_demo",
     ]
     search_fields = ["filing_number", "name"]
     date_hierarchy = "filed_on"
@@ -232,16 +252,22 @@ class CreditListEntryAdmin(RegistryAdmin):
     readonly_fields = ["removed_on", "removal_reason", "created", "last_updated"]
     actions = [
         status_action(service=services.credit_entry_remove, target="entry", title=_("Remove from the list")),
-        status_action(
-            service=services.credit_entry_reinstate, target="entry", title=_("Reinstate"), needs_date=False
-        ),
+        status_action(service=services.credit_entry_reinstate, target="entry", title=_("Reinstate"), needs_date=False),
     ]
 
 
 class PartyOrganizationForm(forms.ModelForm):
     class Meta:
         model = PartyOrganization
-        fields = "__all__"
+        fields = [
+            "name",
+            "kind",
+            "organizations",
+            "member_count",
+            "comprehensive_committee",
+            "established_on",
+            "dissolved_on",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -262,8 +288,10 @@ class PartyOrganizationAdmin(RegistryAdmin):
     readonly_fields = ["created", "last_updated"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by")))
         )
 
     def save_model(self, request, obj, form, change):

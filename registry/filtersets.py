@@ -66,8 +66,13 @@ class OrganizationFilterSet(RegistryFilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label=_("name or credit code contains"))
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("registered_on", "registered_on"), ("uscc", "uscc"), ("id", "id"),
-                ("last_updated", "last_updated")),
+        fields=(
+            ("name", "name"),
+            ("registered_on", "registered_on"),
+            ("uscc", "uscc"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
         label=_("ordering"),
     )
     # Registry facts of issue 4: inspections, credit lists, party organizations.
@@ -122,18 +127,26 @@ class CommunityOrganizationFilterSet(RegistryFilterSet):
     urban = StrictBooleanFilter(label=_("urban community"))
     category = django_filters.ChoiceFilter(choices=FilingCategory.choices, label=_("category"))
     field = django_filters.ChoiceFilter(choices=Field.choices, label=_("field"))
-    active = StrictBooleanFilter(label=_("active"))
+    active = StrictBooleanFilter(label=_("actively operating"))
     status = django_filters.ChoiceFilter(choices=FilingStatus.choices, label=_("status"))
-    registered_as = django_filters.NumberFilter(field_name="registered_as_id", label=_("registered as (organization id)"))
+    registered_as = django_filters.NumberFilter(
+        field_name="registered_as_id", label=_("registered as (organization id)")
+    )
     filed_from = django_filters.DateFilter(field_name="filed_on", lookup_expr="gte", label=_("filed from (inclusive)"))
     filed_until = django_filters.DateFilter(
         field_name="filed_on", lookup_expr="lte", label=_("filed until (inclusive)")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("name or filing number contains"))
     ordering = django_filters.OrderingFilter(
-        fields=(("filing_number", "filing_number"), ("name", "name"), ("filed_on", "filed_on"),
-                ("member_count", "member_count"), ("last_active_on", "last_active_on"), ("id", "id"),
-                ("last_updated", "last_updated")),
+        fields=(
+            ("filing_number", "filing_number"),
+            ("name", "name"),
+            ("filed_on", "filed_on"),
+            ("member_count", "member_count"),
+            ("last_active_on", "last_active_on"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
         label=_("ordering"),
     )
 
@@ -172,14 +185,21 @@ class CreditListEntryFilterSet(RegistryFilterSet):
     district = django_filters.CharFilter(
         field_name="organization__registered_by_id", label=_("registering district (code)")
     )
-    list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("list"))
+    list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("credit list"))
     current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
-    listed_from = django_filters.DateFilter(field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)"))
+    listed_from = django_filters.DateFilter(
+        field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)")
+    )
     listed_until = django_filters.DateFilter(
         field_name="listed_on", lookup_expr="lte", label=_("listed until (inclusive)")
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("listed_on", "listed_on"), ("removed_on", "removed_on"), ("id", "id"), ("last_updated", "last_updated")),
+        fields=(
+            ("listed_on", "listed_on"),
+            ("removed_on", "removed_on"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
         label=_("ordering"),
     )
 
@@ -201,8 +221,13 @@ class PartyOrganizationFilterSet(RegistryFilterSet):
     in_being = StrictBooleanFilter(method="filter_in_being", label=_("in being today"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
     ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("established_on", "established_on"), ("member_count", "member_count"),
-                ("id", "id"), ("last_updated", "last_updated")),
+        fields=(
+            ("name", "name"),
+            ("established_on", "established_on"),
+            ("member_count", "member_count"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
         label=_("ordering"),
     )
 

@@ -36,9 +36,9 @@ def _latest_inspection(field: str) -> Subquery:
 
 def latest_inspections(org_ids: Iterable[int]) -> dict[int, AnnualInspection]:
     """The newest inspection (highest year) of each organization that has one, in one query."""
-    newest_year = AnnualInspection.objects.filter(organization=OuterRef("organization")).order_by("-year").values(
-        "year"
-    )[:1]
+    newest_year = (
+        AnnualInspection.objects.filter(organization=OuterRef("organization")).order_by("-year").values("year")[:1]
+    )
     rows = AnnualInspection.objects.filter(organization_id__in=list(org_ids), year=Subquery(newest_year))
     return {inspection.organization_id: inspection for inspection in rows}
 
@@ -124,6 +124,8 @@ def organizations_with_registry_facts(queryset: QuerySet, on_date: datetime.date
     cost of one query per page (the listings) whatever the page size."""
     day = _day(on_date)
     current = CreditListEntry.objects.filter(credit_models.in_force_on(day)).order_by("listed_on", "id")
-    return with_latest_inspection(queryset).annotate(party_org=party_org_exists(day)).prefetch_related(
-        Prefetch("credit_list_entries", queryset=current, to_attr=CURRENT_CREDIT_ENTRIES)
+    return (
+        with_latest_inspection(queryset)
+        .annotate(party_org=party_org_exists(day))
+        .prefetch_related(Prefetch("credit_list_entries", queryset=current, to_attr=CURRENT_CREDIT_ENTRIES))
     )

@@ -26,8 +26,14 @@ def _check_status_date(*, on: datetime.date, since: datetime.date, since_label: 
     if on > timezone.localdate():
         raise ValidationError({"date": [_("The date may not lie in the future.")]})
     if on < since:
-        raise ValidationError({"date": [_("The date may not precede the %(label)s (%(since)s).") % {
-            "label": since_label, "since": since.isoformat()}]})
+        raise ValidationError(
+            {
+                "date": [
+                    _("The date may not precede the %(label)s (%(since)s).")
+                    % {"label": since_label, "since": since.isoformat()}
+                ]
+            }
+        )
 
 
 def _require_reason(reason: str) -> str:
@@ -37,7 +43,9 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _organization_end(*, organization: Organization, status: str, on: datetime.date, reason: str, actor) -> Organization:
+def _organization_end(
+    *, organization: Organization, status: str, on: datetime.date, reason: str, actor
+) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     reason = _require_reason(reason)
     if organization.status != OrgStatus.ACTIVE:
@@ -57,7 +65,9 @@ def _organization_end(*, organization: Organization, status: str, on: datetime.d
 @transaction.atomic
 def organization_deregister(*, organization: Organization, on: datetime.date, reason: str, actor) -> Organization:
     """注销登记: the organization ends on `on`, at its own request or by dissolution."""
-    return _organization_end(organization=organization, status=OrgStatus.DEREGISTERED, on=on, reason=reason, actor=actor)
+    return _organization_end(
+        organization=organization, status=OrgStatus.DEREGISTERED, on=on, reason=reason, actor=actor
+    )
 
 
 @transaction.atomic
@@ -86,9 +96,7 @@ def organization_reinstate(*, organization: Organization, reason: str, actor) ->
 
 
 @transaction.atomic
-def filing_cancel(
-    *, filing: CommunityOrganization, on: datetime.date, reason: str, actor
-) -> CommunityOrganization:
+def filing_cancel(*, filing: CommunityOrganization, on: datetime.date, reason: str, actor) -> CommunityOrganization:
     """注销备案: the filing ends on `on` (the group dissolved, merged, or registered as a legal person)."""
     filing = CommunityOrganization.objects.select_for_update().get(pk=filing.pk)
     reason = _require_reason(reason)
@@ -172,9 +180,7 @@ def party_organization_save(
     if problems:
         raise ValidationError({"organizations": problems})
     before = (
-        []
-        if party_organization.pk is None
-        else sorted(party_organization.organizations.values_list("pk", flat=True))
+        [] if party_organization.pk is None else sorted(party_organization.organizations.values_list("pk", flat=True))
     )
     after = sorted({organization.pk for organization in organizations})
     party_organization._pending_organizations = organizations
@@ -216,7 +222,10 @@ class ImportProblem:
 
     def __str__(self) -> str:
         return _("row %(line)d (code %(code)s): %(message)s") % {
-            "line": self.line, "code": self.code or "—", "message": self.message}
+            "line": self.line,
+            "code": self.code or "—",
+            "message": self.message,
+        }
 
 
 class DivisionImportRejected(Exception):
@@ -245,8 +254,9 @@ def _division_from_row(row: DivisionRow) -> tuple[Division | None, list[str]]:
     if not row.name:
         problems.append(_("The name is empty."))
     elif len(row.name) > Division._meta.get_field("name").max_length:
-        problems.append(_("The name is longer than %(n)d characters.") % {
-            "n": Division._meta.get_field("name").max_length})
+        problems.append(
+            _("The name is longer than %(n)d characters.") % {"n": Division._meta.get_field("name").max_length}
+        )
     if row.urban_rural_class:
         if row.urban_rural_class not in UrbanRuralClass.values:
             problems.append(
@@ -293,8 +303,9 @@ def divisions_import(*, rows: Iterable[DivisionRow]) -> DivisionImportReport:
         if division is None:
             continue
         if row.code in incoming:
-            problems.append(ImportProblem(row.line, row.code, _("The code repeats row %(line)d.") % {
-                "line": lines[row.code]}))
+            problems.append(
+                ImportProblem(row.line, row.code, _("The code repeats row %(line)d.") % {"line": lines[row.code]})
+            )
             continue
         incoming[row.code] = division
         lines[row.code] = row.line
@@ -309,9 +320,14 @@ def divisions_import(*, rows: Iterable[DivisionRow]) -> DivisionImportReport:
         if division.parent_id:
             parent = stored.get(division.parent_id) or incoming.get(division.parent_id)
             if parent is None:
-                problems.append(ImportProblem(lines[code], code, _(
-                    "The parent %(parent)s is neither in the file nor in the registry.") % {
-                    "parent": division.parent_id}))
+                problems.append(
+                    ImportProblem(
+                        lines[code],
+                        code,
+                        _("The parent %(parent)s is neither in the file nor in the registry.")
+                        % {"parent": division.parent_id},
+                    )
+                )
                 continue
         problems += [
             ImportProblem(lines[code], code, message)

@@ -74,16 +74,45 @@ class OrganizationSerializer(RegistrySerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "uscc", "name", "org_type", "registered_by", "registration_level", "domicile",
-            "registered_on", "status", "status_date", "status_reason", "legal_representative",
-            "supervising_unit", "business_scope", "field", "address", "phone", "is_hub", "is_support",
-            "is_community_foundation", "is_demo", "created", "last_updated",
-            "party_org", "latest_inspection", "credit_lists",
+            "id",
+            "uscc",
+            "name",
+            "org_type",
+            "registered_by",
+            "registration_level",
+            "domicile",
+            "registered_on",
+            "status",
+            "status_date",
+            "status_reason",
+            "legal_representative",
+            "supervising_unit",
+            "business_scope",
+            "field",
+            "address",
+            "phone",
+            "is_hub",
+            "is_support",
+            "is_community_foundation",
+            "is_demo",
+            "created",
+            "last_updated",
+            "party_org",
+            "latest_inspection",
+            "credit_lists",
         ]
         read_only_fields = [
-            "id", "registration_level", "status", "status_date", "status_reason", "is_demo", "created",
+            "id",
+            "registration_level",
+            "status",
+            "status_date",
+            "status_reason",
+            "is_demo",
+            "created",
             "last_updated",
-            "party_org", "latest_inspection", "credit_lists",
+            "party_org",
+            "latest_inspection",
+            "credit_lists",
         ]
         personal_fields = ["phone"]
 
@@ -132,12 +161,39 @@ class CommunityOrganizationSerializer(RegistrySerializer):
     class Meta:
         model = CommunityOrganization
         fields = [
-            "id", "filing_number", "name", "township", "community", "district", "urban", "category", "field",
-            "filed_on", "contact_person", "contact_phone", "member_count", "active", "last_active_on", "status",
-            "status_date", "status_reason", "registered_as", "is_demo", "created", "last_updated",
+            "id",
+            "filing_number",
+            "name",
+            "township",
+            "community",
+            "district",
+            "urban",
+            "category",
+            "field",
+            "filed_on",
+            "contact_person",
+            "contact_phone",
+            "member_count",
+            "active",
+            "last_active_on",
+            "status",
+            "status_date",
+            "status_reason",
+            "registered_as",
+            "is_demo",
+            "created",
+            "last_updated",
         ]
         read_only_fields = [
-            "id", "district", "urban", "status", "status_date", "status_reason", "is_demo", "created", "last_updated",
+            "id",
+            "district",
+            "urban",
+            "status",
+            "status_date",
+            "status_reason",
+            "is_demo",
+            "created",
+            "last_updated",
         ]
         personal_fields = ["contact_phone"]
         # The key of a row in bulk sync (create or update keyed by filing number).
@@ -149,9 +205,12 @@ class CommunityOrganizationSerializer(RegistrySerializer):
             raise serializers.ValidationError(
                 _("A filing number never changes (it is %(number)s).") % {"number": self.instance.filing_number}
             )
-        if number and CommunityOrganization.objects.filter(filing_number=number).exclude(
-            pk=getattr(self.instance, "pk", None)
-        ).exists():
+        if (
+            number
+            and CommunityOrganization.objects.filter(filing_number=number)
+            .exclude(pk=getattr(self.instance, "pk", None))
+            .exists()
+        ):
             raise serializers.ValidationError(_("A filing with this filing number already exists."))
         return number or (self.instance.filing_number if self.instance is not None else "")
 
@@ -183,8 +242,16 @@ class CreditListEntrySerializer(RegistrySerializer):
     class Meta:
         model = CreditListEntry
         fields = [
-            "id", "list_kind", "organization", "listed_on", "reason", "removed_on", "removal_reason", "current",
-            "created", "last_updated",
+            "id",
+            "list_kind",
+            "organization",
+            "listed_on",
+            "reason",
+            "removed_on",
+            "removal_reason",
+            "current",
+            "created",
+            "last_updated",
         ]
         read_only_fields = ["id", "removed_on", "removal_reason", "current", "created", "last_updated"]
         validators = []  # one open entry per list is checked by the model, naming the list
@@ -203,8 +270,18 @@ class PartyOrganizationSerializer(RegistrySerializer):
     class Meta:
         model = PartyOrganization
         fields = [
-            "id", "name", "kind", "organizations", "member_count", "comprehensive_committee", "established_on",
-            "dissolved_on", "in_being", "is_demo", "created", "last_updated",
+            "id",
+            "name",
+            "kind",
+            "organizations",
+            "member_count",
+            "comprehensive_committee",
+            "established_on",
+            "dissolved_on",
+            "in_being",
+            "is_demo",
+            "created",
+            "last_updated",
         ]
         read_only_fields = ["id", "in_being", "is_demo", "created", "last_updated"]
 

@@ -28,7 +28,7 @@ class CreditListEntry(HistoryModel):
     Removal (移出) is a change of the entry, never a delete, so the history of listings stays.
     """
 
-    list_kind = models.CharField(_("list"), max_length=10, choices=CreditList.choices, db_index=True)
+    list_kind = models.CharField(_("credit list"), max_length=10, choices=CreditList.choices, db_index=True)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="credit_list_entries", verbose_name=_("organization")
     )

@@ -139,6 +139,20 @@ class Division(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+    def save(self, *args, **kwargs):
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        parent = self.parent if self.parent_id else None
+        problems = placement_problems(code=self.code or "", level=self.level, parent=parent)
+        if problems:
+            raise ValidationError({"code": problems})
+
+    def derive(self) -> None:
+        """Set what follows from the code: whether a community is urban."""
+        self.urban = community_is_urban(self.code) if self.level == DivisionLevel.COMMUNITY else None
+
     @property
     def is_historical(self) -> bool:
         return self.successor_id is not None
@@ -160,17 +174,3 @@ class Division(models.Model):
         if self.level == DivisionLevel.COMMUNITY:
             return self.code[:6] if self.parent_id is None else self.parent.parent_id
         return None
-
-    def clean(self):
-        parent = self.parent if self.parent_id else None
-        problems = placement_problems(code=self.code or "", level=self.level, parent=parent)
-        if problems:
-            raise ValidationError({"code": problems})
-
-    def derive(self) -> None:
-        """Set what follows from the code: whether a community is urban."""
-        self.urban = community_is_urban(self.code) if self.level == DivisionLevel.COMMUNITY else None
-
-    def save(self, *args, **kwargs):
-        self.derive()
-        super().save(*args, **kwargs)

@@ -113,7 +113,7 @@ class CommunityOrganization(HistoryModel):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     member_count = models.PositiveIntegerField(_("members"), default=0)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("actively operating"), default=True)
     last_active_on = models.DateField(_("last activity date"), null=True, blank=True)
     status = models.CharField(
         _("status"),
@@ -195,9 +195,7 @@ class CommunityOrganization(HistoryModel):
         township = self._division("township")
         community = self._division("community")
         if township is not None and township.level != DivisionLevel.TOWNSHIP:
-            errors["township"] = [
-                gettext("%(division)s is not a township or street.") % {"division": township}
-            ]
+            errors["township"] = [gettext("%(division)s is not a township or street.") % {"division": township}]
             township = None
         if community is not None and community.level != DivisionLevel.COMMUNITY:
             errors["community"] = [gettext("%(division)s is not a community.") % {"division": community}]

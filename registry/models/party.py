@@ -27,7 +27,9 @@ def coverage_problems(kind: str, organizations: Iterable[Organization]) -> list[
     (联合组建) two or more."""
     count = len({organization.pk for organization in organizations})
     if kind == PartyOrgKind.STANDALONE and count != 1:
-        return [gettext("A standalone party organization covers exactly one organization (%(n)d given).") % {"n": count}]
+        return [
+            gettext("A standalone party organization covers exactly one organization (%(n)d given).") % {"n": count}
+        ]
     if kind == PartyOrgKind.JOINT and count < 2:
         return [gettext("A joint party organization covers two or more organizations (%(n)d given).") % {"n": count}]
     return []

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.choices import ChangeSource
 from core.context import change_context
@@ -27,7 +28,7 @@ def read_text(path: Path) -> str:
         try:
             return raw.decode("gb18030")
         except UnicodeDecodeError:
-            raise CommandError(f"{path}: neither UTF-8 nor GB 18030 text.") from None
+            raise CommandError(_("%(path)s: neither UTF-8 nor GB 18030 text.") % {"path": path}) from None
 
 
 def read_rows(path: Path) -> list[DivisionRow]:
@@ -37,18 +38,21 @@ def read_rows(path: Path) -> list[DivisionRow]:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise CommandError(
-            f"{path}: the header lacks {', '.join(missing)} "
-            f"(expected {','.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)})."
+            _("%(path)s: the header lacks %(missing)s (expected %(expected)s).")
+            % {"path": path, "missing": ", ".join(missing), "expected": ",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}
         )
     unknown = [name for name in columns if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        raise CommandError(f"{path}: unknown column(s) {', '.join(unknown)}.")
+        raise CommandError(_("%(path)s: unknown columns %(columns)s.") % {"path": path, "columns": ", ".join(unknown)})
     rows = []
     for record in reader:
         if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
             continue  # blank line
         if None in record:
-            raise CommandError(f"{path}: row {reader.line_num} has more values than the header has columns.")
+            raise CommandError(
+                _("%(path)s: row %(line)d has more values than the header has columns.")
+                % {"path": path, "line": reader.line_num}
+            )
         rows.append(
             DivisionRow(
                 line=reader.line_num,
@@ -73,7 +77,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file.")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         rows = read_rows(path)
         try:
             with change_context(source=ChangeSource.IMPORT):
@@ -81,18 +85,26 @@ class Command(BaseCommand):
         except DivisionImportRejected as rejected:
             details = "\n".join(f"  {problem}" for problem in rejected.problems)
             raise CommandError(
-                f"{path}: rejected, nothing was written ({len(rejected.problems)} problem(s)):\n{details}"
+                _("%(path)s: rejected, nothing was written (%(n)d problems):")
+                % {"path": path, "n": len(rejected.problems)}
+                + "\n"
+                + details
             ) from None
         verbosity = options["verbosity"]
         if verbosity >= 2:
             for code in report.added:
-                self.stdout.write(f"added {code}")
+                self.stdout.write(_("added %(code)s") % {"code": code})
             for code, changes in report.changed.items():
                 described = "; ".join(f"{name}: {old!r} → {new!r}" for name, (old, new) in changes.items())
-                self.stdout.write(f"changed {code}: {described}")
+                self.stdout.write(_("changed %(code)s: %(changes)s") % {"code": code, "changes": described})
         self.stdout.write(
             self.style.SUCCESS(
-                f"{path.name}: added {len(report.added)}, changed {len(report.changed)}, "
-                f"unchanged {len(report.unchanged)}."
+                _("%(file)s: added %(added)d, changed %(changed)d, unchanged %(unchanged)d.")
+                % {
+                    "file": path.name,
+                    "added": len(report.added),
+                    "changed": len(report.changed),
+                    "unchanged": len(report.unchanged),
+                }
             )
         )

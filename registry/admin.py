@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
@@ -16,6 +17,7 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    PartyCoverage,
     PartyOrganization,
 )
 from registry.models.party import coverage_problems
@@ -62,13 +64,14 @@ class CreditListEntryInline(RegistryInline, admin.TabularInline):
 
 class PartyCoverageInline(RegistryInline, admin.TabularInline):
     """The party organizations covering the organization, read only: coverage is edited on the party
-    organization's page, where the standalone/joint rule is checked."""
+    organization's page, where the standalone/joint rule is checked. Each row is titled by the party
+    organization's name."""
 
-    model = PartyOrganization.organizations.through
+    model = PartyCoverage
     fk_name = "organization"
     verbose_name = _("party organization covering it")
     verbose_name_plural = _("party organizations covering it")
-    fields = ["party_organization", "kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on"]
+    fields = ["kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on", "page"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -83,11 +86,8 @@ class PartyCoverageInline(RegistryInline, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("party organization"))
-    def party_organization(self, coverage):
-        party = coverage.partyorganization
-        url = reverse("admin:registry_partyorganization_change", args=[party.pk])
-        return format_html('<a href="{}">{}</a>', url, party.name)
+    def _show(self, value):
+        return display_for_value(value, self.get_empty_value_display())
 
     @admin.display(description=_("form"))
     def kind(self, coverage):
@@ -103,11 +103,16 @@ class PartyCoverageInline(RegistryInline, admin.TabularInline):
 
     @admin.display(description=_("date established"))
     def established_on(self, coverage):
-        return coverage.partyorganization.established_on
+        return self._show(coverage.partyorganization.established_on)
 
     @admin.display(description=_("date dissolved"))
     def dissolved_on(self, coverage):
-        return coverage.partyorganization.dissolved_on
+        return self._show(coverage.partyorganization.dissolved_on)
+
+    @admin.display(description=_("party organization page"))
+    def page(self, coverage):
+        url = reverse("admin:registry_partyorganization_change", args=[coverage.partyorganization_id])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
 class PartyOrgListFilter(admin.SimpleListFilter):

@@ -3,7 +3,7 @@ from registry.models.divisions import Division
 from registry.models.filings import CommunityOrganization, FilingNumberCounter
 from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
-from registry.models.party import PartyOrganization
+from registry.models.party import PartyCoverage, PartyOrganization
 
 __all__ = [
     "AnnualInspection",
@@ -12,5 +12,6 @@ __all__ = [
     "Division",
     "FilingNumberCounter",
     "Organization",
+    "PartyCoverage",
     "PartyOrganization",
 ]

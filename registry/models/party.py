@@ -106,3 +106,15 @@ class PartyOrganization(HistoryModel):
                 errors[name] = [gettext("The date may not lie in the future.")]
         if errors:
             raise ValidationError(errors)
+
+
+def _coverage_title(coverage) -> str:
+    return str(coverage.partyorganization)
+
+
+# The rows of the relation (one organization covered by one party organization) have no model of
+# their own; titled by their party organization, they read well where the admin lists them (the
+# coverage inline of the organization page). A relation model declared with `through=` would
+# instead bar the organizations field from the party organization's admin form.
+PartyCoverage = PartyOrganization.organizations.through
+PartyCoverage.__str__ = _coverage_title

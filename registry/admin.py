@@ -112,7 +112,7 @@ class PartyCoverageInline(RegistryInline, admin.TabularInline):
     @admin.display(description=_("party organization page"))
     def page(self, coverage):
         url = reverse("admin:registry_partyorganization_change", args=[coverage.partyorganization_id])
-        return format_html('<a href="{}">{}</a>', url, _("Open"))
+        return format_html('<a href="{}">{}</a>', url, _("View"))
 
 
 class PartyOrgListFilter(admin.SimpleListFilter):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CITY_CODE = "330200"
 
@@ -77,10 +78,11 @@ class FilingStatus(models.TextChoices):
 class InspectionResult(models.TextChoices):
     """Results of the annual inspection (年检结论)."""
 
-    PASSED = "passed", _("Passed")
-    BASICALLY_PASSED = "basically_passed", _("Basically passed")
-    FAILED = "failed", _("Failed")
-    ABSENT = "absent", _("Did not take part")
+    # With a context: other apps' "Passed"/"Failed" (assessments) translate differently.
+    PASSED = "passed", pgettext_lazy("annual inspection", "Passed")
+    BASICALLY_PASSED = "basically_passed", pgettext_lazy("annual inspection", "Basically passed")
+    FAILED = "failed", pgettext_lazy("annual inspection", "Failed")
+    ABSENT = "absent", pgettext_lazy("annual inspection", "Did not take part")
 
 
 class CreditList(models.TextChoices):

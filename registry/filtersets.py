@@ -66,13 +66,8 @@ class OrganizationFilterSet(RegistryFilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label=_("name or credit code contains"))
     ordering = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("registered_on", "registered_on"),
-            ("uscc", "uscc"),
-            ("id", "id"),
-            ("last_updated", "last_updated"),
-        ),
+        fields=(("name", "name"), ("registered_on", "registered_on"), ("uscc", "uscc"), ("id", "id"),
+                ("last_updated", "last_updated")),
         label=_("ordering"),
     )
     # Registry facts of issue 4: inspections, credit lists, party organizations.

@@ -26,14 +26,8 @@ def _check_status_date(*, on: datetime.date, since: datetime.date, since_label: 
     if on > timezone.localdate():
         raise ValidationError({"date": [_("The date may not lie in the future.")]})
     if on < since:
-        raise ValidationError(
-            {
-                "date": [
-                    _("The date may not precede the %(label)s (%(since)s).")
-                    % {"label": since_label, "since": since.isoformat()}
-                ]
-            }
-        )
+        raise ValidationError({"date": [_("The date may not precede the %(label)s (%(since)s).") % {
+            "label": since_label, "since": since.isoformat()}]})
 
 
 def _require_reason(reason: str) -> str:

@@ -123,11 +123,8 @@ class Organization(HistoryModel):
                 division = Division.objects.filter(code=segment).first()
                 if division is None or division.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:
                     errors["uscc"] = [
-                        _(
-                            "Positions 3–8 (division code) are %(code)s, which is not a Ningbo city or district "
-                            "code, current or historical."
-                        )
-                        % {"code": segment}
+                        _("Positions 3–8 (division code) are %(code)s, which is not a Ningbo city or district "
+                          "code, current or historical.") % {"code": segment}
                     ]
         if self.registered_by_id:
             authority = self.registered_by

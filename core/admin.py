@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
 from core.choices import Role
+from core.exports.admin import ExportAdminMixin
 from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
@@ -19,8 +20,9 @@ def is_clerk(request) -> bool:
     return principal.role == Role.CLERK and not principal.read_only
 
 
-class RegistryAdmin(admin.ModelAdmin):
-    """Base of every admin page: clerks write, auditors only read, only a superuser deletes."""
+class RegistryAdmin(ExportAdminMixin, admin.ModelAdmin):
+    """Base of every admin page: clerks write, auditors only read, only a superuser deletes. Every list
+    exports to CSV/Excel (ExportAdminMixin: an action for the selected rows, a button for the filtered list)."""
 
     def has_view_permission(self, request, obj=None):
         return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.exceptions import PreconditionFailed
+from core.exports.views import ExportMixin
 
 
 def etag_for(instance) -> str:
@@ -20,11 +21,12 @@ def _etag_matches(header: str, current: str) -> bool:
     return "*" in tags or current in tags
 
 
-class RegistryReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Read-only resources (reference data such as divisions)."""
+class RegistryReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only resources (reference data such as divisions). Lists export to CSV/XLSX (ExportMixin)."""
 
 
 class RegistryViewSet(
+    ExportMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -33,7 +35,8 @@ class RegistryViewSet(
 ):
     """Base of every writable resource: no DELETE (405), atomic writes that answer what a GET
     would, ETag on detail responses and `If-Match` checked with a compare-and-set on
-    `last_updated`, so of two writers holding the same ETag exactly one succeeds."""
+    `last_updated`, so of two writers holding the same ETag exactly one succeeds. Lists export to
+    CSV/XLSX (ExportMixin)."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     # Set per action (`@action(..., clerk_only_action=True)`): reinstate is for clerks only.

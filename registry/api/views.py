@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 
 from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
+from core.bulk import BulkSyncMixin
 from registry import selectors, services
 from registry.api.serializers import (
     AnnualInspectionSerializer,
@@ -37,10 +38,11 @@ class DivisionViewSet(RegistryReadOnlyViewSet):
     filterset_class = DivisionFilterSet
 
 
-class OrganizationViewSet(RegistryViewSet):
+class OrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     queryset = Organization.objects.all()
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
+    bulk_key = "uscc"
 
     def get_queryset(self):
         return selectors.organizations_with_registry_facts(super().get_queryset())

@@ -120,7 +120,10 @@ class Organization(HistoryModel):
                 ]
             else:
                 segment = self.uscc[2:8]
-                division = Division.objects.filter(code=segment).first()
+                if self.registered_by_id == segment:  # the usual case: no query for what is at hand
+                    division = self.registered_by
+                else:
+                    division = Division.objects.filter(code=segment).first()
                 if division is None or division.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:
                     errors["uscc"] = [
                         _("Positions 3–8 (division code) are %(code)s, which is not a Ningbo city or district "
@@ -136,7 +139,7 @@ class Organization(HistoryModel):
                     % {"code": authority.code, "current": authority.current.code}
                 ]
             elif self.domicile_id is None and authority.level == DivisionLevel.DISTRICT:
-                self.domicile_id = authority.code
+                self.domicile = authority  # the object, not its code: no second query for it below
         if self.domicile_id and self.domicile.level != DivisionLevel.DISTRICT:
             errors["domicile"] = [_("The domicile must be a district or county.")]
         elif self.domicile_id and self.domicile.is_historical:

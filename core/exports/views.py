@@ -1,0 +1,150 @@
+"""The streaming export response, the export log, and the mixin that gives every list endpoint
+`?format=csv` and `?format=xlsx` (DESIGN §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from rest_framework.renderers import JSONRenderer
+
+from core.choices import ChangeSource
+from core.exports.renderers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, CSVRenderer, ExportRenderer, XLSXRenderer
+from core.exports.tables import ExportTable
+from core.exports.writers import csv_chunks, xlsx_chunks
+from core.models import ExportLog
+
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {CSV: f"{CSV_MEDIA_TYPE}; charset=utf-8", XLSX: XLSX_MEDIA_TYPE}
+# Query parameters that shape the JSON page, not the list: not filters, ignored by an export.
+NOT_FILTERS = frozenset({"format", "page", "page_size"})
+DEFAULT_CHUNK_SIZE = 1000
+
+
+def export_filename(resource: str, file_format: str) -> str:
+    """`organizations-20261128.csv`: what and when (the bureau's local date)."""
+    return f"{resource}-{timezone.localdate():%Y%m%d}.{file_format}"
+
+
+def filters_of(query) -> dict:
+    """The filters of a query string, as the export log keeps them (repeated parameters as lists)."""
+    return {
+        name: values[0] if len(values) == 1 else values
+        for name, values in query.lists()
+        if name not in NOT_FILTERS
+    }
+
+
+def export_response(
+    *,
+    table: ExportTable,
+    queryset: QuerySet,
+    resource: str,
+    file_format: str,
+    title: str,
+    user,
+    filters: dict,
+    source: str,
+    request_id: str = "",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> StreamingHttpResponse:
+    """Log the export, then stream every row of `queryset` as `file_format`.
+
+    The queryset is read with `.iterator(chunk_size=…)`: a server-side cursor on PostgreSQL, a constant
+    number of queries per chunk (its select_related and annotations), and no list of all rows. Headers and
+    labels are rendered in the language active now, even though the rows are written after the view returns.
+    """
+    if file_format not in FORMATS:
+        raise ValueError(f"unknown export format {file_format!r}")
+    row_count = queryset.count()
+    log = ExportLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        user_name=user.get_username() if getattr(user, "is_authenticated", False) else "",
+        resource=resource,
+        file_format=file_format,
+        filters=filters,
+        row_count=row_count,
+        source=source,
+        request_id=request_id,
+    )
+    language = translation.get_language()
+
+    def rows() -> Iterator[list]:
+        written = 0
+        for instance in queryset.iterator(chunk_size=chunk_size):
+            written += 1
+            yield table.row(instance)
+        if written != row_count:  # the list changed between the count and the read: log what was sent
+            ExportLog.objects.filter(pk=log.pk).update(row_count=written)
+
+    def content() -> Iterator[bytes]:
+        with translation.override(language):
+            headers = table.headers()
+            if file_format == CSV:
+                yield from csv_chunks(headers, rows())
+            else:
+                yield from xlsx_chunks(headers, rows(), title=title)
+
+    response = StreamingHttpResponse(content(), content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(resource, file_format))
+    response["X-Export-Rows"] = str(row_count)
+    return response
+
+
+class ExportMixin:
+    """For the base viewsets: their list answers `?format=csv` and `?format=xlsx` with the whole filtered
+    list (the same filter set as the JSON list, so the rows are exactly the JSON `count`), streamed.
+
+    `export_fields` (serializer field names) chooses and orders the columns; by default every field the
+    serializer reads. `export_resource` names the file; by default the list's URL segment.
+    """
+
+    export_fields: Sequence[str] | None = None
+    export_resource: str | None = None
+    export_chunk_size = DEFAULT_CHUNK_SIZE
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            renderers += [CSVRenderer(), XLSXRenderer()]
+        return renderers
+
+    def handle_exception(self, exc):
+        # An export request that fails (unknown filter, no token, …) is answered in JSON, not as a file.
+        request = getattr(self, "request", None)
+        if isinstance(getattr(request, "accepted_renderer", None), ExportRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+    def list(self, request, *args, **kwargs):
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(renderer, ExportRenderer):
+            return self.export(request, renderer.format)
+        return super().list(request, *args, **kwargs)
+
+    def get_export_resource(self) -> str:
+        if self.export_resource:
+            return self.export_resource
+        return self.request.path.rstrip("/").rsplit("/", 1)[-1]
+
+    def export(self, request, file_format: str) -> StreamingHttpResponse:
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer()
+        return export_response(
+            table=ExportTable(serializer, self.export_fields),
+            queryset=queryset,
+            resource=self.get_export_resource(),
+            file_format=file_format,
+            title=str(queryset.model._meta.verbose_name_plural),
+            user=request.user,
+            filters=filters_of(request.query_params),
+            source=ChangeSource.API,
+            request_id=getattr(request, "request_id", ""),
+            chunk_size=self.export_chunk_size,
+        )

@@ -1,0 +1,115 @@
+"""The two file formats of an export, written row by row so memory stays flat whatever the list's size.
+
+Formula safety (see docs/decisions/0040-streaming-exports-and-formula-safety.md): a spreadsheet runs a
+cell that begins with `=`, `+`, `-` or `@` (and some versions one that begins with a tab or a carriage
+return) as a formula, so a registered name such as `=HYPERLINK("http://…")` could run in an auditor's
+Excel. In CSV such a text cell gets a leading apostrophe, which Excel shows as text; in XLSX every text
+cell is written as a string cell (inline string, never `<f>`), with Excel's "quote prefix" on the ones
+that would otherwise read as formulas when edited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+# An XLSX cell holds at most this many characters; Excel "repairs" (truncates) a file with longer ones.
+XLSX_MAX_CELL_CHARS = 32767
+# Written to memory until this size, then to a temporary file on disk.
+XLSX_SPOOL_BYTES = 8 * 1024 * 1024
+STREAM_CHUNK_BYTES = 64 * 1024
+NUMBERS = (int, float, decimal.Decimal)
+
+
+def inert_csv_text(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, NUMBERS) and not isinstance(value, bool):
+        return str(value)
+    return inert_csv_text(str(value))
+
+
+def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads Chinese), one header row, then the rows, in chunks of ~64 KB."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow([csv_cell(header) for header in headers])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+        if buffer.tell() >= STREAM_CHUNK_BYTES:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def xlsx_text_cell(sheet, text: str, **style) -> WriteOnlyCell:
+    """A string cell, whatever the text begins with (openpyxl would make `=…` a formula)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:XLSX_MAX_CELL_CHARS]
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    for name, value in style.items():
+        setattr(cell, name, value)
+    return cell
+
+
+def xlsx_cell(sheet, value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return xlsx_text_cell(sheet, str(value))
+    if isinstance(value, (*NUMBERS, datetime.date)):  # dates get a date format from openpyxl
+        return value
+    return xlsx_text_cell(sheet, str(value))
+
+
+def sheet_title(title: str) -> str:
+    """A valid sheet name: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in str(title)).strip()
+    return cleaned[:31] or "Sheet1"
+
+
+def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> Iterator[bytes]:
+    """One sheet: a bold, frozen header row, then the rows.
+
+    openpyxl's write-only mode writes each row to its own temporary file as it is appended; the finished
+    workbook goes to a spooled temporary file and is streamed from there, so neither the rows nor the file
+    are ever held in memory whole.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(str(header)) * 2.2, 12), 40)
+    bold = Font(bold=True)
+    sheet.append([xlsx_text_cell(sheet, str(header), font=bold) for header in headers])
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, value) for value in row])
+    with tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES) as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(STREAM_CHUNK_BYTES):
+            yield chunk

@@ -183,6 +183,8 @@ REGISTRY_TOKEN_LIFETIME_DAYS = int(os.environ.get("TOKEN_LIFETIME_DAYS", "365"))
 REGISTRY_TOKEN_LAST_USED_RESOLUTION_SECONDS = 300
 REGISTRY_MAX_PAGE_SIZE = 1000
 REGISTRY_BULK_MAX_ROWS = 1000
+# Rows of one spreadsheet imported in the admin (core.imports), validated and written in one transaction.
+REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "宁波市社会组织登记管理系统 API",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import principal_of
 from core.choices import Role
 from core.exports.admin import ExportAdminMixin
+from core.imports import ImportAdminMixin
 from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
@@ -20,9 +21,10 @@ def is_clerk(request) -> bool:
     return principal.role == Role.CLERK and not principal.read_only
 
 
-class RegistryAdmin(ExportAdminMixin, admin.ModelAdmin):
+class RegistryAdmin(ImportAdminMixin, ExportAdminMixin, admin.ModelAdmin):
     """Base of every admin page: clerks write, auditors only read, only a superuser deletes. Every list
-    exports to CSV/Excel (ExportAdminMixin: an action for the selected rows, a button for the filtered list)."""
+    exports to CSV/Excel (ExportAdminMixin: an action for the selected rows, a button for the filtered list);
+    with `importable = True`, clerks import spreadsheets (ImportAdminMixin: dry run, then atomic import)."""
 
     def has_view_permission(self, request, obj=None):
         return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}

@@ -182,6 +182,7 @@ class OrganizationAdmin(RegistryAdmin):
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
     inlines = [AnnualInspectionInline, CreditListEntryInline, PartyCoverageInline]
+    importable = True
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),
         status_action(service=services.organization_revoke, target="organization", title=_("Revoke registration")),

@@ -1,0 +1,458 @@
+"""Imports of spreadsheets in the admin (CSV or XLSX): upload, a dry run that lists every error (row,
+column, value, message) and writes nothing, then the import, atomic.
+
+A file is read into rows of the resource's API serializer fields, then goes through the bulk sync engine
+(`core.bulk.BulkSync`): the same validation, key normalisation, jurisdiction and history (source
+`import`) as `POST <resource>/bulk/`. Columns are named by the field (`uscc`) or its verbose name in
+Chinese or English (`统一社会信用代码`, `Unified social credit code`), so a file exported from the registry
+comes back in as it is; a column the resource does not know refuses the file; read-only columns (id,
+status, timestamps) are ignored, and the dry run says so. Related records are named by their codes:
+divisions by division code, organizations by credit code (the key of their bulk sync), never by
+database id. Choice values are accepted as labels (`社会团体`) or values (`social_group`), booleans as
+是/否, yes/no, true/false, 1/0; an empty cell leaves the stored value as it is.
+
+An admin opts in with `importable = True` (the model needs an API list with `BulkSyncMixin`):
+
+    class CommunityOrganizationAdmin(RegistryAdmin):
+        importable = True
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import datetime
+import io
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+from rest_framework import serializers
+from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
+
+from core.bulk import BulkSync
+from core.choices import ChangeSource
+from core.exports.resources import api_resource_for
+from core.exports.tables import NO, YES, field_header
+from core.exports.writers import FORMULA_TRIGGERS
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SIGNING_SALT = "core.imports"
+# The reviewed file stays valid for confirmation this long.
+CONFIRM_MAX_AGE_SECONDS = 3600
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "√"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "不是", "×"}
+LIST_SEPARATORS = re.compile(r"[、,，;；]")
+
+
+def max_rows() -> int:
+    return settings.REGISTRY_IMPORT_MAX_ROWS
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table (wrong format, encoding, empty, too large)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclasses.dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[CellError] = dataclasses.field(default_factory=list)
+    ignored_columns: list[str] = dataclasses.field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _key(text) -> str:
+    """How headers and labels are compared: NFKC, no surrounding spaces or required-markers, case-folded."""
+    return unicodedata.normalize("NFKC", str(text)).strip().strip("*").strip().casefold()
+
+
+def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
+    """The header row and the data rows (with their row numbers in the file; blank rows skipped)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        records = _xlsx_records(content)
+    elif lower.endswith(".csv") or lower.endswith(".txt"):
+        records = _csv_records(content)
+    else:
+        raise ImportFileError(_("Upload a CSV file or an Excel .xlsx file (an old .xls must be saved as .xlsx)."))
+    header = None
+    rows = []
+    for number, values in enumerate(records, start=1):
+        values = list(values)
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+            continue
+        if header is None:
+            header = ["" if value is None else str(value).strip() for value in values]
+            continue
+        rows.append((number, values))
+        if len(rows) > max_rows():
+            raise ImportFileError(_("The file has more than %(n)d rows; split it.") % {"n": max_rows()})
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    return header, rows
+
+
+def _csv_records(content: bytes) -> Iterable[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("gb18030")  # Excel in Chinese saves "CSV" in GBK
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text.")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_records(content: bytes) -> Iterable[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) for a file that is not XLSX
+        raise ImportFileError(_("The file is not a readable Excel .xlsx file.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [f"{name}: {text}" for name, value in messages.items() for text in _flatten(value)]
+    if isinstance(messages, (list, tuple)):
+        return [text for item in messages for text in _flatten(item)]
+    return [str(messages)]
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time.min:
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class TableImport:
+    """A spreadsheet into a resource, through its serializer and the bulk sync engine."""
+
+    def __init__(self, *, serializer: serializers.ModelSerializer, key: str, queryset, actor):
+        self.serializer = serializer
+        self.key = key
+        self.queryset = queryset
+        self.actor = actor
+        self.fields = serializer.fields
+        self._choice_labels: dict[str, dict] = {}
+
+    # Columns
+
+    def names_of(self, name: str, field) -> set[str]:
+        names = {_key(name)}
+        header = field_header(self.serializer, name, field)
+        for language, _label in settings.LANGUAGES:
+            with override(language):
+                names.add(_key(header))
+                if field.label:
+                    names.add(_key(field.label))
+        return names
+
+    def map_columns(self, header: list[str], report: ImportReport) -> dict[int, str]:
+        """Column index → field name; unknown and repeated columns are errors of row 1."""
+        by_name = {}
+        for name, field in self.fields.items():
+            for alias in self.names_of(name, field):
+                by_name.setdefault(alias, name)
+        columns: dict[int, str] = {}
+        seen: dict[str, str] = {}
+        for index, title in enumerate(header):
+            if not title:
+                continue
+            name = by_name.get(_key(title))
+            if name is None:
+                report.errors.append(CellError(1, title, title, _("Unknown column.")))
+            elif name in seen:
+                report.errors.append(CellError(1, title, title, _("Repeats the column %(other)s.") % {
+                    "other": seen[name]}))
+            elif self.fields[name].read_only:
+                seen[name] = title
+                report.ignored_columns.append(title)
+            else:
+                seen[name] = title
+                columns[index] = name
+        return columns
+
+    # Values
+
+    def _choice(self, field, value):
+        """A choice named by its value or by its label in any language (`社会团体`, `Social group`)."""
+        labels = self._choice_labels.get(field.field_name)
+        if labels is None:
+            labels = {}
+            for language, _label in settings.LANGUAGES:
+                with override(language):
+                    labels.update({_key(label): choice for choice, label in field.choices.items()})
+            labels.update({_key(choice): choice for choice in field.choices})
+            self._choice_labels[field.field_name] = labels
+        return labels.get(_key(value), value)
+
+    def _boolean(self, value):
+        if isinstance(value, bool):
+            return value
+        if not hasattr(self, "_words"):
+            true, false = set(TRUE_WORDS), set(FALSE_WORDS)
+            for language, _label in settings.LANGUAGES:
+                with override(language):
+                    true.add(_key(YES))
+                    false.add(_key(NO))
+            self._words = {**{word: True for word in true}, **{word: False for word in false}}
+        return self._words.get(_key(value), value)
+
+    def _date(self, value):
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups())).isoformat()
+            except ValueError:
+                return text
+        return text
+
+    def value_for(self, field, raw):
+        """The cell as the serializer takes it in JSON."""
+        if isinstance(raw, str) and raw[:1] == "'" and raw[1:2] and raw[1] in "".join(FORMULA_TRIGGERS):
+            raw = raw[1:]  # the apostrophe the registry's own CSV export puts before =, +, -, @
+        if isinstance(field, serializers.BooleanField):
+            return self._boolean(raw)
+        if isinstance(field, serializers.MultipleChoiceField):
+            return [self._choice(field, part) for part in LIST_SEPARATORS.split(str(raw)) if part.strip()]
+        if isinstance(field, serializers.ChoiceField):
+            return self._choice(field, raw)
+        if isinstance(field, serializers.DateTimeField):
+            return raw.isoformat() if isinstance(raw, datetime.datetime) else str(raw)
+        if isinstance(field, serializers.DateField):
+            return self._date(raw)
+        if isinstance(field, ManyRelatedField):
+            return [part.strip() for part in LIST_SEPARATORS.split(_cell_text(raw)) if part.strip()]
+        if isinstance(field, (serializers.IntegerField, serializers.DecimalField, serializers.FloatField)):
+            return raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else str(raw).strip()
+        return _cell_text(raw).strip()
+
+    def _codes_to_ids(self, rows: list[dict], numbers: list[int], titles: dict, report: ImportReport) -> set:
+        """Related records named by code: an organization by its credit code (the key of its bulk sync),
+        not by database id. Returns the (row index, field) whose codes name nothing (reported here)."""
+        refused = set()
+        for name, field in self.fields.items():
+            relation = field.child_relation if isinstance(field, ManyRelatedField) else field
+            if field.read_only or not isinstance(relation, PrimaryKeyRelatedField):
+                continue
+            model = relation.get_queryset().model
+            resource = api_resource_for(model)
+            code = getattr(resource.viewset_class, "bulk_key", None) if resource else None
+            if not code:
+                continue
+            named = {index: row[name] if isinstance(row[name], list) else [row[name]]
+                     for index, row in enumerate(rows) if name in row}
+            wanted = {value for values in named.values() for value in values}
+            found = dict(relation.get_queryset().filter(**{f"{code}__in": wanted}).values_list(code, "pk"))
+            for index, values in named.items():
+                missing = [value for value in values if value not in found]
+                for value in missing:
+                    report.errors.append(CellError(numbers[index], titles[name], value, _(
+                        "No %(model)s has the code %(code)s.") % {"model": model._meta.verbose_name, "code": value}))
+                if missing:
+                    del rows[index][name]
+                    refused.add((index, name))
+                else:
+                    ids = [found[value] for value in values]
+                    rows[index][name] = ids if isinstance(field, ManyRelatedField) else ids[0]
+        return refused
+
+    def _column_title(self, field_name: str, titles: dict) -> str:
+        if field_name in titles:
+            return titles[field_name]
+        field = self.fields.get(field_name)
+        if field is None:  # the row's own errors (non_field_errors, a jurisdiction refusal)
+            return ""
+        return capfirst(str(field_header(self.serializer, field_name, field)))
+
+    # The whole file
+
+    def run(self, name: str, content: bytes, *, commit: bool) -> ImportReport:
+        """Read, check every row, and (with `commit`, when nothing is wrong) write them all, atomically."""
+        report = ImportReport()
+        try:
+            header, table = read_table(name, content)
+        except ImportFileError as error:
+            report.errors.append(CellError(0, "", "", str(error)))
+            return report
+        columns = self.map_columns(header, report)
+        report.rows = len(table)
+        if report.errors:
+            return report
+        titles = {field: header[index] for index, field in columns.items()}
+        rows: list[dict] = []
+        raws: list[dict] = []
+        numbers: list[int] = []
+        for number, cells in table:
+            row, raw = {}, {}
+            for index, field_name in columns.items():
+                value = cells[index] if index < len(cells) else None
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue  # an empty cell leaves the stored value as it is
+                raw[field_name] = value
+                row[field_name] = self.value_for(self.fields[field_name], value)
+            rows.append(row)
+            raws.append(raw)
+            numbers.append(number)
+        refused = self._codes_to_ids(rows, numbers, titles, report)
+        outcome = BulkSync(
+            serializer=self.serializer, queryset=self.queryset, key=self.key, actor=self.actor,
+            source=ChangeSource.IMPORT,
+        ).run(rows, commit=commit and not report.errors)
+        for entry in outcome.errors:
+            index = entry["index"]
+            for field_name, field_messages in entry.items():
+                if field_name == "index" or (index, field_name) in refused:
+                    continue
+                for text in _flatten(field_messages):
+                    report.errors.append(CellError(
+                        numbers[index], self._column_title(field_name, titles), _cell_text(raws[index].get(field_name)),
+                        text,
+                    ))
+        report.errors.sort(key=lambda error: (error.row, error.column))
+        report.created = outcome.count("created")
+        report.updated = outcome.count("updated")
+        report.written = commit and outcome.ok and not report.errors
+        return report
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (CSV or Excel .xlsx)"))
+
+
+def _sign_file(name: str, content: bytes, user) -> str:
+    data = base64.b64encode(zlib.compress(content)).decode("ascii")
+    return signing.dumps({"name": name, "data": data, "user": user.pk}, salt=SIGNING_SALT)
+
+
+def _unsign_file(token: str, user) -> tuple[str, bytes]:
+    payload = signing.loads(token, salt=SIGNING_SALT, max_age=CONFIRM_MAX_AGE_SECONDS)
+    if payload.get("user") != user.pk:
+        raise signing.BadSignature("another user's file")
+    return payload["name"], zlib.decompress(base64.b64decode(payload["data"]))
+
+
+class ImportAdminMixin:
+    """For RegistryAdmin: an "Import from a file" page for clerks, on admins with `importable = True`."""
+
+    importable = False
+    # The column that says which record a row is; by default the API list's `bulk_key`.
+    import_key: str | None = None
+
+    def get_urls(self):
+        urls = super().get_urls()
+        if not self.importable:
+            return urls
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
+        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *urls]
+
+    def may_import(self, request) -> bool:
+        return self.importable and self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = dict(extra_context or {})
+        if self.may_import(request):
+            extra["registry_import_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return super().changelist_view(request, extra)
+
+    def table_import(self, request) -> TableImport:
+        resource = api_resource_for(self.model)
+        if resource is None:
+            raise LookupError(f"{self.model.__name__} has no API list to import through")
+        viewset = resource.viewset_for(request, action="bulk")
+        key = self.import_key or getattr(viewset, "bulk_key", None)
+        if not key:
+            raise LookupError(f"{resource.viewset_class.__name__} names no bulk_key to import by")
+        queryset = viewset.get_bulk_queryset() if hasattr(viewset, "get_bulk_queryset") else viewset.get_queryset()
+        return TableImport(serializer=viewset.get_serializer(), key=key, queryset=queryset, actor=request.user)
+
+    def import_view(self, request):
+        if not self.may_import(request):
+            raise PermissionDenied
+        changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        form = ImportUploadForm()
+        report = token = None
+        file_name = ""
+        if request.method == "POST" and "confirm" in request.POST:
+            try:
+                file_name, content = _unsign_file(request.POST.get("token", ""), request.user)
+            except (signing.BadSignature, ValueError, zlib.error):
+                messages.error(request, _("The reviewed file has expired or was altered; upload it again."))
+                return HttpResponseRedirect(request.path)
+            report = self.table_import(request).run(file_name, content, commit=True)
+            if report.written:
+                self.message_user(request, _("Imported %(name)s: %(created)d created, %(updated)d updated.") % {
+                    "name": file_name, "created": report.created, "updated": report.updated}, messages.SUCCESS)
+                return HttpResponseRedirect(changelist_url)
+        elif request.method == "POST":
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                file_name = upload.name
+                if upload.size > MAX_FILE_BYTES:
+                    form.add_error("file", _("The file is larger than %(mb)d MB.") % {
+                        "mb": MAX_FILE_BYTES // (1024 * 1024)})
+                else:
+                    content = upload.read()
+                    report = self.table_import(request).run(file_name, content, commit=False)
+                    if report.ok:
+                        token = _sign_file(file_name, content, request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import %(model)s from a file") % {"model": self.opts.verbose_name_plural},
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+            "token": token,
+            "file_name": file_name,
+            "changelist_url": changelist_url,
+            "max_rows": max_rows(),
+        }
+        return TemplateResponse(request, "admin/core/import.html", context)

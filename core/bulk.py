@@ -461,10 +461,10 @@ BulkErrorsSerializer = inline_serializer(
 )
 
 
+# `POST <resource>/bulk/` on a RegistryViewSet: a JSON list of at most REGISTRY_BULK_MAX_ROWS rows keyed by
+# `bulk_key`; 200 `{"results": [...]}`, or 400/403 `{"errors": [...]}` and nothing written, or 413 for too
+# many rows (DESIGN §4). (A comment, not a docstring: the OpenAPI schema would show it on every operation.)
 class BulkSyncMixin:
-    """`POST <resource>/bulk/` on a RegistryViewSet: a JSON list of at most REGISTRY_BULK_MAX_ROWS rows
-    keyed by `bulk_key`; 200 `{"results": [...]}`, or 400/403 `{"errors": [...]}` and nothing written,
-    or 413 for too many rows (DESIGN §4)."""
 
     bulk_key: str | None = None
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 
 from core.choices import ChangeSource
@@ -110,7 +111,9 @@ class ExportMixin:
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if getattr(self, "action", None) == "list":
+        # In the OpenAPI schema the export formats are a documented `format` parameter of the list (below),
+        # not response media types that the JSON schema of a page would wrongly describe.
+        if getattr(self, "action", None) == "list" and not getattr(self, "swagger_fake_view", False):
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
@@ -122,6 +125,11 @@ class ExportMixin:
             request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
+    @extend_schema(parameters=[OpenApiParameter(
+        "format", str, enum=["json", *FORMATS],
+        description="`csv` or `xlsx`: the whole filtered list as a file (not one page): CSV in UTF-8 with a BOM, "
+        "or XLSX; headers and values in the request's language (Accept-Language). See docs/api.md.",
+    )])
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
         if isinstance(renderer, ExportRenderer):

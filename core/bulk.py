@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, models, router, transaction
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from core.api.serializers import RegistrySerializer
 from core.choices import ChangeSource
 from core.context import change_context
 from core.exceptions import PayloadTooLarge
+from core.filters import normalise_text
 
 CREATED = "created"
 UPDATED = "updated"
@@ -106,8 +107,16 @@ class BulkSync:
     looked up by key (everything the actor may read); they are locked until the batch is written.
     """
 
-    def __init__(self, *, serializer: serializers.ModelSerializer, queryset: models.QuerySet, key: str, actor,
-                 source: str = ChangeSource.BULK, message: str = ""):
+    def __init__(
+        self,
+        *,
+        serializer: serializers.ModelSerializer,
+        queryset: models.QuerySet,
+        key: str,
+        actor,
+        source: str = ChangeSource.BULK,
+        message: str = "",
+    ):
         if key not in serializer.fields:
             raise ValueError(f"{type(serializer).__name__} has no field {key!r} to key a bulk sync by")
         self.serializer = serializer
@@ -131,10 +140,14 @@ class BulkSync:
             errors = [{"index": row.index, **row.errors} for row in batch if row.errors]
             forbidden = any(row.forbidden for row in batch)
             if errors or not commit:
-                results = [] if errors else [
-                    {"index": row.index, "id": getattr(row.existing, "pk", None), "action": row.action}
-                    for row in batch
-                ]
+                results = (
+                    []
+                    if errors
+                    else [
+                        {"index": row.index, "id": getattr(row.existing, "pk", None), "action": row.action}
+                        for row in batch
+                    ]
+                )
                 return BulkOutcome(results=results, errors=errors, forbidden=forbidden)
             return self.write(batch)
 
@@ -159,15 +172,24 @@ class BulkSync:
         raw = row.data.get(self.key)
         if raw is None or raw == "":
             return False
-        field = self.serializer.fields[self.key]
+        serializer = self.serializer
+        serializer.instance = None
         try:
-            value = field.run_validation(raw)
-            method = getattr(self.serializer, f"validate_{self.key}", None)
-            row.key = method(value) if method is not None else value
+            value = serializer.fields[self.key].run_validation(raw)
         except ValidationError as error:
             row.errors = {self.key: plain_errors(error.detail)}
-        except DjangoValidationError as error:
-            row.errors = {self.key: list(error.messages)}
+            return True
+        method = getattr(serializer, f"validate_{self.key}", None)
+        if method is not None:
+            try:
+                value = method(value)  # the serializer's own normalisation (full-width credit codes, …)
+            except (ValidationError, DjangoValidationError):
+                # It refuses the key without its record at hand ("this number exists already"): look the
+                # record up by the key as text; the row's own validation, with the record bound, decides.
+                value = normalise_text(value) if isinstance(value, str) else value
+        if value is None or value == "":
+            return False
+        row.key = value
         return True
 
     def _refuse_duplicates(self, keyed: list[BulkRow]) -> None:
@@ -176,10 +198,12 @@ class BulkSync:
             if row.errors:
                 continue
             if row.key in first_index:
-                row.errors = {self.key: [
-                    _("Row %(index)d of this batch has the same %(key)s; each record may appear once.")
-                    % {"index": first_index[row.key], "key": self.key}
-                ]}
+                row.errors = {
+                    self.key: [
+                        _("Row %(index)d of this batch has the same %(key)s; each record may appear once.")
+                        % {"index": first_index[row.key], "key": self.key}
+                    ]
+                }
             else:
                 first_index[row.key] = row.index
 
@@ -208,9 +232,7 @@ class BulkSync:
                 lookup = "pk"
             else:
                 continue
-            values = {
-                row.data.get(name) for row in batch if isinstance(row.data, dict) and not row.errors
-            }
+            values = {row.data.get(name) for row in batch if isinstance(row.data, dict) and not row.errors}
             values = {value for value in values if isinstance(value, (str, int)) and not isinstance(value, bool)}
             if not values:
                 continue
@@ -286,9 +308,10 @@ class BulkSync:
             except ValidationError as error:
                 return self._abandon(row, error_lists(error.detail))
             except IntegrityError as error:
-                return self._abandon(row, {ROW_ERRORS_KEY: [
-                    _("The change conflicts with a stored record (%(error)s).") % {"error": error}
-                ]})
+                return self._abandon(
+                    row,
+                    {ROW_ERRORS_KEY: [_("The change conflicts with a stored record (%(error)s).") % {"error": error}]},
+                )
             results.append({"index": row.index, "id": instance.pk, "action": row.action})
         return BulkOutcome(results=results, errors=[])
 
@@ -395,8 +418,10 @@ class BatchModelValidator:
             return  # as Django does: a constraint on a field that already has an error is not checked
         meta = model_class._meta
         try:
-            values = tuple(getattr(instance, meta.pk.attname if name == "pk" else meta.get_field(name).attname)
-                           for name in sorted(names))
+            values = tuple(
+                getattr(instance, meta.pk.attname if name == "pk" else meta.get_field(name).attname)
+                for name in sorted(names)
+            )
             memo_key = (constraint.name, values)
             hash(memo_key)
         except (FieldDoesNotExist, TypeError):
@@ -465,11 +490,20 @@ BulkErrorsSerializer = inline_serializer(
 # `bulk_key`; 200 `{"results": [...]}`, or 400/403 `{"errors": [...]}` and nothing written, or 413 for too
 # many rows (DESIGN §4). (A comment, not a docstring: the OpenAPI schema would show it on every operation.)
 class BulkSyncMixin:
-
     bulk_key: str | None = None
 
+    def get_bulk_key(self) -> str:
+        """`bulk_key` of the viewset, else `Meta.bulk_key` of its serializer."""
+        key = self.bulk_key or getattr(getattr(self.get_serializer_class(), "Meta", None), "bulk_key", None)
+        if not key:
+            raise ImproperlyConfigured(f"{type(self).__name__} names no bulk_key")
+        return key
+
     def get_bulk_queryset(self) -> models.QuerySet:
-        """Where rows are looked up by key (locked with SELECT … FOR UPDATE: no aggregation here)."""
+        """Where rows are looked up by key, locked with SELECT … FOR UPDATE until the batch is written: the
+        viewset's base queryset (its select_related), without the list's annotations and prefetches."""
+        if self.queryset is not None:
+            return self.queryset.all()
         return self.get_queryset()
 
     def get_serializer(self, *args, **kwargs):
@@ -499,7 +533,7 @@ class BulkSyncMixin:
         outcome = BulkSync(
             serializer=self.get_serializer(),
             queryset=self.get_bulk_queryset(),
-            key=self.bulk_key,
+            key=self.get_bulk_key(),
             actor=request.user,
             source=ChangeSource.BULK,
         ).run(rows)

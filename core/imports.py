@@ -33,7 +33,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,7 +45,7 @@ from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
 from core.bulk import BulkSync
 from core.choices import ChangeSource
-from core.exports.resources import api_resource_for
+from core.exports.resources import api_resource_for, record_code_field
 from core.exports.tables import NO, YES, field_header
 from core.exports.writers import FORMULA_TRIGGERS
 
@@ -204,8 +204,9 @@ class TableImport:
             if name is None:
                 report.errors.append(CellError(1, title, title, _("Unknown column.")))
             elif name in seen:
-                report.errors.append(CellError(1, title, title, _("Repeats the column %(other)s.") % {
-                    "other": seen[name]}))
+                report.errors.append(
+                    CellError(1, title, title, _("Repeats the column %(other)s.") % {"other": seen[name]})
+                )
             elif self.fields[name].read_only:
                 seen[name] = title
                 report.ignored_columns.append(title)
@@ -283,19 +284,28 @@ class TableImport:
             if field.read_only or not isinstance(relation, PrimaryKeyRelatedField):
                 continue
             model = relation.get_queryset().model
-            resource = api_resource_for(model)
-            code = getattr(resource.viewset_class, "bulk_key", None) if resource else None
+            code = record_code_field(model)
             if not code:
                 continue
-            named = {index: row[name] if isinstance(row[name], list) else [row[name]]
-                     for index, row in enumerate(rows) if name in row}
+            named = {
+                index: row[name] if isinstance(row[name], list) else [row[name]]
+                for index, row in enumerate(rows)
+                if name in row
+            }
             wanted = {value for values in named.values() for value in values}
             found = dict(relation.get_queryset().filter(**{f"{code}__in": wanted}).values_list(code, "pk"))
             for index, values in named.items():
                 missing = [value for value in values if value not in found]
                 for value in missing:
-                    report.errors.append(CellError(numbers[index], titles[name], value, _(
-                        "No %(model)s has the code %(code)s.") % {"model": model._meta.verbose_name, "code": value}))
+                    report.errors.append(
+                        CellError(
+                            numbers[index],
+                            titles[name],
+                            value,
+                            _("No %(model)s has the code %(code)s.")
+                            % {"model": model._meta.verbose_name, "code": value},
+                        )
+                    )
                 if missing:
                     del rows[index][name]
                     refused.add((index, name))
@@ -343,7 +353,10 @@ class TableImport:
             numbers.append(number)
         refused = self._codes_to_ids(rows, numbers, titles, report)
         outcome = BulkSync(
-            serializer=self.serializer, queryset=self.queryset, key=self.key, actor=self.actor,
+            serializer=self.serializer,
+            queryset=self.queryset,
+            key=self.key,
+            actor=self.actor,
             source=ChangeSource.IMPORT,
         ).run(rows, commit=commit and not report.errors)
         for entry in outcome.errors:
@@ -352,10 +365,14 @@ class TableImport:
                 if field_name == "index" or (index, field_name) in refused:
                     continue
                 for text in _flatten(field_messages):
-                    report.errors.append(CellError(
-                        numbers[index], self._column_title(field_name, titles), _cell_text(raws[index].get(field_name)),
-                        text,
-                    ))
+                    report.errors.append(
+                        CellError(
+                            numbers[index],
+                            self._column_title(field_name, titles),
+                            _cell_text(raws[index].get(field_name)),
+                            text,
+                        )
+                    )
         report.errors.sort(key=lambda error: (error.row, error.column))
         report.created = outcome.count("created")
         report.updated = outcome.count("updated")
@@ -405,11 +422,11 @@ class ImportAdminMixin:
     def table_import(self, request) -> TableImport:
         resource = api_resource_for(self.model)
         if resource is None:
-            raise LookupError(f"{self.model.__name__} has no API list to import through")
+            raise ImproperlyConfigured(f"{self.model.__name__} has no API list to import through")
         viewset = resource.viewset_for(request, action="bulk")
-        key = self.import_key or getattr(viewset, "bulk_key", None)
+        key = self.import_key or record_code_field(self.model)
         if not key:
-            raise LookupError(f"{resource.viewset_class.__name__} names no bulk_key to import by")
+            raise ImproperlyConfigured(f"{resource.viewset_class.__name__} names no bulk_key to import by")
         queryset = viewset.get_bulk_queryset() if hasattr(viewset, "get_bulk_queryset") else viewset.get_queryset()
         return TableImport(serializer=viewset.get_serializer(), key=key, queryset=queryset, actor=request.user)
 
@@ -428,8 +445,12 @@ class ImportAdminMixin:
                 return HttpResponseRedirect(request.path)
             report = self.table_import(request).run(file_name, content, commit=True)
             if report.written:
-                self.message_user(request, _("Imported %(name)s: %(created)d created, %(updated)d updated.") % {
-                    "name": file_name, "created": report.created, "updated": report.updated}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Imported %(name)s: %(created)d created, %(updated)d updated.")
+                    % {"name": file_name, "created": report.created, "updated": report.updated},
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(changelist_url)
         elif request.method == "POST":
             form = ImportUploadForm(request.POST, request.FILES)
@@ -437,8 +458,9 @@ class ImportAdminMixin:
                 upload = form.cleaned_data["file"]
                 file_name = upload.name
                 if upload.size > MAX_FILE_BYTES:
-                    form.add_error("file", _("The file is larger than %(mb)d MB.") % {
-                        "mb": MAX_FILE_BYTES // (1024 * 1024)})
+                    form.add_error(
+                        "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+                    )
                 else:
                     content = upload.read()
                     report = self.table_import(request).run(file_name, content, commit=False)

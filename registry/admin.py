@@ -219,6 +219,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     date_hierarchy = "filed_on"
     list_select_related = ["township", "community"]
     autocomplete_fields = ["township", "community", "registered_as"]
+    importable = True
     readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
     fieldsets = [
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),

@@ -57,3 +57,14 @@ def _resources_by_model() -> dict:
 def api_resource_for(model) -> ApiResource | None:
     """The API list of `model` (the first one the URL configuration declares), or None."""
     return _resources_by_model().get(model)
+
+
+def record_code_field(model) -> str | None:
+    """The field by which people name a record of `model` in files: the key its API list syncs by
+    (an organization's credit code, a filing's number), or None (then its key, as divisions' codes are)."""
+    resource = api_resource_for(model)
+    if resource is None:
+        return None
+    viewset = resource.viewset_class
+    serializer_class = getattr(viewset, "serializer_class", None)
+    return getattr(viewset, "bulk_key", None) or getattr(getattr(serializer_class, "Meta", None), "bulk_key", None)

@@ -12,15 +12,19 @@ import dataclasses
 import datetime
 import decimal
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import get_override
 from rest_framework import serializers
+from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
+
+from core.exports.resources import record_code_field
 
 YES = _("Yes")
 NO = _("No")
@@ -47,18 +51,87 @@ def field_header(serializer: serializers.Serializer, name: str, field: serialize
     return field.label or name
 
 
+def nested_serializer(field: serializers.Field) -> serializers.Serializer | None:
+    """The serializer that shapes a nested value: a nested serializer field, or the one a
+    SerializerMethodField declares for the OpenAPI schema (`@extend_schema_field(SomeSerializer(...))`)."""
+    if isinstance(field, serializers.ListSerializer):
+        return field.child
+    if isinstance(field, serializers.Serializer):
+        return field
+    if isinstance(field, serializers.SerializerMethodField) and field.parent is not None:
+        method = getattr(field.parent, field.method_name, None)
+        declared = get_override(method, "field") if method is not None else None
+        if isinstance(declared, type) and issubclass(declared, serializers.Serializer):
+            declared = declared()
+        if isinstance(declared, serializers.ListSerializer):
+            return declared.child
+        if isinstance(declared, serializers.Serializer):
+            return declared
+    return None
+
+
+@dataclasses.dataclass
+class CodeLookup:
+    """A related record shown by its code (credit code, filing number) instead of its database id, looked
+    up for a chunk of rows at a time."""
+
+    model: type
+    code: str
+    attname: str
+    codes: dict = dataclasses.field(default_factory=dict)
+
+    def prepare(self, instances: Sequence) -> None:
+        ids = {getattr(instance, self.attname, None) for instance in instances} - {None}
+        self.codes = dict(self.model._base_manager.filter(pk__in=ids).values_list("pk", self.code)) if ids else {}
+
+
+def code_lookup(serializer: serializers.Serializer, field: serializers.Field) -> CodeLookup | None:
+    if not isinstance(field, PrimaryKeyRelatedField):
+        return None
+    model_field = model_field_for(serializer, field)
+    if model_field is None or not model_field.many_to_one:
+        return None
+    code = record_code_field(model_field.related_model)
+    if not code or code == model_field.related_model._meta.pk.name:
+        return None
+    return CodeLookup(model=model_field.related_model, code=code, attname=model_field.attname)
+
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     name: str
     field: serializers.Field
     header: Any
+    nested: serializers.Serializer | None = None
+    codes: CodeLookup | None = None
 
     def header_text(self) -> str:
         return capfirst(str(self.header))
 
     def readable(self, value):
         """The value as a person reads it: a label, 是/否, a date, a number, or text (None when empty)."""
+        if self.codes is not None and value is not None:
+            return self.codes.codes.get(value, value)
+        if isinstance(value, dict):
+            return self.readable_record(value)
+        if isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
+            return "；".join(filter(None, (self.readable_record(item) for item in value)))
         return readable_value(self.field, value)
+
+    def readable_record(self, record: dict) -> str | None:
+        """A nested record on one line, its values made readable by the nested serializer's fields (ids left out)."""
+        fields = self.nested.fields if self.nested is not None else {}
+        parts = []
+        for name, value in record.items():
+            if name in {"id", "pk"} or value is None or value == "":
+                continue
+            shown = readable_value(fields[name], value) if name in fields else value
+            if isinstance(shown, datetime.datetime):
+                shown = shown.strftime("%Y-%m-%d %H:%M:%S")
+            elif isinstance(shown, datetime.date):
+                shown = shown.isoformat()
+            parts.append(str(shown))
+        return " ".join(parts) or None
 
 
 def _as_datetime(value) -> datetime.datetime | None:
@@ -107,7 +180,17 @@ class ExportTable:
             raise ImproperlyConfigured(
                 f"export_fields of {type(serializer).__name__} name fields it does not read: {', '.join(unknown)}"
             )
-        self.columns = [Column(name, readable[name], field_header(serializer, name, readable[name])) for name in names]
+        self.columns = [self._column(serializer, name, readable[name]) for name in names]
+
+    @staticmethod
+    def _column(serializer, name: str, field) -> Column:
+        return Column(
+            name,
+            field,
+            field_header(serializer, name, field),
+            nested=nested_serializer(field),
+            codes=code_lookup(serializer, field),
+        )
 
     def headers(self) -> list[str]:
         return [column.header_text() for column in self.columns]
@@ -115,3 +198,21 @@ class ExportTable:
     def row(self, instance) -> list:
         data = self.serializer.to_representation(instance)
         return [column.readable(data.get(column.name)) for column in self.columns]
+
+    def rows(self, instances: Iterable, *, chunk_size: int) -> Iterator[list]:
+        """The rows of `instances`, a chunk at a time (related records' codes: one query per chunk)."""
+        lookups = [column.codes for column in self.columns if column.codes is not None]
+        chunk: list = []
+        for instance in instances:
+            chunk.append(instance)
+            if len(chunk) >= chunk_size:
+                yield from self._chunk_rows(chunk, lookups)
+                chunk = []
+        if chunk:
+            yield from self._chunk_rows(chunk, lookups)
+
+    def _chunk_rows(self, chunk: list, lookups: list[CodeLookup]) -> Iterator[list]:
+        for lookup in lookups:
+            lookup.prepare(chunk)
+        for instance in chunk:
+            yield self.row(instance)

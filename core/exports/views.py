@@ -35,9 +35,7 @@ def export_filename(resource: str, file_format: str) -> str:
 def filters_of(query) -> dict:
     """The filters of a query string, as the export log keeps them (repeated parameters as lists)."""
     return {
-        name: values[0] if len(values) == 1 else values
-        for name, values in query.lists()
-        if name not in NOT_FILTERS
+        name: values[0] if len(values) == 1 else values for name, values in query.lists() if name not in NOT_FILTERS
     }
 
 
@@ -77,9 +75,9 @@ def export_response(
 
     def rows() -> Iterator[list]:
         written = 0
-        for instance in queryset.iterator(chunk_size=chunk_size):
+        for row in table.rows(queryset.iterator(chunk_size=chunk_size), chunk_size=chunk_size):
             written += 1
-            yield table.row(instance)
+            yield row
         if written != row_count:  # the list changed between the count and the read: log what was sent
             ExportLog.objects.filter(pk=log.pk).update(row_count=written)
 
@@ -125,11 +123,18 @@ class ExportMixin:
             request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "format", str, enum=["json", *FORMATS],
-        description="`csv` or `xlsx`: the whole filtered list as a file (not one page): CSV in UTF-8 with a BOM, "
-        "or XLSX; headers and values in the request's language (Accept-Language). See docs/api.md.",
-    )])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", *FORMATS],
+                description="`csv` or `xlsx`: the whole filtered list as a file (not one page): CSV in UTF-8 "
+                "with a BOM, or XLSX; headers and values in the request's language (Accept-Language). "
+                "See docs/api.md.",
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         renderer = getattr(request, "accepted_renderer", None)
         if isinstance(renderer, ExportRenderer):

@@ -63,12 +63,14 @@ class OrganizationSerializer(RegistrySerializer):
     uscc = serializers.CharField(max_length=40)
     # Read from annotations and a prefetch (registry.selectors.organizations_with_registry_facts) when
     # the queryset has them, else looked up for the one record.
-    party_org = serializers.SerializerMethodField(help_text=_("Covered by a party organization in being today."))
+    party_org = serializers.SerializerMethodField(
+        label=_("has a party organization"), help_text=_("Covered by a party organization in being today.")
+    )
     latest_inspection = serializers.SerializerMethodField(
-        help_text=_("The newest annual inspection (year and result), or null.")
+        label=_("latest annual inspection"), help_text=_("The newest annual inspection (year and result), or null.")
     )
     credit_lists = serializers.SerializerMethodField(
-        help_text=_("The credit-list entries in force today (empty when on neither list).")
+        label=_("credit lists"), help_text=_("The credit-list entries in force today (empty when on neither list).")
     )
 
     class Meta:

@@ -63,11 +63,12 @@ class OrganizationViewSet(BulkSyncMixin, RegistryViewSet):
         return self.run_status_action(request, services.organization_reinstate, target="organization", reinstate=True)
 
 
-class CommunityOrganizationViewSet(RegistryViewSet):
+class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     # The township is joined for the district that holds the record (masking of contact_phone).
     queryset = CommunityOrganization.objects.select_related("township")
     serializer_class = CommunityOrganizationSerializer
     filterset_class = CommunityOrganizationFilterSet
+    bulk_key = "filing_number"  # rows without one are new filings and get a number
 
     @extend_schema(request=StatusChangeSerializer, responses=CommunityOrganizationSerializer)
     @action(detail=True, methods=["post"])

@@ -20,7 +20,7 @@ def read_csv(response) -> list[list[str]]:
     """The rows of a CSV export (header first), after checking it starts with the UTF-8 BOM."""
     data = content_of(response)
     assert data.startswith(BOM), data[:20]
-    return list(csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline="")))
+    return list(csv.reader(io.StringIO(data[len(BOM) :].decode("utf-8"), newline="")))
 
 
 def read_xlsx(response):

@@ -39,7 +39,9 @@ def test_action_exports_only_the_selected_rows_with_the_api_columns(clerk_browse
     chosen = make_organization(name="选中的协会")
     make_organization(name="未选中的协会")
     response = clerk_browser.post(CHANGELIST, {"action": "export_selected_csv", "_selected_action": [chosen.pk]})
-    assert response.status_code == 200 and response["Content-Disposition"].startswith('attachment; filename="organizations-')
+    assert response.status_code == 200 and response["Content-Disposition"].startswith(
+        'attachment; filename="organizations-'
+    )
     rows = read_csv(response)
     api_header = read_csv(clerk_api.get("/api/v1/organizations/", {"format": "csv"}))[0]
     assert rows[0] == api_header
@@ -65,8 +67,9 @@ def test_hyperlink_name_is_inert_in_admin_exports_too(clerk_browser):
     organization = make_organization(name='=HYPERLINK("http://example.com")')
     rows = read_csv(clerk_browser.get(f"{CHANGELIST}export/csv/"))
     assert rows[1][2] == '\'=HYPERLINK("http://example.com")'
-    sheet = read_xlsx(clerk_browser.post(CHANGELIST, {"action": "export_selected_xlsx",
-                                                      "_selected_action": [organization.pk]}))
+    sheet = read_xlsx(
+        clerk_browser.post(CHANGELIST, {"action": "export_selected_xlsx", "_selected_action": [organization.pk]})
+    )
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
@@ -75,7 +78,9 @@ def test_auditors_export_but_change_nothing(auditor_browser):
     page = auditor_browser.get(CHANGELIST).content.decode()
     actions = set(re.findall(r'<option value="([a-z_]+)"', page))
     assert actions == {"export_selected_csv", "export_selected_xlsx"}
-    response = auditor_browser.post(CHANGELIST, {"action": "export_selected_csv", "_selected_action": [organization.pk]})
+    response = auditor_browser.post(
+        CHANGELIST, {"action": "export_selected_csv", "_selected_action": [organization.pk]}
+    )
     assert len(read_csv(response)) == 2
     assert "/import/" not in page
     assert auditor_browser.get(f"{CHANGELIST}import/").status_code == 403

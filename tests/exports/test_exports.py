@@ -13,6 +13,7 @@ from registry.api.views import OrganizationViewSet
 from registry.choices import OrgType
 from tests.conftest import make_organization
 from tests.exports.builders import content_of, read_csv, read_xlsx, sheet_values
+from tests.registry.builders import make_credit_entry, make_inspection, make_party_organization
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organizations/"
@@ -24,7 +25,9 @@ def some_organizations():
     make_organization(org_type=OrgType.FOUNDATION, registered_by_id="330200", registered_on=datetime.date(2010, 3, 1))
     make_organization(org_type=OrgType.FOUNDATION, registered_by_id="330212", registered_on=datetime.date(2019, 1, 1))
     make_organization(registered_by_id="330203", registered_on=datetime.date(2018, 6, 30), name="海曙区慈善协会")
-    make_organization(org_type=OrgType.SOCIAL_SERVICE, registered_by_id="330212", registered_on=datetime.date(2021, 7, 1))
+    make_organization(
+        org_type=OrgType.SOCIAL_SERVICE, registered_by_id="330212", registered_on=datetime.date(2021, 7, 1)
+    )
     make_organization(registered_by_id="330212", registered_on=datetime.date(2016, 2, 2), is_hub=True)
 
 
@@ -45,7 +48,9 @@ def test_english_headers_and_labels_with_accept_language_en(clerk_api):
     rows = read_csv(clerk_api.get(URL, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))
     header = dict(zip(rows[0], rows[1], strict=True))
     assert header["Unified social credit code"] and header["Type"] == "Social group"
-    assert header["Status"] == "Active" and header["Hub organization"] == "Yes" and header["Support organization"] == "No"
+    assert (
+        header["Status"] == "Active" and header["Hub organization"] == "Yes" and header["Support organization"] == "No"
+    )
 
 
 def test_choices_booleans_and_dates_read_as_people_read_them(clerk_api):
@@ -65,6 +70,18 @@ def test_choices_booleans_and_dates_read_as_people_read_them(clerk_api):
     assert values["ID"] == organization.pk  # a number cell
     assert values["类型"] == "社会团体" and values["枢纽型社会组织"] == "是"
     assert sheet.freeze_panes == "A2"
+
+
+def test_nested_facts_read_as_one_line_of_labels(clerk_api):
+    organization = make_organization()
+    make_inspection(organization, year=2022)
+    make_credit_entry(organization, listed_on=datetime.date(2022, 6, 1), reason="未按时年检")
+    make_party_organization(organization)
+    header, row = read_csv(clerk_api.get(URL, {"format": "csv"}))
+    values = dict(zip(header, row, strict=True))
+    assert values["已建立党组织"] == "是"
+    assert values["最近年检结论"] == "2022 合格"
+    assert values["信用名录"] == "活动异常名录 2022-06-01 未按时年检"
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=["equals", "plus", "minus", "at", "tab", "cr"])
@@ -162,10 +179,17 @@ def test_phone_is_masked_for_another_districts_token_as_in_json(haishu_api, yinz
 
 def test_every_export_is_logged(auditor, auditor_api):
     some_organizations()
-    response = auditor_api.get(URL, {"format": "xlsx", "org_type": "foundation", "page": "2"}, HTTP_X_REQUEST_ID="audit-42")
+    response = auditor_api.get(
+        URL, {"format": "xlsx", "org_type": "foundation", "page": "2"}, HTTP_X_REQUEST_ID="audit-42"
+    )
     content_of(response)
     log = ExportLog.objects.get()
-    assert (log.user, log.user_name, log.resource, log.file_format) == (auditor, auditor.username, "organizations", "xlsx")
+    assert (log.user, log.user_name, log.resource, log.file_format) == (
+        auditor,
+        auditor.username,
+        "organizations",
+        "xlsx",
+    )
     assert log.filters == {"org_type": "foundation"} and log.row_count == 2
     assert log.source == ChangeSource.API and log.request_id == "audit-42"
 
@@ -192,16 +216,17 @@ def test_detail_endpoints_do_not_export(clerk_api):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_export_query_count_is_constant_whatever_the_size(clerk_api, monkeypatch, file_format):
-    monkeypatch.setattr(OrganizationViewSet, "export_chunk_size", 10)  # several chunks
+def test_export_query_count_is_constant_per_chunk_whatever_the_size(clerk_api, monkeypatch, file_format):
+    monkeypatch.setattr(OrganizationViewSet, "export_chunk_size", 10)
     make_organization()
     clerk_api.get(URL)  # the first use of a token records last_used; later ones do not write
-    with CaptureQueriesContext(connection) as one:
+    with CaptureQueriesContext(connection) as one_chunk:
         content_of(clerk_api.get(URL, {"format": file_format}))
     for _ in range(44):
         make_organization()
-    with CaptureQueriesContext(connection) as many:
+    with CaptureQueriesContext(connection) as five_chunks:
         content_of(clerk_api.get(URL, {"format": file_format}))
-    assert len(one) == len(many)
-    # token, role groups, count, export log, the rows (one cursor, read in chunks)
-    assert len(many) == 5, [query["sql"] for query in many.captured_queries]
+    # token, role groups, count, export log, the rows (one cursor read in chunks; party_org and the
+    # latest inspection are annotations), then per chunk the current credit-list entries of its rows
+    assert len(one_chunk) == 6, [query["sql"] for query in one_chunk.captured_queries]
+    assert len(five_chunks) == 5 + 5, [query["sql"] for query in five_chunks.captured_queries]

@@ -11,7 +11,7 @@ from core.imports import CellError
 from core.models import ChangeRecord
 from registry.choices import OrgType
 from registry.models import Organization
-from tests.conftest import make_organization, make_user, make_uscc
+from tests.conftest import make_organization, make_uscc, make_user
 from tests.exports.builders import content_of
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +52,19 @@ def test_dry_run_reports_every_error_by_row_column_value_and_writes_nothing(cler
     good = make_uscc()
     code = make_uscc()
     bad_check = code[:17] + ("0" if code[17] != "0" else "1")  # a wrong check character
-    report, token = check(clerk_browser, csv_file([
-        "统一社会信用代码,名称,类型,登记管理机关,登记日期,枢纽型社会组织",
-        f"{good},甲协会,社会团体,330212,2020-05-01,是",
-        f"{bad_check},乙协会,社会团体,330212,2020-05-01,否",
-        f"{make_uscc()},丙协会,社团,330299,2020-13-01,也许",
-        f"{existing.uscc},,基金会,,,",
-        f"{good},重复协会,社会团体,330212,2020-05-01,否",
-    ]))
+    report, token = check(
+        clerk_browser,
+        csv_file(
+            [
+                "统一社会信用代码,名称,类型,登记管理机关,登记日期,枢纽型社会组织",
+                f"{good},甲协会,社会团体,330212,2020-05-01,是",
+                f"{bad_check},乙协会,社会团体,330212,2020-05-01,否",
+                f"{make_uscc()},丙协会,社团,330299,2020-13-01,也许",
+                f"{existing.uscc},,基金会,,,",
+                f"{good},重复协会,社会团体,330212,2020-05-01,否",
+            ]
+        ),
+    )
     assert token is None and not report.written
     found = {(error.row, error.column, error.value) for error in report.errors}
     assert found == {
@@ -98,11 +103,14 @@ def test_read_only_columns_are_ignored_and_said_so(clerk_browser):
 def test_confirm_imports_atomically_with_history_source_import(clerk_browser):
     existing = make_organization(name="旧名称")
     created_code = make_uscc()
-    upload = csv_file([
-        "uscc,name,org_type,registered_by,registered_on,is_hub,phone",
-        f"{created_code},新协会,Social group,330212,2020年5月1日,yes,13812345678",
-        f"{existing.uscc.lower()},新名称,,,,,",
-    ], encoding="gb18030")  # Excel in Chinese saves CSV in GBK
+    upload = csv_file(
+        [
+            "uscc,name,org_type,registered_by,registered_on,is_hub,phone",
+            f"{created_code},新协会,Social group,330212,2020年5月1日,yes,13812345678",
+            f"{existing.uscc.lower()},新名称,,,,,",
+        ],
+        encoding="gb18030",
+    )  # Excel in Chinese saves CSV in GBK
     report, token = check(clerk_browser, upload)
     assert report.ok and (report.rows, report.created, report.updated) == (2, 1, 1)
     assert not Organization.objects.filter(uscc=created_code).exists()  # the dry run wrote nothing
@@ -113,8 +121,11 @@ def test_confirm_imports_atomically_with_history_source_import(clerk_browser):
     assert (created.name, created.is_hub, str(created.registered_on)) == ("新协会", True, "2020-05-01")
     existing.refresh_from_db()
     assert existing.name == "新名称" and existing.phone == "13812345678"  # an empty cell changes nothing
-    sources = set(ChangeRecord.objects.filter(object_id__in=[created.pk, existing.pk]).exclude(
-        source=ChangeSource.SYSTEM).values_list("source", "action"))
+    sources = set(
+        ChangeRecord.objects.filter(object_id__in=[created.pk, existing.pk])
+        .exclude(source=ChangeSource.SYSTEM)
+        .values_list("source", "action")
+    )
     assert sources == {(ChangeSource.IMPORT, ChangeAction.CREATE), (ChangeSource.IMPORT, ChangeAction.UPDATE)}
 
 
@@ -122,10 +133,15 @@ def test_xlsx_with_english_field_names_and_date_cells(clerk_browser):
     import datetime
 
     code = make_uscc(OrgType.FOUNDATION, "330200")
-    report, token = check(clerk_browser, xlsx_file([
-        ["uscc", "name", "org_type", "registered_by", "registered_on", "phone"],
-        [code, "宁波市测试基金会", "基金会", 330200, datetime.datetime(2012, 3, 4), 13812345678],
-    ]))
+    report, token = check(
+        clerk_browser,
+        xlsx_file(
+            [
+                ["uscc", "name", "org_type", "registered_by", "registered_on", "phone"],
+                [code, "宁波市测试基金会", "基金会", 330200, datetime.datetime(2012, 3, 4), 13812345678],
+            ]
+        ),
+    )
     assert report.ok, report.errors
     clerk_browser.post(URL, {"token": token, "confirm": "1"})
     foundation = Organization.objects.get(uscc=code)
@@ -147,8 +163,12 @@ def test_an_exported_file_imports_back_as_it_is(clerk_browser, clerk_api):
 
 
 def test_a_tampered_or_foreign_confirmation_is_refused(clerk_browser, client):
-    report, token = check(clerk_browser, csv_file(["uscc,name,org_type,registered_by,registered_on",
-                                                   f"{make_uscc()},甲协会,社会团体,330212,2020-05-01"]))
+    report, token = check(
+        clerk_browser,
+        csv_file(
+            ["uscc,name,org_type,registered_by,registered_on", f"{make_uscc()},甲协会,社会团体,330212,2020-05-01"]
+        ),
+    )
     assert report.ok
     tampered = clerk_browser.post(URL, {"token": token[:-2] + "xx", "confirm": "1"})
     assert tampered.status_code == 302 and tampered["Location"] == URL
@@ -167,8 +187,10 @@ def test_a_file_that_is_not_a_table_is_refused(clerk_browser):
 
 
 def test_the_change_list_links_to_the_import_for_clerks_only(clerk_browser, client):
-    assert re.search(r'href="/admin/registry/organization/import/"', clerk_browser.get(
-        "/admin/registry/organization/").content.decode())
+    assert re.search(
+        r'href="/admin/registry/organization/import/"',
+        clerk_browser.get("/admin/registry/organization/").content.decode(),
+    )
     assert clerk_browser.get(URL).status_code == 200
     client.force_login(make_user(Role.AUDITOR))
     assert client.get(URL).status_code == 403

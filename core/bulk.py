@@ -4,9 +4,10 @@ updated through the resource's own serializer, all in one transaction, or none.
 Every row is validated before any is written: the serializer (normalisation of the key, related records
 by code, field rules), the model's full validation and the jurisdiction check (the same
 `core.access.check_write` that `HistoryModel.save` calls). Only a batch without a bad row is written,
-row by row through `serializer.create` / `serializer.update` (so `core.services.instance_save`, the
-history with source `bulk`, and the jurisdiction check at save apply to each). The admin's imports run
-the same engine with source `import`. See docs/decisions/0041-bulk-sync-validate-then-write.md.
+row by row: each record exactly as validated, through `HistoryModel.save` (the jurisdiction checked
+again, the history written with source `bulk`), or through the serializer's own `create`/`update` when
+it has them. The admin's imports run the same engine with source `import`. See
+docs/decisions/0041-bulk-sync-validate-then-write.md.
 
 To give a resource `POST <resource>/bulk/`, put `BulkSyncMixin` before `RegistryViewSet` and name the key:
 

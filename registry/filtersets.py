@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from ratings.filtersets import OrganizationGradeFilterSet
 from registry import selectors
 from registry.choices import (
     CreditList,
@@ -51,7 +52,7 @@ class DivisionFilterSet(RegistryFilterSet):
         fields = ["level", "parent"]
 
 
-class OrganizationFilterSet(RegistryFilterSet):
+class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
     uscc = django_filters.CharFilter(method="filter_uscc", label=_("credit code"))
     org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
     registration_level = django_filters.ChoiceFilter(choices=RegistrationLevel.choices, label=_("registration level"))

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer
 from core.filters import normalise_text
+from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
 from registry.choices import CreditList, DivisionLevel, InspectionResult
 from registry.models import (
@@ -57,7 +58,7 @@ class LatestInspectionSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=InspectionResult.choices)
 
 
-class OrganizationSerializer(RegistrySerializer):
+class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
     registered_by = DivisionCodeField(levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT])
     domicile = DivisionCodeField(levels=[DivisionLevel.DISTRICT], required=False, allow_null=True)
     uscc = serializers.CharField(max_length=40)
@@ -81,6 +82,7 @@ class OrganizationSerializer(RegistrySerializer):
             "supervising_unit", "business_scope", "field", "address", "phone", "is_hub", "is_support",
             "is_community_foundation", "is_demo", "created", "last_updated",
             "party_org", "latest_inspection", "credit_lists",
+            *ORGANIZATION_GRADE_FIELDS,
         ]
         read_only_fields = [
             "id", "registration_level", "status", "status_date", "status_reason", "is_demo", "created",

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
 from core.bulk import BulkSyncMixin
+from ratings.selectors import with_current_grade
 from registry import selectors, services
 from registry.api.serializers import (
     AnnualInspectionSerializer,
@@ -45,7 +46,7 @@ class OrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     bulk_key = "uscc"
 
     def get_queryset(self):
-        return selectors.organizations_with_registry_facts(super().get_queryset())
+        return with_current_grade(selectors.organizations_with_registry_facts(super().get_queryset()))
 
     @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
     @action(detail=True, methods=["post"])

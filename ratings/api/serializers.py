@@ -1,0 +1,138 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.serializers import RegistrySerializer, StatusChangeSerializer
+from ratings import services
+from ratings.choices import Grade, RevocationGround
+from ratings.models import Evaluation, Honour
+from ratings.selectors import CURRENT_GRADE, GRADE_VALID_UNTIL, current_evaluation, entitlements
+
+class GradeField(serializers.ChoiceField):
+    """A grade 1..5 (shown as 1A–5A); anything else is a 400 that says which grades exist."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {
+            "invalid_choice": _("The grade must be a whole number from 1 (1A) to 5 (5A); \"{input}\" is not one.")
+        })
+        super().__init__(choices=Grade.choices, **kwargs)
+
+
+class EvaluationSerializer(RegistrySerializer):
+    grade = GradeField()
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    status = serializers.CharField(read_only=True, allow_null=True)
+
+    # A concluded rating's organization, grade and date are facts of the evaluation: they change only
+    # by revoking, lowering or concluding a new rating, each with its own history.
+    immutable_fields = ("organization", "grade", "concluded_on")
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id", "organization", "organization_name", "grade", "grade_display", "score", "concluded_on",
+            "valid_until", "status", "downgraded_from", "revoked_on", "revocation_ground", "revocation_reason",
+            "created", "last_updated",
+        ]
+        read_only_fields = [
+            "id", "valid_until", "status", "downgraded_from", "revoked_on", "revocation_ground", "revocation_reason",
+            "created", "last_updated",
+        ]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            errors = {}
+            for name in self.immutable_fields:
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    errors[name] = [_(
+                        "A concluded rating keeps its organization, grade and conclusion date; revoke it, lower it "
+                        "(downgrade) or conclude a new rating instead."
+                    )]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+    def create(self, validated_data):
+        request = self.context["request"]
+        return services.evaluation_conclude(
+            organization=validated_data["organization"],
+            grade=validated_data["grade"],
+            concluded_on=validated_data["concluded_on"],
+            score=validated_data.get("score"),
+            actor=request.user,
+        )
+
+
+class EvaluationRevokeSerializer(StatusChangeSerializer):
+    """Body of `revoke`: `{"date": "YYYY-MM-DD", "reason": "...", "ground": "false_materials"}` (ground optional)."""
+
+    ground = serializers.ChoiceField(
+        choices=RevocationGround.choices, required=False, default=RevocationGround.OTHER, label=_("ground")
+    )
+
+
+class EvaluationDowngradeSerializer(EvaluationRevokeSerializer):
+    """Body of `downgrade`: the revocation's date, reason and ground, and the new lower grade (and score)."""
+
+    grade = GradeField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+
+
+class HonourSerializer(RegistrySerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Honour
+        fields = [
+            "id", "kind", "year", "issuing_body", "title", "organization", "organization_name", "person_name", "note",
+            "created", "last_updated",
+        ]
+        read_only_fields = ["id", "created", "last_updated"]
+
+
+class OrganizationGradeSerializer(serializers.Serializer):
+    """The grade fields of an organization, mixed into the organizations serializer (read-only).
+
+    They read the `current_grade`/`grade_valid_until` annotations of `ratings.selectors.with_current_grade`
+    (no query per row); a record read without them falls back to one query.
+    """
+
+    current_grade = serializers.SerializerMethodField()
+    grade_valid_until = serializers.SerializerMethodField()
+    purchase_priority = serializers.SerializerMethodField()
+    tax_deductible_eligible = serializers.SerializerMethodField()
+    simplified_inspection = serializers.SerializerMethodField()
+
+    @staticmethod
+    def _grade_of(organization) -> tuple:
+        if not hasattr(organization, CURRENT_GRADE):
+            evaluation = current_evaluation(organization)
+            setattr(organization, CURRENT_GRADE, evaluation.grade if evaluation else None)
+            setattr(organization, GRADE_VALID_UNTIL, evaluation.valid_until if evaluation else None)
+        return getattr(organization, CURRENT_GRADE), getattr(organization, GRADE_VALID_UNTIL)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1, max_value=5))
+    def get_current_grade(self, organization):
+        return self._grade_of(organization)[0]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_grade_valid_until(self, organization):
+        until = self._grade_of(organization)[1]
+        return until.isoformat() if until else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_purchase_priority(self, organization):
+        return entitlements(self._grade_of(organization)[0])["purchase_priority"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_tax_deductible_eligible(self, organization):
+        return entitlements(self._grade_of(organization)[0])["tax_deductible_eligible"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_simplified_inspection(self, organization):
+        return entitlements(self._grade_of(organization)[0])["simplified_inspection"]
+
+
+ORGANIZATION_GRADE_FIELDS = list(OrganizationGradeSerializer._declared_fields)

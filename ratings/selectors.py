@@ -1,0 +1,89 @@
+"""Reading grades: an organization's current grade on any day, for lists, filters, statistics and procurement.
+
+The rule (DESIGN §2): on day D an organization's grade is that of its newest rating concluded on or
+before D, provided that rating was not revoked on or before D and D is not after its
+`valid_until`. A revoked or lapsed newest rating leaves the organization without a grade: it never
+brings back an older one. `with_current_grade` computes it in the database (one correlated
+subquery per annotated value, so a page of organizations costs no extra query); `grade_on` answers
+for one organization.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
+
+from ratings.choices import (
+    PURCHASE_PRIORITY_MIN_GRADE,
+    SIMPLIFIED_INSPECTION_MIN_GRADE,
+    TAX_DEDUCTIBLE_MIN_GRADE,
+)
+from ratings.models import Evaluation
+
+# Annotation names on organization querysets; the API fields carry the same names.
+CURRENT_GRADE = "current_grade"
+GRADE_VALID_UNTIL = "grade_valid_until"
+
+
+def _in_force(day: datetime.date) -> Q:
+    return Q(valid_until__gte=day) & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+
+
+def newest_evaluation_on(day: datetime.date, organization: str = "pk") -> QuerySet:
+    """The newest rating of the outer query's organization (`OuterRef(organization)`) concluded by `day`."""
+    return Evaluation.objects.filter(organization=OuterRef(organization), concluded_on__lte=day).order_by(
+        "-concluded_on", "-id"
+    )
+
+
+def with_current_grade(queryset: QuerySet, on: datetime.date | None = None, organization: str = "pk") -> QuerySet:
+    """Annotate `current_grade` (1..5 or None) and `grade_valid_until` on `on` (default today).
+
+    `queryset` is of organizations, or of anything with a path to one (`organization`, e.g.
+    "provider" for procurement projects). Idempotent: a queryset already annotated is returned as is,
+    so filter sets can call it whether or not the view did.
+    """
+    if CURRENT_GRADE in queryset.query.annotations:
+        return queryset
+    day = on or timezone.localdate()
+    newest = newest_evaluation_on(day, organization).annotate(
+        effective_grade=Case(When(_in_force(day), then=F("grade")), default=None),
+        effective_until=Case(When(_in_force(day), then=F("valid_until")), default=None),
+    )
+    return queryset.annotate(
+        **{
+            CURRENT_GRADE: Subquery(newest.values("effective_grade")[:1], output_field=models.PositiveSmallIntegerField()),
+            GRADE_VALID_UNTIL: Subquery(newest.values("effective_until")[:1], output_field=models.DateField()),
+        }
+    )
+
+
+def current_evaluation(organization, on: datetime.date | None = None) -> Evaluation | None:
+    """The rating that gives `organization` its grade on `on` (default today), or None."""
+    day = on or timezone.localdate()
+    newest = Evaluation.objects.filter(organization=organization, concluded_on__lte=day).order_by("-concluded_on", "-id")
+    evaluation = newest.first()
+    if evaluation is None or evaluation.valid_until < day:
+        return None
+    if evaluation.revoked_on is not None and evaluation.revoked_on <= day:
+        return None
+    return evaluation
+
+
+def grade_on(organization, on: datetime.date | None = None) -> int | None:
+    """The grade of `organization` on `on` (default today): 1..5, or None when it has none."""
+    evaluation = current_evaluation(organization, on)
+    return evaluation.grade if evaluation is not None else None
+
+
+def entitlements(grade: int | None) -> dict[str, bool]:
+    """The rights a grade gives (DESIGN §2), as the organizations API shows them."""
+    grade = grade or 0
+    return {
+        "purchase_priority": grade >= PURCHASE_PRIORITY_MIN_GRADE,
+        "tax_deductible_eligible": grade >= TAX_DEDUCTIBLE_MIN_GRADE,
+        "simplified_inspection": grade >= SIMPLIFIED_INSPECTION_MIN_GRADE,
+    }

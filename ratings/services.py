@@ -78,7 +78,7 @@ def serious_violation_refusals(*, organization: Organization, on: datetime.date)
     if CreditListEntry is None:  # TRANSITIONAL: see the import block above
         return []
     entry = (
-        CreditListEntry.objects.filter(organization=organization, list=CreditList.SERIOUS, listed_on__lte=on)
+        CreditListEntry.objects.filter(organization=organization, list_kind=CreditList.SERIOUS, listed_on__lte=on)
         .exclude(removed_on__lte=on)
         .order_by("-listed_on")
         .first()

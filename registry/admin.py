@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import principal_of
 from core.admin import RegistryAdmin, is_clerk, status_action
 from core.choices import Role
+from ratings.admin import CurrentGradeFilter, EvaluationInline, HonourInline, OrganizationGradeAdminMixin
 from registry import selectors, services
 from registry.choices import CreditList, InspectionResult
 from registry.models import (
@@ -164,8 +165,17 @@ class LatestInspectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RegistryAdmin):
-    list_display = ["name", "uscc", "org_type", "registration_level", "registered_by", "status", "registered_on"]
+class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
+    list_display = [
+        "name",
+        "uscc",
+        "org_type",
+        "registration_level",
+        "registered_by",
+        "status",
+        "registered_on",
+        "current_grade_display",
+    ]
     list_filter = [
         "org_type",
         "registration_level",
@@ -174,6 +184,7 @@ class OrganizationAdmin(RegistryAdmin):
         PartyOrgListFilter,
         CreditListFilter,
         LatestInspectionFilter,
+        CurrentGradeFilter,
         "is_demo",
     ]
     search_fields = ["name", "uscc"]
@@ -181,7 +192,7 @@ class OrganizationAdmin(RegistryAdmin):
     list_select_related = ["registered_by"]
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
-    inlines = [AnnualInspectionInline, CreditListEntryInline, PartyCoverageInline]
+    inlines = [AnnualInspectionInline, CreditListEntryInline, PartyCoverageInline, EvaluationInline, HonourInline]
     importable = True
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),

@@ -1,0 +1,282 @@
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.access import principal_of
+from core.admin import RegistryAdmin, is_clerk
+from core.choices import Role
+from ratings import services
+from ratings.choices import EvaluationStatus, Grade, RevocationGround
+from ratings.models import Evaluation, Honour
+from ratings.selectors import CURRENT_GRADE, with_current_grade
+
+
+class EvaluationStatusFilter(admin.SimpleListFilter):
+    title = _("status today")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return EvaluationStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in EvaluationStatus.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class ExpiryFilter(admin.SimpleListFilter):
+    """Ratings valid today that lapse within the next N days (the clerk's renewal worklist)."""
+
+    title = _("expiry")
+    parameter_name = "expires_within"
+    DAYS = (30, 90, 180, 365)
+
+    def lookups(self, request, model_admin):
+        return [(str(days), _("Expires within %(days)d days") % {"days": days}) for days in self.DAYS]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {str(days) for days in self.DAYS}:
+            return queryset
+        today = timezone.localdate()
+        limit = today + datetime.timedelta(days=int(self.value()))
+        return queryset.valid_on(today).filter(valid_until__lt=limit)
+
+
+class CurrentGradeFilter(admin.SimpleListFilter):
+    """Organizations by their grade today (for the organizations list)."""
+
+    title = _("current grade")
+    parameter_name = "current_grade"
+
+    def lookups(self, request, model_admin):
+        return [*Grade.choices, ("none", _("No grade"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return with_current_grade(queryset).filter(**{f"{CURRENT_GRADE}__isnull": True})
+        if value in {str(grade) for grade in Grade.values}:
+            return with_current_grade(queryset).filter(**{CURRENT_GRADE: int(value)})
+        return queryset
+
+
+class ReadableInline:
+    """Inline permissions as on the registry's admin pages: clerks and auditors read."""
+
+    def has_view_permission(self, request, obj=None):
+        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+
+
+class EvaluationInline(ReadableInline, admin.TabularInline):
+    """The organization's ratings, newest first; they are concluded, revoked and lowered on their own page."""
+
+    model = Evaluation
+    fk_name = "organization"
+    template = "admin/ratings/evaluation_inline.html"
+    fields = ["grade", "score", "concluded_on", "valid_until", "status_today", "revoked_on", "revocation_reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("status today"))
+    def status_today(self, evaluation):
+        return EvaluationStatus(evaluation.status).label if evaluation.status else "—"
+
+
+class HonourInline(ReadableInline, admin.TabularInline):
+    model = Honour
+    fields = ["kind", "year", "title", "person_name", "issuing_body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrganizationGradeAdminMixin:
+    """What the organizations admin shows of ratings: the grade today as a column and a filter."""
+
+    def get_queryset(self, request):
+        return with_current_grade(super().get_queryset(request))
+
+    @admin.display(description=_("current grade"), ordering=CURRENT_GRADE)
+    def current_grade_display(self, organization):
+        grade = getattr(organization, CURRENT_GRADE, None)
+        return Grade(grade).label if grade else "—"
+
+
+class EvaluationAddForm(forms.ModelForm):
+    """Concluding a rating: the eligibility rules are checked here, so a refusal shows on the form."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["organization", "grade", "score", "concluded_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, concluded_on = cleaned.get("organization"), cleaned.get("concluded_on")
+        if organization is not None and concluded_on is not None:
+            for refusal in services.eligibility_refusals(organization=organization, on=concluded_on):
+                self.add_error("organization", refusal)
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    date = forms.DateField(label=_("revocation date"), widget=forms.DateInput(attrs={"type": "date"}))
+    ground = forms.ChoiceField(label=_("ground"), choices=RevocationGround.choices, initial=RevocationGround.OTHER)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DowngradeForm(RevokeForm):
+    grade = forms.TypedChoiceField(label=_("new grade"), choices=Grade.choices, coerce=int)
+
+
+class ReinstateForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def form_action(*, name: str, title, form_class, run):
+    """An admin action that asks for the fields of `form_class`, then calls `run(record, data, user)` on
+    every selected rating in one transaction (all or none), like `core.admin.status_action`."""
+
+    def action(modeladmin, request, queryset):
+        if not is_clerk(request):
+            raise PermissionDenied
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            try:
+                with transaction.atomic():
+                    for record in queryset:
+                        current = record
+                        run(record, form.cleaned_data, request.user)
+            except ValidationError as error:
+                messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
+                return None
+            modeladmin.message_user(
+                request, _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()}, messages.SUCCESS
+            )
+            return None
+        return render(
+            request,
+            "admin/core/status_action.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action_name": request.POST.get("action"),
+                "opts": modeladmin.model._meta,
+                "select_across": request.POST.get("select_across", "0"),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    action.__name__ = name
+    action.short_description = title
+    action.allowed_permissions = ("change",)
+    return action
+
+
+def _revoke(record, data, user):
+    services.evaluation_revoke(evaluation=record, on=data["date"], reason=data["reason"], ground=data["ground"], actor=user)
+
+
+def _downgrade(record, data, user):
+    services.evaluation_downgrade(
+        evaluation=record, on=data["date"], grade=data["grade"], reason=data["reason"], ground=data["ground"], actor=user
+    )
+
+
+def _reinstate(record, data, user):
+    services.evaluation_reinstate(evaluation=record, reason=data["reason"], actor=user)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(RegistryAdmin):
+    list_display = [
+        "organization", "grade", "score", "concluded_on", "valid_until", "status_today", "revoked_on",
+    ]
+    list_filter = ["grade", EvaluationStatusFilter, ExpiryFilter, "revocation_ground"]
+    search_fields = ["organization__name", "organization__uscc"]
+    date_hierarchy = "concluded_on"
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = [
+        "organization", "grade", "concluded_on", "valid_until", "status_today", "downgraded_from", "revoked_on",
+        "revocation_ground", "revocation_reason", "created", "last_updated",
+    ]
+    actions = [
+        form_action(name="evaluation_revoke", title=_("Revoke rating"), form_class=RevokeForm, run=_revoke),
+        form_action(name="evaluation_downgrade", title=_("Lower rating"), form_class=DowngradeForm, run=_downgrade),
+        form_action(name="evaluation_reinstate", title=_("Reinstate rating"), form_class=ReinstateForm, run=_reinstate),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = EvaluationAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["organization", "grade", "score", "concluded_on"]
+        return [
+            "organization", "grade", "score", "concluded_on", "valid_until", "status_today", "downgraded_from",
+            "revoked_on", "revocation_ground", "revocation_reason", "created", "last_updated",
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        concluded = services.evaluation_conclude(
+            organization=obj.organization, grade=obj.grade, concluded_on=obj.concluded_on, score=obj.score,
+            actor=request.user,
+        )
+        obj.pk = concluded.pk
+        obj._state.adding = False
+
+    @admin.display(description=_("status today"))
+    def status_today(self, evaluation):
+        return EvaluationStatus(evaluation.status).label if evaluation.status else "—"
+
+
+@admin.register(Honour)
+class HonourAdmin(RegistryAdmin):
+    list_display = ["year", "kind", "organization", "person_name", "title", "issuing_body"]
+    list_filter = ["kind", "year"]
+    search_fields = ["person_name", "organization__name", "title"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]

@@ -180,7 +180,9 @@ def form_action(*, name: str, title, form_class, run):
                 messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
                 return None
             modeladmin.message_user(
-                request, _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()}, messages.SUCCESS
+                request,
+                _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
+                messages.SUCCESS,
             )
             return None
         return render(
@@ -205,12 +207,19 @@ def form_action(*, name: str, title, form_class, run):
 
 
 def _revoke(record, data, user):
-    services.evaluation_revoke(evaluation=record, on=data["date"], reason=data["reason"], ground=data["ground"], actor=user)
+    services.evaluation_revoke(
+        evaluation=record, on=data["date"], reason=data["reason"], ground=data["ground"], actor=user
+    )
 
 
 def _downgrade(record, data, user):
     services.evaluation_downgrade(
-        evaluation=record, on=data["date"], grade=data["grade"], reason=data["reason"], ground=data["ground"], actor=user
+        evaluation=record,
+        on=data["date"],
+        grade=data["grade"],
+        reason=data["reason"],
+        ground=data["ground"],
+        actor=user,
     )
 
 
@@ -221,7 +230,13 @@ def _reinstate(record, data, user):
 @admin.register(Evaluation)
 class EvaluationAdmin(RegistryAdmin):
     list_display = [
-        "organization", "grade", "score", "concluded_on", "valid_until", "status_today", "revoked_on",
+        "organization",
+        "grade",
+        "score",
+        "concluded_on",
+        "valid_until",
+        "status_today",
+        "revoked_on",
     ]
     list_filter = ["grade", EvaluationStatusFilter, ExpiryFilter, "revocation_ground"]
     search_fields = ["organization__name", "organization__uscc"]
@@ -229,8 +244,17 @@ class EvaluationAdmin(RegistryAdmin):
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     readonly_fields = [
-        "organization", "grade", "concluded_on", "valid_until", "status_today", "downgraded_from", "revoked_on",
-        "revocation_ground", "revocation_reason", "created", "last_updated",
+        "organization",
+        "grade",
+        "concluded_on",
+        "valid_until",
+        "status_today",
+        "downgraded_from",
+        "revoked_on",
+        "revocation_ground",
+        "revocation_reason",
+        "created",
+        "last_updated",
     ]
     actions = [
         form_action(name="evaluation_revoke", title=_("Revoke rating"), form_class=RevokeForm, run=_revoke),
@@ -253,8 +277,18 @@ class EvaluationAdmin(RegistryAdmin):
         if obj is None:
             return ["organization", "grade", "score", "concluded_on"]
         return [
-            "organization", "grade", "score", "concluded_on", "valid_until", "status_today", "downgraded_from",
-            "revoked_on", "revocation_ground", "revocation_reason", "created", "last_updated",
+            "organization",
+            "grade",
+            "score",
+            "concluded_on",
+            "valid_until",
+            "status_today",
+            "downgraded_from",
+            "revoked_on",
+            "revocation_ground",
+            "revocation_reason",
+            "created",
+            "last_updated",
         ]
 
     def save_model(self, request, obj, form, change):
@@ -262,7 +296,10 @@ class EvaluationAdmin(RegistryAdmin):
             super().save_model(request, obj, form, change)
             return
         concluded = services.evaluation_conclude(
-            organization=obj.organization, grade=obj.grade, concluded_on=obj.concluded_on, score=obj.score,
+            organization=obj.organization,
+            grade=obj.grade,
+            concluded_on=obj.concluded_on,
+            score=obj.score,
             actor=request.user,
         )
         obj.pk = concluded.pk

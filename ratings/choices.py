@@ -36,9 +36,13 @@ class RevocationGround(models.TextChoices):
 
     FALSE_MATERIALS = "false_materials", _("False information or materials in the evaluation")
     CERTIFICATE_MISUSE = "certificate_misuse", _("Altering, forging, renting or lending the certificate or plaque")
-    BASICALLY_QUALIFIED_TWICE = "basically_qualified_twice", _("Annual inspection basically qualified two years running")
-    INSPECTION_FAILED_OR_MISSED = "inspection_failed_or_missed", _(
-        "Last year's annual inspection failed or not attended"
+    BASICALLY_QUALIFIED_TWICE = (
+        "basically_qualified_twice",
+        _("Annual inspection basically qualified two years running"),
+    )
+    INSPECTION_FAILED_OR_MISSED = (
+        "inspection_failed_or_missed",
+        _("Last year's annual inspection failed or not attended"),
     )
     PENALTY = "penalty", _("Administrative penalty")
     OTHER = "other", _("Other violation of laws or regulations")
@@ -49,7 +53,7 @@ class HonourKind(models.TextChoices):
     PROVINCIAL_BRAND = "provincial_brand", _("Provincial brand social organization")
     PROVINCIAL_LEADER = "provincial_leader", _("Provincial social organization leader")
     ROLE_MODEL = "role_model", _("Role model of the era")
-    CITY_THREE_HUNDRED_BEST = "city_three_hundred_best", _("City \"three hundred best\" community organization")
+    CITY_THREE_HUNDRED_BEST = "city_three_hundred_best", _('City "three hundred best" community organization')
 
 
 # Who confers each honour, filled in when a clerk leaves the issuing body blank.

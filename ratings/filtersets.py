@@ -23,8 +23,13 @@ class EvaluationFilterSet(RegistryFilterSet):
         field_name="concluded_on", lookup_expr="lte", label=_("concluded until (inclusive)")
     )
     ordering = django_filters.OrderingFilter(
-        fields=(("concluded_on", "concluded_on"), ("valid_until", "valid_until"), ("grade", "grade"), ("id", "id"),
-                ("last_updated", "last_updated")),
+        fields=(
+            ("concluded_on", "concluded_on"),
+            ("valid_until", "valid_until"),
+            ("grade", "grade"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
         label=_("ordering"),
     )
 

@@ -71,8 +71,8 @@ class EvaluationQuerySet(models.QuerySet):
         newer = Evaluation.objects.filter(
             organization=OuterRef("organization"), concluded_on__gt=OuterRef("concluded_on"), concluded_on__lte=day
         )
-        return self.filter(concluded_on__lte=day, valid_until__gte=day).exclude(revoked_on__lte=day).exclude(
-            Exists(newer)
+        return (
+            self.filter(concluded_on__lte=day, valid_until__gte=day).exclude(revoked_on__lte=day).exclude(Exists(newer))
         )
 
 
@@ -137,7 +137,8 @@ class Evaluation(HistoryModel):
                 ),
                 name="evaluation_revocation_complete",
                 violation_error_message=_(
-                    "A revocation needs a date within the rating's validity and a reason; an unrevoked rating has neither."
+                    "A revocation needs a date within the rating's validity and a reason; "
+                    "an unrevoked rating has neither."
                 ),
             ),
             models.UniqueConstraint(
@@ -222,7 +223,10 @@ class Honour(HistoryModel):
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
     title = models.CharField(
-        _("title as conferred"), max_length=200, blank=True, help_text=_("The wording of the award, if it is more specific.")
+        _("title as conferred"),
+        max_length=200,
+        blank=True,
+        help_text=_("The wording of the award, if it is more specific."),
     )
     organization = models.ForeignKey(
         Organization,
@@ -246,10 +250,11 @@ class Honour(HistoryModel):
                 violation_error_message=_("Enter the year the honour was conferred (1949 or later)."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=sorted(ORGANIZATION_HONOURS))
-                | Q(organization__isnull=False, person_name=""),
+                condition=~Q(kind__in=sorted(ORGANIZATION_HONOURS)) | Q(organization__isnull=False, person_name=""),
                 name="honour_organization_kinds_name_an_organization",
-                violation_error_message=_("This honour is given to an organization: name the organization, not a person."),
+                violation_error_message=_(
+                    "This honour is given to an organization: name the organization, not a person."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=sorted(PERSONAL_HONOURS)) | ~Q(person_name=""),

@@ -55,7 +55,9 @@ def with_current_grade(queryset: QuerySet, on: datetime.date | None = None, orga
     )
     return queryset.annotate(
         **{
-            CURRENT_GRADE: Subquery(newest.values("effective_grade")[:1], output_field=models.PositiveSmallIntegerField()),
+            CURRENT_GRADE: Subquery(
+                newest.values("effective_grade")[:1], output_field=models.PositiveSmallIntegerField()
+            ),
             GRADE_VALID_UNTIL: Subquery(newest.values("effective_until")[:1], output_field=models.DateField()),
         }
     )
@@ -64,7 +66,9 @@ def with_current_grade(queryset: QuerySet, on: datetime.date | None = None, orga
 def current_evaluation(organization, on: datetime.date | None = None) -> Evaluation | None:
     """The rating that gives `organization` its grade on `on` (default today), or None."""
     day = on or timezone.localdate()
-    newest = Evaluation.objects.filter(organization=organization, concluded_on__lte=day).order_by("-concluded_on", "-id")
+    newest = Evaluation.objects.filter(organization=organization, concluded_on__lte=day).order_by(
+        "-concluded_on", "-id"
+    )
     evaluation = newest.first()
     if evaluation is None or evaluation.valid_until < day:
         return None

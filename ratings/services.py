@@ -175,8 +175,12 @@ def _check_revocable(evaluation: Evaluation, on: datetime.date) -> None:
     status = evaluation.status_on(on)
     if status is None:
         raise ValidationError(
-            {"date": [_("The rating was concluded on %(date)s, after that date.") % {
-                "date": evaluation.concluded_on.isoformat()}]}
+            {
+                "date": [
+                    _("The rating was concluded on %(date)s, after that date.")
+                    % {"date": evaluation.concluded_on.isoformat()}
+                ]
+            }
         )
     if status == EvaluationStatus.REVOKED:
         raise ValidationError(
@@ -188,8 +192,12 @@ def _check_revocable(evaluation: Evaluation, on: datetime.date) -> None:
         )
     if status == EvaluationStatus.EXPIRED:
         raise ValidationError(
-            {"status": [_("The rating lapsed after %(date)s; there is nothing to revoke on that date.") % {
-                "date": evaluation.valid_until.isoformat()}]}
+            {
+                "status": [
+                    _("The rating lapsed after %(date)s; there is nothing to revoke on that date.")
+                    % {"date": evaluation.valid_until.isoformat()}
+                ]
+            }
         )
 
 
@@ -275,10 +283,15 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     lower = Evaluation.objects.filter(downgraded_from=evaluation).first()
     if lower is not None:
         raise ValidationError(
-            {"status": [_(
-                "This rating was lowered to %(grade)s on %(date)s; reinstating it would not restore the grade. "
-                "Ask a system administrator to remove the lower rating recorded in error first."
-            ) % {"grade": lower.get_grade_display(), "date": lower.concluded_on.isoformat()}]}
+            {
+                "status": [
+                    _(
+                        "This rating was lowered to %(grade)s on %(date)s; reinstating it would not restore the grade. "
+                        "Ask a system administrator to remove the lower rating recorded in error first."
+                    )
+                    % {"grade": lower.get_grade_display(), "date": lower.concluded_on.isoformat()}
+                ]
+            }
         )
     evaluation.revoked_on = None
     evaluation.revocation_ground = ""

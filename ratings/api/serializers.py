@@ -9,13 +9,15 @@ from ratings.choices import Grade, RevocationGround
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, GRADE_VALID_UNTIL, current_evaluation, entitlements
 
+
 class GradeField(serializers.ChoiceField):
     """A grade 1..5 (shown as 1A–5A); anything else is a 400 that says which grades exist."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {
-            "invalid_choice": _("The grade must be a whole number from 1 (1A) to 5 (5A); \"{input}\" is not one.")
-        })
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _('The grade must be a whole number from 1 (1A) to 5 (5A); "{input}" is not one.')},
+        )
         super().__init__(choices=Grade.choices, **kwargs)
 
 
@@ -32,13 +34,32 @@ class EvaluationSerializer(RegistrySerializer):
     class Meta:
         model = Evaluation
         fields = [
-            "id", "organization", "organization_name", "grade", "grade_display", "score", "concluded_on",
-            "valid_until", "status", "downgraded_from", "revoked_on", "revocation_ground", "revocation_reason",
-            "created", "last_updated",
+            "id",
+            "organization",
+            "organization_name",
+            "grade",
+            "grade_display",
+            "score",
+            "concluded_on",
+            "valid_until",
+            "status",
+            "downgraded_from",
+            "revoked_on",
+            "revocation_ground",
+            "revocation_reason",
+            "created",
+            "last_updated",
         ]
         read_only_fields = [
-            "id", "valid_until", "status", "downgraded_from", "revoked_on", "revocation_ground", "revocation_reason",
-            "created", "last_updated",
+            "id",
+            "valid_until",
+            "status",
+            "downgraded_from",
+            "revoked_on",
+            "revocation_ground",
+            "revocation_reason",
+            "created",
+            "last_updated",
         ]
 
     def validate(self, attrs):
@@ -46,10 +67,12 @@ class EvaluationSerializer(RegistrySerializer):
             errors = {}
             for name in self.immutable_fields:
                 if name in attrs and attrs[name] != getattr(self.instance, name):
-                    errors[name] = [_(
-                        "A concluded rating keeps its organization, grade and conclusion date; revoke it, lower it "
-                        "(downgrade) or conclude a new rating instead."
-                    )]
+                    errors[name] = [
+                        _(
+                            "A concluded rating keeps its organization, grade and conclusion date; revoke it, lower it "
+                            "(downgrade) or conclude a new rating instead."
+                        )
+                    ]
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs
@@ -86,8 +109,17 @@ class HonourSerializer(RegistrySerializer):
     class Meta:
         model = Honour
         fields = [
-            "id", "kind", "year", "issuing_body", "title", "organization", "organization_name", "person_name", "note",
-            "created", "last_updated",
+            "id",
+            "kind",
+            "year",
+            "issuing_body",
+            "title",
+            "organization",
+            "organization_name",
+            "person_name",
+            "note",
+            "created",
+            "last_updated",
         ]
         read_only_fields = ["id", "created", "last_updated"]
 

@@ -8,7 +8,9 @@ from ratings.models import Evaluation
 from tests.conftest import make_organization
 
 
-def make_evaluation(organization=None, *, grade: int = 5, concluded_on=datetime.date(2024, 3, 1), **fields) -> Evaluation:
+def make_evaluation(
+    organization=None, *, grade: int = 5, concluded_on=datetime.date(2024, 3, 1), **fields
+) -> Evaluation:
     """A rating saved as the system would (no actor, no eligibility check): for building histories."""
     if organization is None:
         organization = make_organization()

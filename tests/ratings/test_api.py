@@ -47,8 +47,11 @@ def test_done_when_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_re
     assert organization.pk in organization_ids(clerk_api, grade=5)
     assert other.pk not in organization_ids(clerk_api, min_grade=3)
 
-    revoked = clerk_api.post(f"{URL}{body['id']}/revoke/", {"date": "2025-01-15", "reason": "出借评估等级证书",
-                                                           "ground": "certificate_misuse"}, format="json")
+    revoked = clerk_api.post(
+        f"{URL}{body['id']}/revoke/",
+        {"date": "2025-01-15", "reason": "出借评估等级证书", "ground": "certificate_misuse"},
+        format="json",
+    )
     assert revoked.status_code == 200, revoked.json()
     assert revoked.json()["status"] == "revoked" and revoked.json()["revocation_ground"] == "certificate_misuse"
     detail = clerk_api.get(f"{ORGANIZATIONS}{organization.pk}/").json()
@@ -249,8 +252,16 @@ def test_ratings_lapsing_in_the_next_90_days(clerk_api):
 
 @pytest.mark.parametrize(
     "params",
-    [{"grade": "6"}, {"grade": "5A"}, {"status": "active"}, {"valid_on": "2024-02-30"}, {"expiring_before": "soon"},
-     {"organization": "x"}, {"grades": "5"}, {"concluded_from": "yesterday"}],
+    [
+        {"grade": "6"},
+        {"grade": "5A"},
+        {"status": "active"},
+        {"valid_on": "2024-02-30"},
+        {"expiring_before": "soon"},
+        {"organization": "x"},
+        {"grades": "5"},
+        {"concluded_from": "yesterday"},
+    ],
 )
 def test_bad_filters_are_400_naming_them(clerk_api, params):
     response = clerk_api.get(URL, params)
@@ -328,25 +339,36 @@ def test_honours_list_query_count_is_constant(clerk_api):
 
 def test_honours_record_organizations_and_persons(clerk_api):
     organization = make_organization()
-    brand = clerk_api.post(HONOURS, {"kind": "provincial_brand", "year": 2021, "organization": organization.pk},
-                           format="json")
+    brand = clerk_api.post(
+        HONOURS, {"kind": "provincial_brand", "year": 2021, "organization": organization.pk}, format="json"
+    )
     assert brand.status_code == 201, brand.json()
     assert brand.json()["issuing_body"] == "浙江省民政厅"
-    leader = clerk_api.post(HONOURS, {"kind": "provincial_leader", "year": 2022, "organization": organization.pk,
-                                      "person_name": "李四"}, format="json")
+    leader = clerk_api.post(
+        HONOURS,
+        {"kind": "provincial_leader", "year": 2022, "organization": organization.pk, "person_name": "李四"},
+        format="json",
+    )
     assert leader.status_code == 201
-    model = clerk_api.post(HONOURS, {"kind": "role_model", "year": 2021, "person_name": "钱海军",
-                                     "issuing_body": "中共中央宣传部"}, format="json")
+    model = clerk_api.post(
+        HONOURS,
+        {"kind": "role_model", "year": 2021, "person_name": "钱海军", "issuing_body": "中共中央宣传部"},
+        format="json",
+    )
     assert model.status_code == 201
     assert {row["kind"] for row in clerk_api.get(HONOURS, {"organization": organization.pk}).json()["results"]} == {
-        "provincial_brand", "provincial_leader"}
+        "provincial_brand",
+        "provincial_leader",
+    }
     assert clerk_api.get(HONOURS, {"kind": "role_model"}).json()["count"] == 1
     assert clerk_api.get(HONOURS, {"q": "钱海"}).json()["count"] == 1
     assert clerk_api.get(HONOURS, {"kind": "nobel"}).status_code == 400
 
 
 def test_honour_without_its_recipient_is_400(clerk_api):
-    response = clerk_api.post(HONOURS, {"kind": "provincial_leader", "year": 2022, "person_name": "李四"}, format="json")
+    response = clerk_api.post(
+        HONOURS, {"kind": "provincial_leader", "year": 2022, "person_name": "李四"}, format="json"
+    )
     assert response.status_code == 400
     assert clerk_api.post(HONOURS, {"kind": "national_advanced", "year": 2022}, format="json").status_code == 400
 
@@ -358,5 +380,7 @@ def test_a_district_system_records_honours_of_its_own_organizations_only(yinzhou
     assert yinzhou_api.post(HONOURS, {**body, "organization": own.pk}, format="json").status_code == 201
     assert yinzhou_api.post(HONOURS, {**body, "organization": other.pk}, format="json").status_code == 403
     # An honour naming no organization is the city bureau's.
-    assert yinzhou_api.post(HONOURS, {"kind": "role_model", "year": 2021, "person_name": "x"},
-                            format="json").status_code == 403
+    assert (
+        yinzhou_api.post(HONOURS, {"kind": "role_model", "year": 2021, "person_name": "x"}, format="json").status_code
+        == 403
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from ratings.choices import EvaluationStatus, HonourKind
 from ratings.models import Evaluation, Honour, add_years, validity_end
@@ -83,9 +84,23 @@ def test_annotated_status_agrees_with_status_on_for_every_day_of_a_history():
     revoked = make_evaluation(organization, grade=4, concluded_on=D(2019, 5, 1))
     Evaluation.objects.filter(pk=revoked.pk).update(revoked_on=D(2020, 1, 1), revocation_reason="x")
     make_evaluation(organization, grade=5, concluded_on=D(2022, 7, 1))
-    days = [D(2011, 12, 31), D(2012, 1, 1), D(2016, 4, 30), D(2016, 5, 1), D(2016, 12, 31), D(2017, 1, 1),
-            D(2019, 4, 30), D(2019, 5, 1), D(2019, 12, 31), D(2020, 1, 1), D(2021, 4, 30), D(2021, 5, 1),
-            D(2022, 7, 1), D(2027, 6, 30), D(2027, 7, 1)]
+    days = [
+        D(2011, 12, 31),
+        D(2012, 1, 1),
+        D(2016, 4, 30),
+        D(2016, 5, 1),
+        D(2016, 12, 31),
+        D(2017, 1, 1),
+        D(2019, 4, 30),
+        D(2019, 5, 1),
+        D(2019, 12, 31),
+        D(2020, 1, 1),
+        D(2021, 4, 30),
+        D(2021, 5, 1),
+        D(2022, 7, 1),
+        D(2027, 6, 30),
+        D(2027, 7, 1),
+    ]
     for day in days:
         annotated = dict(Evaluation.objects.with_status(day).values_list("pk", "status"))
         for evaluation in Evaluation.objects.all():
@@ -111,7 +126,7 @@ def test_grade_outside_one_to_five_is_refused_by_validation_and_by_the_database(
 def test_score_outside_zero_to_hundred_is_refused(score):
     with pytest.raises(ValidationError) as error:
         make_evaluation(score=score)
-    assert "score" in str(error.value)
+    assert gettext("The score must be from 0 to 100.") in error.value.messages
 
 
 @pytest.mark.django_db

@@ -76,7 +76,9 @@ def test_annotation_is_one_query_for_many_organizations(django_assert_num_querie
 
 def test_annotation_follows_a_path_to_the_organization(history):
     """Other apps (procurement) annotate rows that point to an organization."""
-    rows = with_current_grade(Evaluation.objects.filter(organization=history), D(2023, 1, 1), organization="organization")
+    rows = with_current_grade(
+        Evaluation.objects.filter(organization=history), D(2023, 1, 1), organization="organization"
+    )
     assert {row.current_grade for row in rows} == {5}
 
 
@@ -88,10 +90,18 @@ def test_with_current_grade_is_idempotent(history):
 
 @pytest.mark.parametrize(
     ("grade", "purchase", "tax", "simplified"),
-    [(None, False, False, False), (1, False, False, False), (2, False, False, False), (3, True, True, False),
-     (4, True, True, True), (5, True, True, True)],
+    [
+        (None, False, False, False),
+        (1, False, False, False),
+        (2, False, False, False),
+        (3, True, True, False),
+        (4, True, True, True),
+        (5, True, True, True),
+    ],
 )
 def test_entitlements_by_grade(grade, purchase, tax, simplified):
     assert entitlements(grade) == {
-        "purchase_priority": purchase, "tax_deductible_eligible": tax, "simplified_inspection": simplified
+        "purchase_priority": purchase,
+        "tax_deductible_eligible": tax,
+        "simplified_inspection": simplified,
     }

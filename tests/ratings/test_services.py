@@ -20,6 +20,7 @@ from tests.ratings.builders import make_evaluation
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+RATED_ON = D(2024, 3, 1)
 
 # Annual inspections and credit lists come with branch `filings` (registry); until it is merged these
 # tests are skipped and the two eligibility rules that read them refuse nothing (see ratings/services.py).
@@ -34,11 +35,11 @@ def clerk_user():
     return make_user(Role.CLERK)
 
 
-def conclude(organization, *, grade=5, on=D(2024, 3, 1), actor=None, **extra):
+def conclude(organization, *, grade=5, on=RATED_ON, actor=None, **extra):
     return services.evaluation_conclude(organization=organization, grade=grade, concluded_on=on, actor=actor, **extra)
 
 
-def refusal_of(organization, *, on=D(2024, 3, 1)) -> list[str]:
+def refusal_of(organization, *, on=RATED_ON) -> list[str]:
     with pytest.raises(ValidationError) as error:
         conclude(organization, on=on)
     assert Evaluation.objects.filter(organization=organization, concluded_on=on).count() == 0
@@ -202,7 +203,10 @@ def test_the_abnormal_activity_list_does_not_refuse_a_rating():
 def test_revocation_ends_the_grade_on_its_day(clerk_user):
     evaluation = make_evaluation(concluded_on=D(2024, 3, 1))
     revoked = services.evaluation_revoke(
-        evaluation=evaluation, on=D(2025, 6, 1), reason="提供虚假材料", ground=RevocationGround.FALSE_MATERIALS,
+        evaluation=evaluation,
+        on=D(2025, 6, 1),
+        reason="提供虚假材料",
+        ground=RevocationGround.FALSE_MATERIALS,
         actor=clerk_user,
     )
     assert revoked.revoked_on == D(2025, 6, 1)
@@ -264,8 +268,12 @@ def test_a_district_system_cannot_revoke_another_districts_rating():
 def test_downgrade_revokes_and_concludes_a_lower_rating_that_keeps_the_validity(clerk_user):
     evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
     lower = services.evaluation_downgrade(
-        evaluation=evaluation, on=D(2025, 9, 1), grade=3, reason="连续两年年检基本合格",
-        ground=RevocationGround.BASICALLY_QUALIFIED_TWICE, actor=clerk_user,
+        evaluation=evaluation,
+        on=D(2025, 9, 1),
+        grade=3,
+        reason="连续两年年检基本合格",
+        ground=RevocationGround.BASICALLY_QUALIFIED_TWICE,
+        actor=clerk_user,
     )
     evaluation.refresh_from_db()
     assert evaluation.revoked_on == D(2025, 9, 1)
@@ -283,7 +291,9 @@ def test_downgrade_revokes_and_concludes_a_lower_rating_that_keeps_the_validity(
 def test_a_downgrade_must_lower_the_grade(clerk_user, grade):
     evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
     with pytest.raises(ValidationError) as error:
-        services.evaluation_downgrade(evaluation=evaluation, on=D(2025, 1, 1), grade=grade, reason="x", actor=clerk_user)
+        services.evaluation_downgrade(
+            evaluation=evaluation, on=D(2025, 1, 1), grade=grade, reason="x", actor=clerk_user
+        )
     assert "grade" in error.value.message_dict
     evaluation.refresh_from_db()
     assert evaluation.revoked_on is None
@@ -304,8 +314,12 @@ def test_a_downgrade_is_not_refused_by_the_inspection_that_caused_it(clerk_user)
     evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
     inspect(evaluation.organization, 2024, InspectionResult.FAILED)
     lower = services.evaluation_downgrade(
-        evaluation=evaluation, on=D(2025, 6, 1), grade=2, reason="2024年度年检不合格",
-        ground=RevocationGround.INSPECTION_FAILED_OR_MISSED, actor=clerk_user,
+        evaluation=evaluation,
+        on=D(2025, 6, 1),
+        grade=2,
+        reason="2024年度年检不合格",
+        ground=RevocationGround.INSPECTION_FAILED_OR_MISSED,
+        actor=clerk_user,
     )
     assert lower.grade == 2
 

@@ -1,0 +1,174 @@
+"""The ratings admin, in Chinese: ratings on the organization page, the ratings list and its actions, honours."""
+
+import datetime
+
+import pytest
+
+from core.choices import Role
+from ratings.choices import RevocationGround
+from ratings.models import Evaluation, Honour
+from tests.conftest import make_organization, make_user
+from tests.ratings.builders import make_evaluation, years_ago
+
+pytestmark = pytest.mark.django_db
+LIST = "/admin/ratings/evaluation/"
+D = datetime.date
+
+
+@pytest.fixture
+def clerk_browser(client):
+    client.force_login(make_user(Role.CLERK))
+    return client
+
+
+@pytest.fixture
+def auditor_browser(client):
+    client.force_login(make_user(Role.AUDITOR))
+    return client
+
+
+def test_organization_page_shows_its_ratings_and_honours_in_chinese(clerk_browser):
+    evaluation = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
+    Honour.objects.create(kind="provincial_brand", year=2022, organization=evaluation.organization)
+    page = clerk_browser.get(f"/admin/registry/organization/{evaluation.organization_id}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "评估等级" in text and "4A" in text and "2029年2月28日" in text and "有效" in text
+    assert "省级品牌社会组织" in text
+    assert f"/admin/ratings/evaluation/add/?organization={evaluation.organization_id}" in text
+
+
+def test_organizations_list_shows_and_filters_the_current_grade(clerk_browser):
+    rated = make_evaluation(grade=5, concluded_on=D(2024, 3, 1)).organization
+    unrated = make_organization()
+    page = clerk_browser.get("/admin/registry/organization/", {"current_grade": "5"})
+    text = page.content.decode()
+    assert page.status_code == 200 and rated.name in text and unrated.name not in text and "当前评估等级" in text
+    none = clerk_browser.get("/admin/registry/organization/", {"current_grade": "none"}).content.decode()
+    assert unrated.name in none and rated.name not in none
+
+
+def test_ratings_list_with_grade_status_and_expiry_filters(clerk_browser):
+    soon = make_evaluation(grade=3, concluded_on=years_ago(5, days=-30))
+    later = make_evaluation(grade=4, concluded_on=years_ago(3))
+    page = clerk_browser.get(LIST)
+    text = page.content.decode()
+    assert page.status_code == 200 and "90天内到期" in text and "当前状态" in text
+    expiring = clerk_browser.get(LIST, {"expires_within": "90"}).content.decode()
+    assert soon.organization.name in expiring and later.organization.name not in expiring
+    by_grade = clerk_browser.get(LIST, {"grade__exact": "4"}).content.decode()
+    assert later.organization.name in by_grade and soon.organization.name not in by_grade
+    valid = clerk_browser.get(LIST, {"status": "valid"}).content.decode()
+    assert soon.organization.name in valid
+
+
+def test_clerk_concludes_a_rating_in_the_admin(clerk_browser):
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    form = clerk_browser.get(f"{LIST}add/", {"organization": organization.pk})
+    assert form.status_code == 200
+    response = clerk_browser.post(
+        f"{LIST}add/", {"organization": organization.pk, "grade": "4", "score": "85", "concluded_on": "2024-03-01"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    evaluation = Evaluation.objects.get(organization=organization)
+    assert evaluation.grade == 4 and evaluation.valid_until == D(2029, 2, 28)
+
+
+def test_an_ineligible_organization_is_refused_on_the_form_with_the_reason(clerk_browser):
+    organization = make_organization(registered_on=years_ago(1))
+    response = clerk_browser.post(
+        f"{LIST}add/",
+        {"organization": organization.pk, "grade": "3", "concluded_on": datetime.date.today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert "满两年" in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+
+def test_revoke_action_asks_date_ground_and_reason_then_applies(clerk_browser):
+    evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
+    ask = clerk_browser.post(LIST, {"action": "evaluation_revoke", "_selected_action": [evaluation.pk]})
+    text = ask.content.decode()
+    assert ask.status_code == 200 and "取消事由" in text and "理由" in text
+    done = clerk_browser.post(
+        LIST,
+        {
+            "action": "evaluation_revoke",
+            "_selected_action": [evaluation.pk],
+            "apply": "1",
+            "date": "2025-05-01",
+            "ground": RevocationGround.CERTIFICATE_MISUSE,
+            "reason": "出借评估等级证书",
+        },
+    )
+    assert done.status_code in (200, 302)
+    evaluation.refresh_from_db()
+    assert evaluation.revoked_on == D(2025, 5, 1) and evaluation.revocation_reason == "出借评估等级证书"
+
+
+def test_revoke_action_refused_by_the_rules_changes_nothing_and_says_why(clerk_browser):
+    evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
+    response = clerk_browser.post(
+        LIST,
+        {
+            "action": "evaluation_revoke",
+            "_selected_action": [evaluation.pk],
+            "apply": "1",
+            "date": "2023-05-01",
+            "ground": RevocationGround.OTHER,
+            "reason": "x",
+        },
+        follow=True,
+    )
+    assert "晚于所填日期" in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.revoked_on is None
+
+
+def test_lower_action_concludes_the_lower_rating(clerk_browser):
+    evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
+    clerk_browser.post(
+        LIST,
+        {
+            "action": "evaluation_downgrade",
+            "_selected_action": [evaluation.pk],
+            "apply": "1",
+            "date": "2025-05-01",
+            "grade": "3",
+            "ground": RevocationGround.PENALTY,
+            "reason": "受到行政处罚",
+        },
+    )
+    lower = Evaluation.objects.get(downgraded_from=evaluation)
+    assert lower.grade == 3 and lower.valid_until == D(2029, 2, 28)
+
+
+def test_auditor_reads_ratings_but_cannot_act(auditor_browser):
+    evaluation = make_evaluation()
+    assert auditor_browser.get(LIST).status_code == 200
+    assert auditor_browser.get(f"{LIST}{evaluation.pk}/change/").status_code == 200
+    assert auditor_browser.get(f"{LIST}add/").status_code == 403
+    auditor_browser.post(
+        LIST,
+        {
+            "action": "evaluation_revoke",
+            "_selected_action": [evaluation.pk],
+            "apply": "1",
+            "date": "2025-05-01",
+            "ground": "other",
+            "reason": "x",
+        },
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.revoked_on is None
+
+
+def test_honours_admin_lists_and_adds(clerk_browser):
+    organization = make_organization()
+    assert clerk_browser.get("/admin/ratings/honour/").status_code == 200
+    response = clerk_browser.post(
+        "/admin/ratings/honour/add/",
+        {"kind": "national_advanced", "year": "2021", "organization": organization.pk, "issuing_body": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Honour.objects.get().issuing_body == "民政部"

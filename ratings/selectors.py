@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from ratings.choices import (
@@ -91,3 +91,18 @@ def entitlements(grade: int | None) -> dict[str, bool]:
         "tax_deductible_eligible": grade >= TAX_DEDUCTIBLE_MIN_GRADE,
         "simplified_inspection": grade >= SIMPLIFIED_INSPECTION_MIN_GRADE,
     }
+
+
+def grade_distribution(organizations: QuerySet, on: datetime.date | None = None) -> dict[int, int]:
+    """How many of `organizations` hold each grade on `on` (default today), in one query: {5: 257, 4: 334, ...}.
+
+    Organizations without a grade are not counted. Which organizations count on a date (registered,
+    not yet deregistered) is the caller's filter: the statistics decide that.
+    """
+    rows = (
+        with_current_grade(organizations.order_by(), on)
+        .filter(**{f"{CURRENT_GRADE}__isnull": False})
+        .values(CURRENT_GRADE)
+        .annotate(organizations=Count("pk"))
+    )
+    return {row[CURRENT_GRADE]: row["organizations"] for row in rows}

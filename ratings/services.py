@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import check_write
+from core.access import WriteForbidden, check_write, principal_of
+from core.choices import Role
 from core.context import change_context
 from ratings.choices import MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, add_years
@@ -276,6 +277,8 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     A revocation that was part of a downgrade is not undone this way: the lower rating, concluded
     the same day, would still supersede this one (docs/decisions/0022-downgrade-and-reinstate.md).
     """
+    if actor is not None and principal_of(actor).role != Role.CLERK:
+        raise WriteForbidden(_("Only a clerk of the bureau may reinstate a rating."))
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     reason = _require_reason(reason)
     if evaluation.revoked_on is None:

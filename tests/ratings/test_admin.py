@@ -172,3 +172,11 @@ def test_honours_admin_lists_and_adds(clerk_browser):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Honour.objects.get().issuing_body == "民政部"
+
+
+def test_clerk_corrects_the_score_but_not_the_grade_in_the_admin(clerk_browser):
+    evaluation = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
+    response = clerk_browser.post(f"{LIST}{evaluation.pk}/change/", {"score": "91.50", "grade": "5"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    evaluation.refresh_from_db()
+    assert str(evaluation.score) == "91.50" and evaluation.grade == 4

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from ratings.models import Evaluation
-from ratings.selectors import entitlements, grade_on, with_current_grade
+from ratings.selectors import entitlements, grade_distribution, grade_on, with_current_grade
 from registry.models import Organization
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
@@ -105,3 +105,13 @@ def test_entitlements_by_grade(grade, purchase, tax, simplified):
         "tax_deductible_eligible": tax,
         "simplified_inspection": simplified,
     }
+
+
+def test_grade_distribution_counts_organizations_by_grade_on_a_day(django_assert_num_queries, history):
+    for grade in (3, 3, 4):
+        make_evaluation(grade=grade, concluded_on=D(2022, 1, 1))
+    make_organization()
+    with django_assert_num_queries(1):
+        assert grade_distribution(Organization.objects.all(), D(2022, 12, 31)) == {3: 2, 4: 1, 5: 1}
+    assert grade_distribution(Organization.objects.all(), D(2021, 1, 1)) == {}
+    assert grade_distribution(Organization.objects.exclude(pk=history.pk), D(2022, 12, 31)) == {3: 2, 4: 1}

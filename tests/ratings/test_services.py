@@ -349,3 +349,13 @@ def test_reinstate_refuses_a_rating_that_is_not_revoked_or_was_lowered(clerk_use
     with pytest.raises(ValidationError) as error:
         services.evaluation_reinstate(evaluation=evaluation, reason="x", actor=clerk_user)
     assert "4A" in error.value.message_dict["status"][0]
+
+
+def test_only_a_clerk_reinstates_whichever_door_the_call_comes_through():
+    yinzhou = make_user(Role.DISTRICT, district="330212")
+    evaluation = make_evaluation(make_organization(registered_by="330212"), concluded_on=D(2024, 3, 1))
+    services.evaluation_revoke(evaluation=evaluation, on=D(2025, 1, 1), reason="x", actor=yinzhou)
+    with pytest.raises(WriteForbidden):
+        services.evaluation_reinstate(evaluation=evaluation, reason="y", actor=yinzhou)
+    evaluation.refresh_from_db()
+    assert evaluation.revoked_on == D(2025, 1, 1)

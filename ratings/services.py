@@ -15,17 +15,9 @@ from core.choices import Role
 from core.context import change_context
 from ratings.choices import MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, add_years
-from registry.choices import OrgStatus
-from registry.models import Organization
-
-# TRANSITIONAL, until branch `filings` (annual inspections, credit lists) is merged into main: the two
-# eligibility rules that read them refuse nothing while these models are missing. At the merge this
-# block becomes plain imports and the guards in inspection_refusals/serious_violation_refusals go.
-try:
-    from registry.choices import CreditList, InspectionResult
-    from registry.models import AnnualInspection, CreditListEntry
-except ImportError:  # pragma: no cover
-    AnnualInspection = CreditListEntry = CreditList = InspectionResult = None
+from registry.choices import CreditList, InspectionResult, OrgStatus
+from registry.models import AnnualInspection, CreditListEntry, Organization
+from registry.models.credit import in_force_on
 
 
 def _require_reason(reason: str) -> str:
@@ -52,8 +44,6 @@ def inspection_refusals(*, organization: Organization, on: datetime.date) -> lis
     Last year's inspection failed (不合格) or missed (未参检), or 基本合格 both of the last two years.
     A year without an inspection record is not a missed one: the inspection may not be recorded yet.
     """
-    if AnnualInspection is None:  # TRANSITIONAL: see the import block above
-        return []
     last_year, year_before = on.year - 1, on.year - 2
     results = dict(
         AnnualInspection.objects.filter(organization=organization, year__in=[last_year, year_before]).values_list(
@@ -76,11 +66,8 @@ def inspection_refusals(*, organization: Organization, on: datetime.date) -> lis
 
 def serious_violation_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
     """A refusal when the organization is on the serious-violation list (严重违法失信名单) on `on`."""
-    if CreditListEntry is None:  # TRANSITIONAL: see the import block above
-        return []
     entry = (
-        CreditListEntry.objects.filter(organization=organization, list_kind=CreditList.SERIOUS, listed_on__lte=on)
-        .exclude(removed_on__lte=on)
+        CreditListEntry.objects.filter(in_force_on(on), organization=organization, list_kind=CreditList.SERIOUS)
         .order_by("-listed_on")
         .first()
     )

@@ -13,21 +13,14 @@ from ratings import services
 from ratings.choices import EvaluationStatus, RevocationGround
 from ratings.models import Evaluation
 from ratings.selectors import grade_on
-from registry.choices import OrgStatus
-from registry.models import Organization
+from registry.choices import CreditList, InspectionResult, OrgStatus
+from registry.models import AnnualInspection, CreditListEntry, Organization
 from tests.conftest import make_organization, make_user
 from tests.ratings.builders import make_evaluation
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 RATED_ON = D(2024, 3, 1)
-
-# Annual inspections and credit lists come with branch `filings` (registry); until it is merged these
-# tests are skipped and the two eligibility rules that read them refuse nothing (see ratings/services.py).
-needs_registry_facts = pytest.mark.skipif(
-    services.AnnualInspection is None or services.CreditListEntry is None,
-    reason="registry.AnnualInspection / CreditListEntry not merged yet (branch filings)",
-)
 
 
 @pytest.fixture
@@ -129,25 +122,19 @@ def test_a_district_system_rates_only_its_own_organizations():
 
 
 def inspect(organization, year, result):
-    from registry.models import AnnualInspection
-
     return AnnualInspection.objects.create(organization=organization, year=year, result=result)
 
 
-@needs_registry_facts
 @pytest.mark.parametrize("result_name", ["FAILED", "ABSENT"])
 def test_last_years_inspection_failed_or_missed_is_refused(result_name):
-    from registry.choices import InspectionResult
 
     organization = make_organization(registered_on=D(2015, 1, 1))
-    inspect(organization, 2023, getattr(InspectionResult, result_name))
+    inspect(organization, 2023, InspectionResult[result_name])
     [reason] = refusal_of(organization, on=D(2024, 3, 1))
     assert "2023" in reason
 
 
-@needs_registry_facts
 def test_a_failure_two_years_ago_or_a_year_without_record_is_not_a_refusal():
-    from registry.choices import InspectionResult
 
     organization = make_organization(registered_on=D(2015, 1, 1))
     inspect(organization, 2022, InspectionResult.FAILED)
@@ -155,9 +142,7 @@ def test_a_failure_two_years_ago_or_a_year_without_record_is_not_a_refusal():
     assert conclude(organization, on=D(2024, 3, 1)).pk
 
 
-@needs_registry_facts
 def test_basically_passed_two_years_running_is_refused_but_once_is_not():
-    from registry.choices import InspectionResult
 
     twice = make_organization(registered_on=D(2015, 1, 1))
     inspect(twice, 2022, InspectionResult.BASICALLY_PASSED)
@@ -170,11 +155,7 @@ def test_basically_passed_two_years_running_is_refused_but_once_is_not():
     assert conclude(once, on=D(2024, 3, 1)).pk
 
 
-@needs_registry_facts
 def test_an_organization_on_the_serious_violation_list_is_refused_until_removed():
-    from registry.choices import CreditList
-    from registry.models import CreditListEntry
-
     organization = make_organization(registered_on=D(2015, 1, 1))
     entry = CreditListEntry.objects.create(
         organization=organization, list_kind=CreditList.SERIOUS, listed_on=D(2023, 5, 1), reason="违法"
@@ -185,11 +166,7 @@ def test_an_organization_on_the_serious_violation_list_is_refused_until_removed(
     assert conclude(organization, on=D(2024, 3, 1)).pk
 
 
-@needs_registry_facts
 def test_the_abnormal_activity_list_does_not_refuse_a_rating():
-    from registry.choices import CreditList
-    from registry.models import CreditListEntry
-
     organization = make_organization(registered_on=D(2015, 1, 1))
     CreditListEntry.objects.create(
         organization=organization, list_kind=CreditList.ABNORMAL, listed_on=D(2023, 5, 1), reason="未按时年报"
@@ -307,9 +284,7 @@ def test_a_downgrade_of_a_revoked_rating_is_refused_and_changes_nothing(clerk_us
     assert Evaluation.objects.filter(organization=evaluation.organization).count() == 1
 
 
-@needs_registry_facts
 def test_a_downgrade_is_not_refused_by_the_inspection_that_caused_it(clerk_user):
-    from registry.choices import InspectionResult
 
     evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
     inspect(evaluation.organization, 2024, InspectionResult.FAILED)

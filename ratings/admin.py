@@ -104,6 +104,7 @@ class EvaluationInline(ReadableInline, admin.TabularInline):
 
 class HonourInline(ReadableInline, admin.TabularInline):
     model = Honour
+    fk_name = "organization"
     fields = ["kind", "year", "title", "person_name", "issuing_body"]
     readonly_fields = fields
     extra = 0
@@ -118,6 +119,12 @@ class HonourInline(ReadableInline, admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FilingHonourInline(HonourInline):
+    """The "three hundred best" honours of a community organization filing, on the filing's page."""
+
+    fk_name = "community_organization"
 
 
 class OrganizationGradeAdminMixin:
@@ -312,8 +319,8 @@ class EvaluationAdmin(RegistryAdmin):
 
 @admin.register(Honour)
 class HonourAdmin(RegistryAdmin):
-    list_display = ["year", "kind", "organization", "person_name", "title", "issuing_body"]
+    list_display = ["year", "kind", "organization", "community_organization", "person_name", "title", "issuing_body"]
     list_filter = ["kind", "year"]
-    search_fields = ["person_name", "organization__name", "title"]
-    list_select_related = ["organization"]
-    autocomplete_fields = ["organization"]
+    search_fields = ["person_name", "organization__name", "community_organization__name", "title"]
+    list_select_related = ["organization", "community_organization"]
+    autocomplete_fields = ["organization", "community_organization"]

@@ -10,7 +10,7 @@ from ratings.selectors import CURRENT_GRADE, with_current_grade
 
 class EvaluationFilterSet(RegistryFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("grade"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("evaluation grade"))
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices, method="filter_status", label=_("status"))
     valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("valid on"))
     expiring_before = django_filters.DateFilter(
@@ -68,16 +68,22 @@ class HonourFilterSet(RegistryFilterSet):
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("year from (inclusive)"))
     year_until = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("year until (inclusive)"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    community_organization = django_filters.NumberFilter(
+        field_name="community_organization_id", label=_("community organization filing (id)")
+    )
     q = django_filters.CharFilter(method="filter_q", label=_("person, organization or title contains"))
 
     class Meta:
         model = Honour
-        fields = ["kind", "year", "organization"]
+        fields = ["kind", "year", "organization", "community_organization"]
 
     def filter_q(self, queryset, name, value):
         term = normalise_text(value)
         if not term:
             return queryset
         return queryset.filter(
-            Q(person_name__icontains=term) | Q(organization__name__icontains=term) | Q(title__icontains=term)
+            Q(person_name__icontains=term)
+            | Q(organization__name__icontains=term)
+            | Q(community_organization__name__icontains=term)
+            | Q(title__icontains=term)
         )

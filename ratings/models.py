@@ -22,7 +22,7 @@ from ratings.choices import (
     HonourKind,
     RevocationGround,
 )
-from registry.models import Organization
+from registry.models import CommunityOrganization, Organization
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -88,9 +88,9 @@ class Evaluation(HistoryModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("organization")
     )
-    grade = models.PositiveSmallIntegerField(_("grade"), choices=Grade.choices)
+    grade = models.PositiveSmallIntegerField(_("evaluation grade"), choices=Grade.choices)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    concluded_on = models.DateField(_("conclusion date"))
+    concluded_on = models.DateField(_("date of evaluation"))
     valid_until = models.DateField(_("valid until"), editable=False, db_index=True)
     downgraded_from = models.OneToOneField(
         "self",
@@ -211,12 +211,13 @@ class Evaluation(HistoryModel):
 
 
 class Honour(HistoryModel):
-    """An honour (荣誉) given to an organization or to a person with an organization.
+    """An honour (荣誉) given to an organization, a community organization or a person.
 
     National advanced organizations (全国先进社会组织) and provincial brand organizations
     (省级品牌社会组织) are organizations; provincial leaders (省级社会组织领军人物) and role models
     (时代楷模) are persons, a leader always with the organization they lead; the city's "三个百佳"
-    selection honours community organizations, their leaders and projects.
+    selection honours community organizations (a filing, or the organization it registered as),
+    their leaders and projects. See docs/decisions/0024-honours.md.
     """
 
     kind = models.CharField(_("honour"), max_length=30, choices=HonourKind.choices, db_index=True)
@@ -236,6 +237,15 @@ class Honour(HistoryModel):
         related_name="honours",
         verbose_name=_("organization"),
     )
+    community_organization = models.ForeignKey(
+        CommunityOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="honours",
+        verbose_name=_("community organization filing"),
+        help_text=_('For the "three hundred best" selection: the community organization honoured.'),
+    )
     person_name = models.CharField(_("person"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -250,7 +260,8 @@ class Honour(HistoryModel):
                 violation_error_message=_("Enter the year the honour was conferred (1949 or later)."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=sorted(ORGANIZATION_HONOURS)) | Q(organization__isnull=False, person_name=""),
+                condition=~Q(kind__in=sorted(ORGANIZATION_HONOURS))
+                | Q(organization__isnull=False, person_name="", community_organization__isnull=True),
                 name="honour_organization_kinds_name_an_organization",
                 violation_error_message=_(
                     "This honour is given to an organization: name the organization, not a person."
@@ -267,7 +278,24 @@ class Honour(HistoryModel):
                 violation_error_message=_("A provincial leader is honoured with the organization they lead."),
             ),
             models.CheckConstraint(
-                condition=Q(organization__isnull=False) | ~Q(person_name=""),
+                condition=Q(community_organization__isnull=True) | Q(kind=HonourKind.CITY_THREE_HUNDRED_BEST),
+                name="honour_filing_only_three_hundred_best",
+                violation_error_message=_(
+                    'Only the "three hundred best" selection is given to a community organization filing.'
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=HonourKind.CITY_THREE_HUNDRED_BEST)
+                | Q(community_organization__isnull=False)
+                | Q(organization__isnull=False),
+                name="honour_three_hundred_best_names_a_community_organization",
+                violation_error_message=_(
+                    'The "three hundred best" selection honours a community organization: choose its filing '
+                    "(or the organization it registered as)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(community_organization__isnull=False) | ~Q(person_name=""),
                 name="honour_has_recipient",
                 violation_error_message=_("Name the organization or the person honoured."),
             ),
@@ -277,15 +305,32 @@ class Honour(HistoryModel):
                 name="honour_unique_per_recipient",
                 violation_error_message=_("This honour is already recorded for this recipient and year."),
             ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "community_organization", "person_name", "title"],
+                condition=Q(community_organization__isnull=False),
+                name="honour_unique_per_filing",
+                violation_error_message=_("This honour is already recorded for this recipient and year."),
+            ),
         ]
 
     def __str__(self) -> str:
-        recipient = self.person_name or (str(self.organization) if self.organization_id else "")
+        if self.person_name:
+            recipient = self.person_name
+        elif self.organization_id:
+            recipient = str(self.organization)
+        elif self.community_organization_id:
+            recipient = self.community_organization.name
+        else:
+            recipient = ""
         return f"{self.year} {self.get_kind_display()} {recipient}".strip()
 
     def jurisdiction_district(self) -> str | None:
-        """An honour belongs to the district of the organization it names; otherwise to the city bureau."""
-        return self.organization.jurisdiction_district() if self.organization_id else None
+        """The district of the organization or filing it names; otherwise the city bureau's (None)."""
+        if self.organization_id:
+            return self.organization.jurisdiction_district()
+        if self.community_organization_id:
+            return self.community_organization.jurisdiction_district()
+        return None
 
     def clean(self):
         self.person_name = normalise_text(self.person_name)

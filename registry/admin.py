@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from core.access import principal_of
 from core.admin import RegistryAdmin, is_clerk, status_action
 from core.choices import Role
-from ratings.admin import CurrentGradeFilter, EvaluationInline, HonourInline, OrganizationGradeAdminMixin
+from ratings.admin import (
+    CurrentGradeFilter,
+    EvaluationInline,
+    FilingHonourInline,
+    HonourInline,
+    OrganizationGradeAdminMixin,
+)
 from registry import selectors, services
 from registry.choices import CreditList, InspectionResult
 from registry.models import (
@@ -232,6 +238,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     autocomplete_fields = ["township", "community", "registered_as"]
     importable = True
     readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
+    inlines = [FilingHonourInline]
     fieldsets = [
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),
         (_("Filing"), {"fields": ["category", "field", "filed_on", "contact_person", "contact_phone", "member_count"]}),

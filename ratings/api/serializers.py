@@ -105,6 +105,9 @@ class EvaluationDowngradeSerializer(EvaluationRevokeSerializer):
 
 class HonourSerializer(RegistrySerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, allow_null=True)
+    community_organization_name = serializers.CharField(
+        source="community_organization.name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Honour
@@ -116,6 +119,8 @@ class HonourSerializer(RegistrySerializer):
             "title",
             "organization",
             "organization_name",
+            "community_organization",
+            "community_organization_name",
             "person_name",
             "note",
             "created",

@@ -66,6 +66,6 @@ class EvaluationViewSet(RegistryViewSet):
 
 
 class HonourViewSet(RegistryViewSet):
-    queryset = Honour.objects.select_related("organization")
+    queryset = Honour.objects.select_related("organization", "community_organization")
     serializer_class = HonourSerializer
     filterset_class = HonourFilterSet

@@ -9,6 +9,7 @@ from ratings.choices import RevocationGround
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization, make_user
 from tests.ratings.builders import make_evaluation, years_ago
+from tests.registry.builders import make_filing
 
 pytestmark = pytest.mark.django_db
 LIST = "/admin/ratings/evaluation/"
@@ -180,3 +181,12 @@ def test_clerk_corrects_the_score_but_not_the_grade_in_the_admin(clerk_browser):
     assert response.status_code == 302, response.content.decode()[:2000]
     evaluation.refresh_from_db()
     assert str(evaluation.score) == "91.50" and evaluation.grade == 4
+
+
+def test_filing_page_shows_its_three_hundred_best_honours(clerk_browser):
+    filing = make_filing()
+    Honour.objects.create(kind="city_three_hundred_best", year=2022, community_organization=filing, title="百佳项目")
+    page = clerk_browser.get(f"/admin/registry/communityorganization/{filing.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "百佳项目" in text and "三个百佳" in text

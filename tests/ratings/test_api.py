@@ -10,6 +10,7 @@ from django.utils import timezone
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation, years_ago
+from tests.registry.builders import HAISHU_TOWNSHIP, make_filing
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/evaluations/"
@@ -388,3 +389,17 @@ def test_a_district_system_records_honours_of_its_own_organizations_only(yinzhou
         yinzhou_api.post(HONOURS, {"kind": "role_model", "year": 2021, "person_name": "x"}, format="json").status_code
         == 403
     )
+
+
+def test_three_hundred_best_names_a_filing_and_follows_its_district(yinzhou_api):
+    own = make_filing()  # 鄞州区
+    other = make_filing(township=HAISHU_TOWNSHIP)
+    body = {"kind": "city_three_hundred_best", "year": 2022, "title": "百佳社区社会组织"}
+    created = yinzhou_api.post(HONOURS, {**body, "community_organization": own.pk}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["community_organization_name"] == own.name
+    assert created.json()["issuing_body"] == "宁波市民政局"
+    assert yinzhou_api.post(HONOURS, {**body, "community_organization": other.pk}, format="json").status_code == 403
+    listed = yinzhou_api.get(HONOURS, {"community_organization": own.pk}).json()
+    assert [row["id"] for row in listed["results"]] == [created.json()["id"]]
+    assert yinzhou_api.get(HONOURS, {"q": own.name}).json()["count"] == 1

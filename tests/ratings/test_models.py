@@ -12,6 +12,7 @@ from ratings.choices import EvaluationStatus, HonourKind
 from ratings.models import Evaluation, Honour, add_years, validity_end
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
+from tests.registry.builders import HAISHU_TOWNSHIP, make_filing
 
 D = datetime.date
 
@@ -208,3 +209,40 @@ def test_honour_in_a_future_year_is_refused():
     with pytest.raises(ValidationError) as error:
         _honour(organization=make_organization(), year=D.today().year + 1)
     assert "year" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_three_hundred_best_honours_a_community_organization_filing():
+    filing = make_filing(township=HAISHU_TOWNSHIP)
+    honour = _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, title="百佳社区社会组织")
+    assert honour.issuing_body == "宁波市民政局"
+    assert honour.jurisdiction_district() == "330203"
+    assert filing.name in str(honour)
+    leader = _honour(
+        kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, person_name="赵六", title="百佳领头人"
+    )
+    assert leader.pk
+    # Or the organization a filing registered as.
+    assert _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, organization=make_organization()).pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kind", [HonourKind.CITY_THREE_HUNDRED_BEST, HonourKind.NATIONAL_ADVANCED, HonourKind.ROLE_MODEL]
+)
+def test_only_three_hundred_best_names_a_filing_and_it_needs_a_community_organization(kind):
+    filing = make_filing()
+    if kind == HonourKind.CITY_THREE_HUNDRED_BEST:
+        with pytest.raises(ValidationError):  # a person alone is not a community organization
+            _honour(kind=kind, person_name="赵六")
+    else:
+        with pytest.raises(ValidationError):
+            _honour(kind=kind, community_organization=filing, person_name="赵六", organization=make_organization())
+
+
+@pytest.mark.django_db
+def test_the_same_honour_twice_for_one_filing_is_refused():
+    filing = make_filing()
+    _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, year=2022)
+    with pytest.raises(ValidationError):
+        _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, year=2022)

@@ -14,9 +14,11 @@ from ratings.choices import EvaluationStatus, RevocationGround
 from ratings.models import Evaluation
 from ratings.selectors import grade_on
 from registry.choices import CreditList, InspectionResult, OrgStatus
-from registry.models import AnnualInspection, CreditListEntry, Organization
+from registry.models import Organization
+from registry.services import credit_entry_remove
 from tests.conftest import make_organization, make_user
 from tests.ratings.builders import make_evaluation
+from tests.registry.builders import make_credit_entry, make_inspection
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -122,7 +124,7 @@ def test_a_district_system_rates_only_its_own_organizations():
 
 
 def inspect(organization, year, result):
-    return AnnualInspection.objects.create(organization=organization, year=year, result=result)
+    return make_inspection(organization, year=year, result=result)
 
 
 @pytest.mark.parametrize("result_name", ["FAILED", "ABSENT"])
@@ -157,20 +159,24 @@ def test_basically_passed_two_years_running_is_refused_but_once_is_not():
 
 def test_an_organization_on_the_serious_violation_list_is_refused_until_removed():
     organization = make_organization(registered_on=D(2015, 1, 1))
-    entry = CreditListEntry.objects.create(
-        organization=organization, list_kind=CreditList.SERIOUS, listed_on=D(2023, 5, 1), reason="违法"
-    )
+    entry = make_credit_entry(organization, kind=CreditList.SERIOUS, listed_on=D(2023, 5, 1), reason="违法")
     [reason] = refusal_of(organization, on=D(2024, 3, 1))
     assert "2023-05-01" in reason
-    CreditListEntry.objects.filter(pk=entry.pk).update(removed_on=D(2024, 1, 1), removal_reason="信用修复")
-    assert conclude(organization, on=D(2024, 3, 1)).pk
+    credit_entry_remove(entry=entry, on=D(2024, 3, 1), reason="信用修复", actor=None)
+    assert refusal_of(organization, on=D(2024, 2, 29))  # still listed the day before its removal
+    assert conclude(organization, on=D(2024, 3, 1)).pk  # removed that day
+
+
+def test_listed_on_the_day_of_the_conclusion_is_refused():
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    make_credit_entry(organization, kind=CreditList.SERIOUS, listed_on=D(2024, 3, 1))
+    assert refusal_of(organization, on=D(2024, 3, 1))
+    assert conclude(organization, on=D(2024, 2, 29)).pk
 
 
 def test_the_abnormal_activity_list_does_not_refuse_a_rating():
     organization = make_organization(registered_on=D(2015, 1, 1))
-    CreditListEntry.objects.create(
-        organization=organization, list_kind=CreditList.ABNORMAL, listed_on=D(2023, 5, 1), reason="未按时年报"
-    )
+    make_credit_entry(organization, kind=CreditList.ABNORMAL, listed_on=D(2023, 5, 1), reason="未按时年报")
     assert conclude(organization, on=D(2024, 3, 1)).pk
 
 

@@ -67,10 +67,21 @@ class CurrentGradeFilter(admin.SimpleListFilter):
 
 
 class ReadableInline:
-    """Inline permissions as on the registry's admin pages: clerks and auditors read."""
+    """A read-only list on a record's page, for clerks and auditors; absent while the record is being added
+    (it has nothing to list yet, and the add form then posts no data for it)."""
+
+    @staticmethod
+    def _reads(request) -> bool:
+        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
 
     def has_view_permission(self, request, obj=None):
-        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+        # `obj` is the record whose page it is; None on its add page.
+        return obj is not None and self._reads(request)
+
+    def get_queryset(self, request):
+        # Django's inline asks for the view permission without the record here; the role decides.
+        queryset = admin.options.BaseModelAdmin.get_queryset(self, request)
+        return queryset if self._reads(request) else queryset.none()
 
 
 class EvaluationInline(ReadableInline, admin.TabularInline):

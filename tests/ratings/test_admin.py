@@ -190,3 +190,11 @@ def test_filing_page_shows_its_three_hundred_best_honours(clerk_browser):
     assert page.status_code == 200
     text = page.content.decode()
     assert "百佳项目" in text and "三个百佳" in text
+
+
+def test_add_pages_of_organizations_and_filings_carry_no_ratings_or_honours_lists(clerk_browser):
+    for url in ("/admin/registry/organization/add/", "/admin/registry/communityorganization/add/"):
+        page = clerk_browser.get(url)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "evaluations-TOTAL_FORMS" not in text and "honours-TOTAL_FORMS" not in text

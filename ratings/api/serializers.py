@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer, StatusChangeSerializer
 from ratings import services
-from ratings.choices import Grade, RevocationGround
+from ratings.choices import EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, GRADE_VALID_UNTIL, current_evaluation, entitlements
 
@@ -23,9 +23,11 @@ class GradeField(serializers.ChoiceField):
 
 class EvaluationSerializer(RegistrySerializer):
     grade = GradeField()
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-    status = serializers.CharField(read_only=True, allow_null=True)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True, label=_("grade (1A–5A)"))
+    organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
+    status = serializers.ChoiceField(
+        choices=EvaluationStatus.choices, read_only=True, allow_null=True, label=_("status today")
+    )
 
     # A concluded rating's organization, grade and date are facts of the evaluation: they change only
     # by revoking, lowering or concluding a new rating, each with its own history.
@@ -104,9 +106,11 @@ class EvaluationDowngradeSerializer(EvaluationRevokeSerializer):
 
 
 class HonourSerializer(RegistrySerializer):
-    organization_name = serializers.CharField(source="organization.name", read_only=True, allow_null=True)
+    organization_name = serializers.CharField(
+        source="organization.name", read_only=True, allow_null=True, label=_("organization name")
+    )
     community_organization_name = serializers.CharField(
-        source="community_organization.name", read_only=True, allow_null=True
+        source="community_organization.name", read_only=True, allow_null=True, label=_("community organization name")
     )
 
     class Meta:
@@ -136,11 +140,11 @@ class OrganizationGradeSerializer(serializers.Serializer):
     (no query per row); a record read without them falls back to one query.
     """
 
-    current_grade = serializers.SerializerMethodField()
-    grade_valid_until = serializers.SerializerMethodField()
-    purchase_priority = serializers.SerializerMethodField()
-    tax_deductible_eligible = serializers.SerializerMethodField()
-    simplified_inspection = serializers.SerializerMethodField()
+    current_grade = serializers.SerializerMethodField(label=_("current grade"))
+    grade_valid_until = serializers.SerializerMethodField(label=_("grade valid until"))
+    purchase_priority = serializers.SerializerMethodField(label=_("priority for purchased services"))
+    tax_deductible_eligible = serializers.SerializerMethodField(label=_("may hold tax-deductible donation status"))
+    simplified_inspection = serializers.SerializerMethodField(label=_("simplified annual inspection"))
 
     @staticmethod
     def _grade_of(organization) -> tuple:

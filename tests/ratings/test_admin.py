@@ -8,6 +8,7 @@ from core.choices import Role
 from ratings.choices import RevocationGround
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization, make_user
+from tests.exports.builders import read_csv
 from tests.ratings.builders import make_evaluation, years_ago
 from tests.registry.builders import make_filing
 
@@ -198,3 +199,10 @@ def test_add_pages_of_organizations_and_filings_carry_no_ratings_or_honours_list
         assert page.status_code == 200
         text = page.content.decode()
         assert "evaluations-TOTAL_FORMS" not in text and "honours-TOTAL_FORMS" not in text
+
+
+def test_admin_exports_the_90_day_worklist(clerk_browser):
+    soon = make_evaluation(grade=3, concluded_on=years_ago(5, days=-30))
+    make_evaluation(grade=4, concluded_on=years_ago(3))
+    rows = read_csv(clerk_browser.get(f"{LIST}export/csv/", {"expires_within": "90"}))
+    assert len(rows) == 2 and soon.organization.uscc in rows[1] and "3A" in rows[1]

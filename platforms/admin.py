@@ -105,13 +105,26 @@ class OpenListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PlatformAdminForm(forms.ModelForm):
+    """Validates the served townships with the division and level entered on the same form (not the
+    stored ones), through the model's own rules. Its model and fields come from the admin's fieldsets."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "served_townships" in self.fields:
+            self.instance.stage_served_townships(cleaned.get("served_townships"))
+        return cleaned
+
+
 @admin.register(Platform)
 class PlatformAdmin(RegistryAdmin):
+    form = PlatformAdminForm
     list_display = [
         "name",
         "kind",
         "level",
         "division",
+        "served_township_names",
         "party_service_centre",
         "standardized_flag",
         "latest_rating_grade",
@@ -129,10 +142,13 @@ class PlatformAdmin(RegistryAdmin):
     ]
     search_fields = ["name", "address", "division__name", "operator__name"]
     date_hierarchy = "opened_on"
-    autocomplete_fields = ["division", "operator"]
+    autocomplete_fields = ["division", "served_townships", "operator"]
     readonly_fields = ["standardized_flag", "latest_rating_grade", "created", "last_updated"]
     fieldsets = [
-        (None, {"fields": ["name", "kind", "level", "division", "operator", "party_service_centre"]}),
+        (
+            None,
+            {"fields": ["name", "kind", "level", "division", "served_townships", "operator", "party_service_centre"]},
+        ),
         (_("Operation"), {"fields": ["opened_on", "closed_on", "address", "floor_area", "staff_count"]}),
         (_("Assessment and rating"), {"fields": ["standardized_flag", "latest_rating_grade"]}),
         (_("Record"), {"fields": ["created", "last_updated"]}),
@@ -147,6 +163,21 @@ class PlatformAdmin(RegistryAdmin):
 
     def get_queryset(self, request):
         return platform_list(super().get_queryset(request))
+
+    def save_related(self, request, form, formsets, change):
+        """The served townships go through the service (validated again, and their change recorded in
+        the history), not through the form's plain many-to-many save."""
+        townships = form.cleaned_data.pop("served_townships", None)
+        super().save_related(request, form, formsets, change)
+        if townships is not None:
+            services.platform_set_served_townships(
+                platform=form.instance, townships=list(townships), actor=request.user
+            )
+
+    @admin.display(description=_("other townships served"))
+    def served_township_names(self, platform):
+        names = [township.name for township in platform.served_townships.all()]
+        return "、".join(names) if names else "-"
 
     @admin.display(description=_("standardised"), boolean=True, ordering="standardized")
     def standardized_flag(self, platform):
@@ -206,7 +237,8 @@ class CoverageForm(forms.Form):
 
 @admin.register(TownshipCoverage)
 class TownshipCoverageAdmin(RegistryAdmin):
-    """Not a list of records but one page: the townships without a township-level platform on a date."""
+    """Not a list of records but one page: the townships that no township-level platform open on a date
+    sits in or serves."""
 
     def has_add_permission(self, request, *args):
         return False
@@ -233,6 +265,7 @@ class TownshipCoverageAdmin(RegistryAdmin):
                 "townships": townships,
                 "covered": townships - uncovered,
                 "uncovered_count": uncovered,
+                "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
             }
         return TemplateResponse(
             request,

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
@@ -20,6 +20,7 @@ class PlatformFilterSet(RegistryFilterSet):
     kind = django_filters.ChoiceFilter(choices=PlatformKind.choices, label=_("kind"))
     district = django_filters.CharFilter(method="filter_district", label=_("district (code)"))
     division = django_filters.CharFilter(field_name="division_id", label=_("division (code)"))
+    township = django_filters.CharFilter(method="filter_township", label=_("township (code) it sits in or serves"))
     operator = IntegerFilter(field_name="operator_id", label=_("operating organization (id)"))
     standardized = StrictBooleanFilter(method="filter_standardized", label=_("standardised"))
     party_service_centre = StrictBooleanFilter(label=_("party-mass service centre"))
@@ -32,10 +33,15 @@ class PlatformFilterSet(RegistryFilterSet):
 
     class Meta:
         model = Platform
-        fields = ["level", "kind", "district", "division", "operator", "party_service_centre"]
+        fields = ["level", "kind", "district", "division", "township", "operator", "party_service_centre"]
 
     def filter_district(self, queryset, name, value):
         return in_district(queryset, value)
+
+    def filter_township(self, queryset, name, value):
+        """The platforms that sit in the township or serve it (once each, whatever else they serve)."""
+        serves = Platform.served_townships.through.objects.filter(platform_id=OuterRef("pk"), division_id=value)
+        return queryset.filter(Q(division_id=value) | Q(Exists(serves)))
 
     def filter_standardized(self, queryset, name, value):
         return standardized_platforms(queryset, value=value)

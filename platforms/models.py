@@ -43,6 +43,12 @@ class Platform(HistoryModel):
     Its level is the level of its division: a township platform sits on a township (镇乡街道), a
     district one on a district, a city one on the city. A platform belongs to the district of its
     division; city-level platforms belong to the city bureau (clerks only).
+
+    A township-level platform may also serve other townships of its own district
+    (`served_townships`: a cluster or joint platform, 片区/联合平台); it covers them as it covers its
+    own (docs/decisions/0035-served-townships.md). Set them through
+    `platforms.services.platform_save` or `platform_set_served_townships`, which validate them and
+    write their change to the history (the history of a save records concrete fields only).
     """
 
     name = models.CharField(_("name"), max_length=200, db_index=True)
@@ -76,6 +82,17 @@ class Platform(HistoryModel):
         validators=[MinValueValidator(Decimal("0.01"), message=_("The floor area must be more than zero."))],
     )
     staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    served_townships = models.ManyToManyField(
+        Division,
+        related_name="serving_platforms",
+        verbose_name=_("other townships served"),
+        help_text=_(
+            "A township-level platform that also serves neighbouring townships of its district "
+            "(a cluster or joint platform): those townships, not its own."
+        ),
+        blank=True,
+        limit_choices_to={"level": DivisionLevel.TOWNSHIP, "successor__isnull": True},
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:
@@ -143,8 +160,59 @@ class Platform(HistoryModel):
                 ]
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
             errors["closed_on"] = [_("A platform cannot close before it opens.")]
+        if "division" not in errors:
+            served = self.served_township_errors(self.served_townships_to_validate())
+            if served:
+                errors["served_townships"] = served
         if errors:
             raise ValidationError(errors)
+
+    def stage_served_townships(self, townships) -> None:
+        """Name the served townships about to be set, so that `full_clean()` validates them (with the
+        division and level about to be saved) instead of the stored ones."""
+        self._served_townships_pending = None if townships is None else list(townships)
+
+    def served_townships_to_validate(self) -> list[Division]:
+        """The staged served townships, or else the stored ones (a new platform has none)."""
+        pending = getattr(self, "_served_townships_pending", None)
+        if pending is not None:
+            return pending
+        if self.pk is None:
+            return []
+        return list(self.served_townships.all())
+
+    def served_township_errors(self, townships) -> list[str]:
+        """Why these townships cannot be served by this platform: only a township-level platform serves
+        other townships, and only current townships of its own district, other than its own."""
+        if not townships:
+            return []
+        if self.level != PlatformLevel.TOWNSHIP:
+            return [
+                _(
+                    "Only a township-level platform serves other townships; this platform is of level "
+                    "“%(level)s”. Leave the list empty."
+                )
+                % {"level": PlatformLevel(self.level).label if self.level in PlatformLevel.values else self.level}
+            ]
+        district = self.division.district_code() if self.division_id else None
+        errors = []
+        for township in townships:
+            if township.level != DivisionLevel.TOWNSHIP or township.is_historical:
+                errors.append(_("%(division)s is not a current township.") % {"division": township})
+            elif township.pk == self.division_id:
+                errors.append(
+                    _("%(township)s is the platform's own township; list only the other townships it serves.")
+                    % {"township": township}
+                )
+            elif district is not None and township.parent_id != district:
+                errors.append(
+                    _(
+                        "%(township)s lies in district %(other)s, not in the platform's district %(district)s: "
+                        "a platform serves townships of its own district only."
+                    )
+                    % {"township": township, "other": township.parent_id, "district": district}
+                )
+        return errors
 
     def save(self, *args, **kwargs):
         self.name = normalise_text(self.name)

@@ -16,6 +16,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -53,13 +54,15 @@ def standardized_platforms(queryset: QuerySet, *, on_date: datetime.date | None 
 
 
 def platform_list(queryset: QuerySet | None = None) -> QuerySet:
-    """Platforms with what a list shows, in one query whatever the page size: division and operator
-    joined; the latest assessment (`standardized`) and the latest rating annotated."""
+    """Platforms with what a list shows, in two queries whatever the page size: division and operator
+    joined; the latest assessment (`standardized`) and the latest rating annotated; the served
+    townships prefetched (one query for the whole page, in code order)."""
     queryset = Platform.objects.all() if queryset is None else queryset
     latest = _latest_assessments(None)
     ratings = PlatformRating.objects.filter(platform=OuterRef("pk")).order_by("-year")
     return (
         queryset.select_related("division", "operator")
+        .prefetch_related(Prefetch("served_townships", queryset=Division.objects.order_by("code")))
         .annotate(
             latest_assessment_result=Subquery(latest.values("result")[:1]),
             latest_assessment_on=Subquery(latest.values("assessed_on")[:1]),
@@ -125,6 +128,8 @@ class DistrictCoverage:
     name: str
     townships: int
     uncovered: list[Division]
+    # Covered only through a platform of another township that serves them (no open platform of their own).
+    served_by_neighbour: int = 0
 
     @property
     def covered(self) -> int:
@@ -132,14 +137,16 @@ class DistrictCoverage:
 
 
 def township_coverage(on_date: datetime.date, district: str | None = None) -> list[DistrictCoverage]:
-    """For each district (or the one given), its townships and those without a township-level
-    platform open on `on_date` (the reply: "乡镇(街道)级平台实现全覆盖"). Two queries."""
-    covering = Platform.objects.filter(
-        open_on_condition(on_date), level=PlatformLevel.TOWNSHIP, division_id=OuterRef("code")
-    )
+    """For each district (or the one given), its townships and those no township-level platform open
+    on `on_date` sits in or serves (the reply: "乡镇(街道)级平台实现全覆盖"; a cluster platform covers
+    the townships it serves, docs/decisions/0035-served-townships.md). Two queries."""
+    township_platforms = Platform.objects.filter(open_on_condition(on_date), level=PlatformLevel.TOWNSHIP)
     townships = (
         Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True)
-        .annotate(covered=Exists(covering))
+        .annotate(
+            has_own=Exists(township_platforms.filter(division_id=OuterRef("code"))),
+            is_served=Exists(township_platforms.filter(served_townships=OuterRef("code"))),
+        )
         .order_by("code")
     )
     districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
@@ -149,19 +156,23 @@ def township_coverage(on_date: datetime.date, district: str | None = None) -> li
     by_district: dict[str, list[Division]] = {}
     for township in townships:
         by_district.setdefault(township.parent_id, []).append(township)
-    return [
-        DistrictCoverage(
-            code=row.code,
-            name=row.name,
-            townships=len(by_district.get(row.code, [])),
-            uncovered=[t for t in by_district.get(row.code, []) if not t.covered],
+    rows = []
+    for row in districts:
+        own = by_district.get(row.code, [])
+        rows.append(
+            DistrictCoverage(
+                code=row.code,
+                name=row.name,
+                townships=len(own),
+                uncovered=[t for t in own if not (t.has_own or t.is_served)],
+                served_by_neighbour=sum(1 for t in own if t.is_served and not t.has_own),
+            )
         )
-        for row in districts
-    ]
+    return rows
 
 
 def townships_without_platform(on_date: datetime.date, district: str | None = None) -> list[Division]:
-    """The townships with no township-level platform open on `on_date`."""
+    """The townships that no township-level platform open on `on_date` sits in or serves."""
     return [township for row in township_coverage(on_date, district) for township in row.uncovered]
 
 

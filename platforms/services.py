@@ -9,8 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.context import change_context
-from platforms.models import Platform
+from core.access import check_write
+from core.choices import ChangeAction
+from core.context import change_context, current_context
+from core.models import ChangeRecord
+from platforms.models import Platform, touch_platforms
+from registry.models import Division
 
 
 def _require_reason(reason: str) -> str:
@@ -55,4 +59,65 @@ def platform_reopen(*, platform: Platform, reason: str, actor) -> Platform:
     with change_context(actor=actor, message=reason):
         platform.full_clean()
         platform.save()
+    return platform
+
+
+def _distinct(townships) -> list[Division]:
+    """The townships once each, in code order (a code sent twice is served once)."""
+    return sorted({township.pk: township for township in townships}.values(), key=lambda township: township.pk)
+
+
+def _replace_served_townships(platform: Platform, townships: list[Division]) -> None:
+    """Store the served townships and, when they changed, write the change to the history as the code
+    lists before and after (a many-to-many change is not seen by the save's history). Validated and
+    checked by the caller."""
+    through = Platform.served_townships.through
+    before = sorted(through.objects.filter(platform_id=platform.pk).values_list("division_id", flat=True))
+    after = [township.pk for township in townships]
+    platform.stage_served_townships(None)
+    if before == after:
+        return
+    platform.served_townships.set(townships)
+    ChangeRecord.record(instance=platform, action=ChangeAction.UPDATE, changes={"served_townships": [before, after]})
+    touch_platforms({platform.pk})
+
+
+@transaction.atomic
+def platform_save(
+    *, platform: Platform, served_townships: list[Division] | None = None, actor=None, message: str = ""
+) -> Platform:
+    """Validate and save a platform (as `core.services.instance_save`) and, when `served_townships` is
+    given, replace the townships it serves, validated against the division and level being saved;
+    `None` leaves them as they are (the stored ones are still checked against a new division or level)."""
+    overrides = {"message": message}
+    if actor is not None:
+        overrides["actor"] = actor
+    with change_context(**overrides):
+        if served_townships is not None:
+            served_townships = _distinct(served_townships)
+            platform.stage_served_townships(served_townships)
+        platform.full_clean()
+        platform.save()
+        if served_townships is not None:
+            _replace_served_townships(platform, served_townships)
+    return platform
+
+
+@transaction.atomic
+def platform_set_served_townships(
+    *, platform: Platform, townships: list[Division], actor, reason: str = ""
+) -> Platform:
+    """Replace the other townships a township-level platform serves (片区/联合平台). Refused, naming
+    `served_townships`, unless the platform is township-level and every township is a current township
+    of its district other than its own; a district system may do this for its own platforms only."""
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)
+    townships = _distinct(townships)
+    overrides = {"message": reason}
+    if actor is not None:
+        overrides["actor"] = actor
+    with change_context(**overrides):
+        check_write(current_context().resolved_actor(), before=platform, after=platform)
+        platform.stage_served_townships(townships)
+        platform.full_clean()
+        _replace_served_townships(platform, townships)
     return platform

@@ -5,17 +5,33 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer
+from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformLevel
 from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
 from registry.api.serializers import DivisionCodeField
+from registry.choices import DivisionLevel
 from registry.models import Organization
 
 
 class PlatformSerializer(RegistrySerializer):
     """A platform; `standardized` and the latest assessment and rating come from the annotations of
-    `platforms.selectors.platform_list` (the viewset's queryset)."""
+    `platforms.selectors.platform_list` (the viewset's queryset), `served_townships` from its prefetch.
+    Writes go through `platforms.services.platform_save`, which validates the served townships and
+    records their change in the history."""
 
     division = DivisionCodeField(levels=PlatformLevel.values)
+    # Any division code is read, so that a district or a township of another district is refused by
+    # the model's rules with a message that says why, naming `served_townships`.
+    served_townships = DivisionCodeField(
+        levels=DivisionLevel.values,
+        many=True,
+        required=False,
+        label=_("other townships served"),
+        help_text=_(
+            "Codes of the other townships of its district that a township-level platform also serves "
+            "(a cluster or joint platform); empty for the others."
+        ),
+    )
     division_name = serializers.CharField(source="division.name", read_only=True, label=_("division name"))
     district = serializers.SerializerMethodField(label=_("district"))
     operator = serializers.PrimaryKeyRelatedField(
@@ -52,6 +68,7 @@ class PlatformSerializer(RegistrySerializer):
             "address",
             "floor_area",
             "staff_count",
+            "served_townships",
             "standardized",
             "latest_assessment_result",
             "latest_assessment_on",
@@ -68,6 +85,16 @@ class PlatformSerializer(RegistrySerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_district(self, platform) -> str | None:
         return platform.division.district_code()
+
+    def create(self, validated_data):
+        townships = validated_data.pop("served_townships", None)
+        return services.platform_save(platform=Platform(**validated_data), served_townships=townships)
+
+    def update(self, instance, validated_data):
+        townships = validated_data.pop("served_townships", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return services.platform_save(platform=instance, served_townships=townships)
 
 
 class PlatformRecordSerializer(RegistrySerializer):
@@ -185,11 +212,18 @@ class TownshipSerializer(serializers.Serializer):
     district = serializers.CharField(source="parent_id")
 
 
+SERVED_BY_NEIGHBOUR_HELP = _(
+    "covered townships without an open platform of their own, "
+    "covered by a platform of another township that serves them"
+)
+
+
 class DistrictCoverageSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     townships = serializers.IntegerField()
     covered = serializers.IntegerField()
+    served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     uncovered = TownshipSerializer(many=True)
 
 
@@ -198,6 +232,7 @@ class CoverageSerializer(serializers.Serializer):
     district = serializers.CharField(allow_null=True)
     townships = serializers.IntegerField()
     covered = serializers.IntegerField()
+    served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     full_coverage = serializers.BooleanField()
     uncovered = TownshipSerializer(many=True)
     districts = DistrictCoverageSerializer(many=True)

@@ -67,7 +67,7 @@ class PlatformViewSet(RegistryViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def coverage(self, request):
-        """Townships without a township-level platform open on `as_of`, per district."""
+        """Townships that no township-level platform open on `as_of` sits in or serves, per district."""
         query = strict_query(request, CoverageQuerySerializer)
         as_of = query.get("as_of") or timezone.localdate()
         district = query.get("district")
@@ -88,6 +88,7 @@ class PlatformViewSet(RegistryViewSet):
             "district": district or None,
             "townships": townships,
             "covered": townships - len(uncovered),
+            "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
             "full_coverage": not uncovered,
             "uncovered": uncovered,
             "districts": rows,

@@ -4,8 +4,10 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformKind, PlatformLevel
 from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from registry.models import Division
 
 _serial = itertools.count(1)
 
@@ -15,7 +17,9 @@ HAISHU = "330203"
 CITY = "330200"
 XIAYING = "330212001"  # 下应街道, 鄞州区
 ZHONGGONGMIAO = "330212002"  # 钟公庙街道, 鄞州区
+MEIXU = "330212004"  # 梅墟街道, 鄞州区
 NANMEN = "330203001"  # 南门街道, 海曙区
+JIANGXIA = "330203002"  # 江厦街道, 海曙区
 
 
 def level_of(code: str) -> str:
@@ -24,7 +28,8 @@ def level_of(code: str) -> str:
     return PlatformLevel.DISTRICT if len(code) == 6 else PlatformLevel.TOWNSHIP
 
 
-def make_platform(division: str = XIAYING, **fields) -> Platform:
+def make_platform(division: str = XIAYING, *, serves: tuple[str, ...] | None = None, **fields) -> Platform:
+    """A platform on `division`; `serves` names the other townships it serves (through the service)."""
     defaults = {
         "name": f"测试社会组织服务中心{next(_serial)}",
         "kind": PlatformKind.HUB,
@@ -33,9 +38,8 @@ def make_platform(division: str = XIAYING, **fields) -> Platform:
     }
     defaults.update(fields)
     platform = Platform(division_id=division, **defaults)
-    platform.full_clean()
-    platform.save()
-    return platform
+    townships = None if serves is None else list(Division.objects.filter(code__in=serves))
+    return services.platform_save(platform=platform, served_townships=townships)
 
 
 def make_centre(division: str = XIAYING, **fields) -> Platform:

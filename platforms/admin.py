@@ -140,7 +140,7 @@ class PlatformAdmin(RegistryAdmin):
         OpenListFilter,
         "is_demo",
     ]
-    search_fields = ["name", "address", "division__name", "operator__name"]
+    search_fields = ["name", "address", "division__name", "served_townships__name", "operator__name"]
     date_hierarchy = "opened_on"
     autocomplete_fields = ["division", "served_townships", "operator"]
     readonly_fields = ["standardized_flag", "latest_rating_grade", "created", "last_updated"]

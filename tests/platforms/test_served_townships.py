@@ -349,6 +349,9 @@ def test_admin_saves_served_townships_and_records_them_in_the_history(clerk_brow
     assert {"served_townships": [[], [ZHONGGONGMIAO, MEIXU]]} in [changes for _, changes in history_of(platform)]
     listing = clerk_browser.get(ADMIN).content.decode()
     assert "钟公庙街道、梅墟街道" in listing
+    make_platform(MEIXU, name="梅墟街道社会组织服务中心")
+    found = clerk_browser.get(ADMIN, {"q": "梅墟街道"}).context["cl"].result_list
+    assert sorted(p.name for p in found) == ["下应片区社会组织服务中心", "梅墟街道社会组织服务中心"]  # once each
 
 
 def test_admin_refuses_a_township_of_another_district_on_the_field(clerk_browser):

@@ -92,10 +92,11 @@ def platform_save(
     overrides = {"message": message}
     if actor is not None:
         overrides["actor"] = actor
+    if served_townships is not None:
+        served_townships = _distinct(served_townships)
+    # Staged afresh on every call (None: validate the stored ones), so a list refused before is forgotten.
+    platform.stage_served_townships(served_townships)
     with change_context(**overrides):
-        if served_townships is not None:
-            served_townships = _distinct(served_townships)
-            platform.stage_served_townships(served_townships)
         platform.full_clean()
         platform.save()
         if served_townships is not None:

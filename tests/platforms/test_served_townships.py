@@ -104,6 +104,15 @@ def test_moving_a_serving_platform_to_another_district_is_refused_until_it_stops
     assert Platform.objects.get(pk=moved.pk).division_id == NANMEN and served_codes(moved) == [JIANGXIA]
 
 
+def test_a_refused_list_is_not_remembered_by_the_next_save():
+    platform = make_platform(XIAYING, serves=(ZHONGGONGMIAO,))
+    with pytest.raises(ValidationError):
+        services.platform_save(platform=platform, served_townships=townships(NANMEN))
+    platform.address = "下应路1号"
+    services.platform_save(platform=platform)
+    assert served_codes(platform) == [ZHONGGONGMIAO]
+
+
 def test_a_serving_platform_raised_to_district_level_must_drop_its_townships():
     platform = make_platform(XIAYING, serves=(ZHONGGONGMIAO,))
     platform.level, platform.division_id = "district", YINZHOU

@@ -390,3 +390,12 @@ def test_admin_coverage_page_counts_townships_served_by_a_neighbour(clerk_browse
     text = page.content.decode()
     assert "钟公庙街道（330212002）" not in text and "梅墟街道（330212004）" in text
     assert "<td>2</td><td>1</td>" in text  # covered 2, of which 1 served by another township's platform
+
+
+def test_the_export_lists_the_served_township_codes(clerk_api):
+    make_platform(XIAYING, serves=(ZHONGGONGMIAO, MEIXU))
+    response = clerk_api.get(URL, {"format": "csv"})
+    assert response.status_code == 200
+    header, row = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[:2]
+    assert "同时服务的其他镇乡（街道）" in header.split(",")
+    assert f"{ZHONGGONGMIAO}、{MEIXU}" in row.split(",")

@@ -4,4 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ProcurementConfig(AppConfig):
     name = "procurement"
-    verbose_name = _("Procurement")
+    verbose_name = _("Government-purchased services")
+
+    def ready(self):
+        from procurement import signals  # noqa: F401

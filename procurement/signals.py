@@ -1,0 +1,60 @@
+"""Changes to the organizations that took a transferred function are part of that function's history.
+
+A many-to-many change bypasses `HistoryModel.save`, so it is checked and recorded here, whichever
+door it comes through (admin, API, shell) and from whichever side (function or organization).
+"""
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils import timezone
+
+from core.access import check_write
+from core.choices import ChangeAction
+from core.context import current_context
+from core.models import ChangeRecord
+from procurement.models import TransferredFunction
+
+FIELD = "receiving_organizations"
+
+
+def _receivers(function_ids) -> dict[int, list[int]]:
+    through = TransferredFunction.receiving_organizations.through
+    current: dict[int, list[int]] = {pk: [] for pk in function_ids}
+    rows = through.objects.filter(transferredfunction_id__in=function_ids).order_by("organization_id")
+    for function_id, organization_id in rows.values_list("transferredfunction_id", "organization_id"):
+        current[function_id].append(organization_id)
+    return current
+
+
+def _functions_touched(instance, reverse: bool, pk_set) -> list[int]:
+    if not reverse:
+        return [instance.pk]
+    if pk_set is None:  # clear() from the organization's side
+        return list(instance.transferred_functions.values_list("pk", flat=True))
+    return list(pk_set)
+
+
+@receiver(m2m_changed, sender=TransferredFunction.receiving_organizations.through)
+def record_receivers_change(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("pre_"):
+        function_ids = _functions_touched(instance, reverse, pk_set)
+        actor = current_context().resolved_actor()
+        for function in TransferredFunction.objects.filter(pk__in=function_ids).select_related("department"):
+            check_write(actor, before=function, after=function)
+        instance._receivers_before = _receivers(function_ids)
+        return
+    before = getattr(instance, "_receivers_before", None)
+    if before is None:
+        return
+    del instance._receivers_before
+    after = _receivers(before)
+    changed = [pk for pk in before if before[pk] != after[pk]]
+    if not changed:
+        return
+    TransferredFunction.objects.filter(pk__in=changed).update(last_updated=timezone.now())
+    for function in TransferredFunction.objects.filter(pk__in=changed):
+        ChangeRecord.record(
+            instance=function,
+            action=ChangeAction.UPDATE,
+            changes={FIELD: [before[function.pk], after[function.pk]]},
+        )

@@ -225,3 +225,10 @@ REGISTRY_FIXTURES = [
     str(BASE_DIR / "fixtures" / "divisions.json"),
     str(BASE_DIR / "fixtures" / "townships.json"),
 ]
+
+# Purchased services: from this project year on, a provider below 3A (or without a current grade) on
+# the award date is refused rather than only flagged. Unset: flagged only (the policy gives 3A and
+# above priority, not exclusivity). See docs/decisions/0052-below-3a-flag-and-refusal.md.
+PROCUREMENT_REQUIRE_3A_FROM_YEAR = (
+    int(os.environ["PROCUREMENT_REQUIRE_3A_FROM_YEAR"]) if os.environ.get("PROCUREMENT_REQUIRE_3A_FROM_YEAR") else None
+)

@@ -97,7 +97,11 @@ class PurchasedServiceProjectViewSet(RegistryViewSet):
 
 
 class ServiceDemandViewSet(RegistryViewSet):
-    queryset = ServiceDemand.objects.select_related("department").annotate(response_count=Count("responses"))
+    queryset = (
+        ServiceDemand.objects.select_related("department")
+        .annotate(response_count=Count("responses"))
+        .order_by("-published_on", "-id")
+    )
     serializer_class = ServiceDemandSerializer
     filterset_class = ServiceDemandFilterSet
 

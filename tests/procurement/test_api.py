@@ -323,6 +323,13 @@ def test_changing_receivers_from_the_organizations_side_is_recorded_too():
     assert record.changes["receiving_organizations"] == [[], [organization.pk]]
 
 
+def test_changing_receivers_moves_last_updated_for_incremental_sync():
+    function = make_function()
+    before = TransferredFunction.objects.get(pk=function.pk).last_updated
+    function.receiving_organizations.add(make_organization())
+    assert TransferredFunction.objects.get(pk=function.pk).last_updated > before
+
+
 def test_a_district_cannot_change_the_receivers_of_a_city_function(yinzhou_api):
     function = make_function()
     organization = make_organization()

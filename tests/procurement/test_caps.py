@@ -102,6 +102,17 @@ def test_an_incomplete_exception_is_refused_naming_what_is_missing(clerk_api, ci
     assert missing <= set(response.json())
 
 
+def test_an_exception_approved_in_the_future_is_refused(clerk_api, city_department):
+    future = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    exception = {
+        "cap_exception_approved_by": "市财政局 王局长",
+        "cap_exception_reason": "专题会议批准",
+        "cap_exception_approved_on": future,
+    }
+    response = clerk_api.post(URL, payload(city_department, amount="250000.01", **exception), format="json")
+    assert response.status_code == 400 and "cap_exception_approved_on" in response.json()
+
+
 def test_a_year_without_a_recorded_cap_is_refused_naming_the_year(clerk_api, city_department):
     response = clerk_api.post(URL, payload(city_department, year=2016, amount="1000"), format="json")
     assert response.status_code == 400 and "2016" in " ".join(response.json()["year"])

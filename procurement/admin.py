@@ -202,6 +202,8 @@ class TotalsForm(forms.Form):
 
 @admin.register(PurchasedServiceProject)
 class PurchasedServiceProjectAdmin(RegistryAdmin):
+    # The registry's list (export buttons) plus the link to the totals and the sum of the filtered list.
+    change_list_template = "admin/procurement/purchasedserviceproject/change_list.html"
     list_display = [
         "title",
         "year",

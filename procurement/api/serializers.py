@@ -35,14 +35,28 @@ class ProjectCapSerializer(RegistrySerializer):
 
 
 class PurchasedServiceProjectSerializer(RegistrySerializer):
-    purchaser_name = serializers.CharField(source="purchaser.name", read_only=True)
-    cap = serializers.DecimalField(
-        read_only=True, allow_null=True, **AMOUNT, help_text=_("Per-project cap of the year.")
+    purchaser_name = serializers.CharField(
+        source="purchaser.name", read_only=True, label=_("purchasing department name")
     )
-    over_cap = serializers.SerializerMethodField(help_text=_("The amount exceeds the cap (an exception is recorded)."))
-    provider_name = serializers.CharField(source="provider.name", read_only=True, allow_null=True)
-    provider_uscc = serializers.CharField(source="provider.uscc", read_only=True, allow_null=True)
-    demand = serializers.SerializerMethodField(help_text=_("The service demand the project came from, if any."))
+    cap = serializers.DecimalField(
+        read_only=True,
+        allow_null=True,
+        label=_("cap of the year (yuan)"),
+        help_text=_("Per-project cap of the year."),
+        **AMOUNT,
+    )
+    over_cap = serializers.SerializerMethodField(
+        label=_("over the cap"), help_text=_("The amount exceeds the cap (an exception is recorded).")
+    )
+    provider_name = serializers.CharField(
+        source="provider.name", read_only=True, allow_null=True, label=_("provider name")
+    )
+    provider_uscc = serializers.CharField(
+        source="provider.uscc", read_only=True, allow_null=True, label=_("provider's unified social credit code")
+    )
+    demand = serializers.SerializerMethodField(
+        label=_("service demand (id)"), help_text=_("The service demand the project came from, if any.")
+    )
 
     class Meta:
         model = PurchasedServiceProject
@@ -125,8 +139,8 @@ class AcceptSerializer(serializers.Serializer):
 
 
 class ServiceDemandSerializer(RegistrySerializer):
-    department_name = serializers.CharField(source="department.name", read_only=True)
-    response_count = serializers.IntegerField(read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, label=_("department name"))
+    response_count = serializers.IntegerField(read_only=True, label=_("responses"))
 
     class Meta:
         model = ServiceDemand
@@ -149,7 +163,7 @@ class ServiceDemandSerializer(RegistrySerializer):
 
 
 class DemandResponseSerializer(RegistrySerializer):
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
     project = serializers.PrimaryKeyRelatedField(
         queryset=PurchasedServiceProject.objects.all(), required=False, allow_null=True
     )
@@ -182,10 +196,11 @@ class DemandResponseSerializer(RegistrySerializer):
 
 
 class TransferredFunctionSerializer(RegistrySerializer):
-    department_name = serializers.CharField(source="department.name", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True, label=_("department name"))
     receiving_organizations = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), many=True, required=False
+        queryset=Organization.objects.all(), many=True, required=False, label=_("receiving organizations")
     )
+    receiving_organization_names = serializers.SerializerMethodField(label=_("receiving organization names"))
 
     class Meta:
         model = TransferredFunction
@@ -198,12 +213,16 @@ class TransferredFunctionSerializer(RegistrySerializer):
             "department_name",
             "category",
             "receiving_organizations",
+            "receiving_organization_names",
             "note",
             "is_demo",
             "created",
             "last_updated",
         ]
         read_only_fields = ["id", "is_demo", "created", "last_updated"]
+
+    def get_receiving_organization_names(self, function) -> list[str]:
+        return [organization.name for organization in function.receiving_organizations.all()]
 
 
 class TotalsQuerySerializer(serializers.Serializer):

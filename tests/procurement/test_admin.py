@@ -112,6 +112,7 @@ def test_the_changelist_sums_the_filtered_list_and_links_the_totals(clerk_browse
     make_project(purchaser=department, year=2022)
     text = clerk_browser.get(PROJECTS, {"year": 2022}).content.decode()
     assert "2 个项目" in text and "150,000.00" in text
+    assert "按年度、部门汇总" in text and "registry-export" in text  # the totals link beside the export buttons
     totals = clerk_browser.get(f"{PROJECTS}totals/")
     assert totals.status_code == 200
     body = totals.content.decode()

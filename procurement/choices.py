@@ -11,9 +11,6 @@ TRANSFER_POLICY = "《关于推进宁波市政府职能向社会组织转移的�
 FOUR_YEARS_FROM = 2019
 FOUR_YEARS_UNTIL = 2022
 
-# The lowest grade with priority for purchased services (3A, DESIGN §2).
-PRIORITY_GRADE = 3
-
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 

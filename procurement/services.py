@@ -13,17 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.context import change_context
-from procurement.choices import PRIORITY_GRADE, DemandStatus, ProjectStatus
+from procurement.choices import DemandStatus, ProjectStatus
 from procurement.models import DemandResponse, PurchasedServiceProject, ServiceDemand
 from procurement.rules import organization_active_on
+from ratings.choices import PURCHASE_PRIORITY_MIN_GRADE
+from ratings.selectors import grade_on
 from registry.models import Organization
-
-
-def grade_on(organization: Organization, on: datetime.date) -> int | None:
-    # INTERIM until the ratings branch lands on main: then `from ratings.selectors import grade_on`.
-    from ratings.selectors import grade_on as ratings_grade_on
-
-    return ratings_grade_on(organization, on)
 
 
 def require_3a_in(year: int) -> bool:
@@ -120,7 +115,7 @@ def project_award(
             }
         )
     grade = grade_on(provider, on)
-    below_priority = grade is None or grade < PRIORITY_GRADE
+    below_priority = grade is None or grade < PURCHASE_PRIORITY_MIN_GRADE
     if below_priority and require_3a_in(project.year):
         raise ValidationError(
             {

@@ -47,12 +47,3 @@ def make_function(**fields) -> TransferredFunction:
 
 def award(project, provider, on: datetime.date, **kwargs) -> PurchasedServiceProject:
     return services.project_award(project=project, provider=provider, on=on, actor=kwargs.pop("actor", None), **kwargs)
-
-
-def valid_until(concluded_on: datetime.date) -> datetime.date:
-    """The day before the fifth anniversary of the conclusion (DESIGN §2)."""
-    try:
-        anniversary = concluded_on.replace(year=concluded_on.year + 5)
-    except ValueError:  # 29 February
-        anniversary = datetime.date(concluded_on.year + 5, 3, 1)
-    return anniversary - datetime.timedelta(days=1)

@@ -25,7 +25,7 @@ def auditor_browser(client):
     return client
 
 
-def test_every_procurement_page_renders_in_chinese(clerk_browser, rate):
+def test_every_procurement_page_renders_in_chinese(clerk_browser):
     project = award(make_project(title="居家养老服务"), make_organization(), datetime.date(2022, 3, 1))
     function = make_function(name="行业标准制定")
     demand = make_demand(title="社区助餐")
@@ -84,7 +84,7 @@ def test_the_award_action_asks_for_the_provider_then_records_the_grade(clerk_bro
     assert project.status == ProjectStatus.AWARDED and project.provider == provider and project.grade_at_award == 4
 
 
-def test_a_refused_award_in_the_admin_says_why_and_changes_nothing(clerk_browser, rate):
+def test_a_refused_award_in_the_admin_says_why_and_changes_nothing(clerk_browser):
     project = make_project(year=2022, amount=Decimal("250000"))
     done = clerk_browser.post(
         PROJECTS,
@@ -104,7 +104,7 @@ def test_a_refused_award_in_the_admin_says_why_and_changes_nothing(clerk_browser
     assert project.status == ProjectStatus.OPEN
 
 
-def test_the_changelist_sums_the_filtered_list_and_links_the_totals(clerk_browser, rate):
+def test_the_changelist_sums_the_filtered_list_and_links_the_totals(clerk_browser):
     department = make_department()
     provider = make_organization()
     award(make_project(purchaser=department, year=2021, amount=Decimal("200000")), provider, datetime.date(2021, 3, 1))

@@ -49,7 +49,7 @@ def test_city_projects_are_the_city_bureaus_a_district_reads_but_cannot_write_th
     assert PurchasedServiceProject.objects.count() == 1
 
 
-def test_a_district_writes_the_projects_of_its_own_departments_only(yinzhou_api, rate):
+def test_a_district_writes_the_projects_of_its_own_departments_only(yinzhou_api):
     yinzhou = make_department("鄞州区民政局", division="330212")
     haishu = make_department("海曙区民政局", division="330203")
     created = yinzhou_api.post(
@@ -158,7 +158,7 @@ def test_last_updated_from_is_inclusive(clerk_api):
 # Demands (点单) and responses (接单)
 
 
-def test_a_demand_taken_by_an_organization_leads_to_its_project(clerk_api, rate):
+def test_a_demand_taken_by_an_organization_leads_to_its_project(clerk_api):
     department = make_department("宁波市民政局")
     organization = make_organization(name="宁波市社会工作协会")
     demand = clerk_api.post(
@@ -204,7 +204,7 @@ def test_a_demand_taken_by_an_organization_leads_to_its_project(clerk_api, rate)
     assert moved.status_code == 400 and "organization" in moved.json()
 
 
-def test_a_response_to_an_awarded_project_must_come_from_its_provider(clerk, rate):
+def test_a_response_to_an_awarded_project_must_come_from_its_provider(clerk):
     department = make_department()
     provider = make_organization()
     other = make_organization()
@@ -357,7 +357,7 @@ def assert_constant_queries(client, url, build, expected):
     assert len(many) == expected, [q["sql"] for q in many.captured_queries]
 
 
-def test_project_list_queries_are_constant(clerk_api, rate):
+def test_project_list_queries_are_constant(clerk_api):
     department = make_department()
 
     def build():

@@ -69,7 +69,7 @@ def test_a_2022_award_of_250000_01_is_refused_naming_the_cap_unless_an_exception
     assert accepted.json()["amount"] == "250000.01" and accepted.json()["over_cap"] is True
 
 
-def test_a_provider_without_a_current_grade_is_flagged(clerk_api, rate):
+def test_a_provider_without_a_current_grade_is_flagged(clerk_api):
     provider = make_organization()
     body = award_by_api(clerk_api, make_project(year=2022), provider).json()
     assert body["status"] == ProjectStatus.AWARDED
@@ -77,7 +77,7 @@ def test_a_provider_without_a_current_grade_is_flagged(clerk_api, rate):
 
 
 @override_settings(PROCUREMENT_REQUIRE_3A_FROM_YEAR=2022)
-def test_a_provider_without_a_current_grade_is_refused_when_the_setting_says_so(clerk_api, rate):
+def test_a_provider_without_a_current_grade_is_refused_when_the_setting_says_so(clerk_api):
     provider = make_organization()
     project = make_project(year=2022)
     response = award_by_api(clerk_api, project, provider)
@@ -111,7 +111,7 @@ def test_a_rating_that_lapsed_the_day_before_the_award_is_refused_when_the_setti
 
 
 @override_settings(PROCUREMENT_REQUIRE_3A_FROM_YEAR=2023)
-def test_the_setting_refuses_only_the_years_it_names(rate):
+def test_the_setting_refuses_only_the_years_it_names():
     provider = make_organization()
     project = award(make_project(year=2022), provider, AWARD_DAY)
     assert project.below_priority_flag is True and project.status == ProjectStatus.AWARDED
@@ -152,7 +152,7 @@ def test_the_grade_at_award_is_the_grade_of_the_award_date_not_of_today(rate):
     assert project.grade_at_award == 3
 
 
-def test_the_grade_at_award_is_read_only_in_the_api(clerk_api, rate):
+def test_the_grade_at_award_is_read_only_in_the_api(clerk_api):
     provider = make_organization()
     project = award(make_project(), provider, AWARD_DAY)
     response = clerk_api.patch(
@@ -166,7 +166,7 @@ def test_the_grade_at_award_is_read_only_in_the_api(clerk_api, rate):
 # The provider must be active on the award date
 
 
-def test_a_provider_deregistered_before_the_award_date_is_refused(clerk_api, clerk, rate):
+def test_a_provider_deregistered_before_the_award_date_is_refused(clerk_api, clerk):
     provider = make_organization()
     registry_services.organization_deregister(
         organization=provider, on=datetime.date(2022, 2, 28), reason="自行解散", actor=clerk
@@ -179,7 +179,7 @@ def test_a_provider_deregistered_before_the_award_date_is_refused(clerk_api, cle
     assert project.status == ProjectStatus.OPEN
 
 
-def test_a_provider_deregistered_on_the_award_date_is_refused(clerk, rate):
+def test_a_provider_deregistered_on_the_award_date_is_refused(clerk):
     provider = make_organization()
     registry_services.organization_revoke(organization=provider, on=AWARD_DAY, reason="违法", actor=clerk)
     with pytest.raises(ValidationError) as caught:
@@ -187,14 +187,14 @@ def test_a_provider_deregistered_on_the_award_date_is_refused(clerk, rate):
     assert "provider" in caught.value.message_dict
 
 
-def test_a_provider_registered_after_the_award_date_is_refused(rate):
+def test_a_provider_registered_after_the_award_date_is_refused():
     provider = make_organization(registered_on=datetime.date(2022, 3, 2))
     with pytest.raises(ValidationError) as caught:
         award(make_project(), provider, AWARD_DAY)
     assert "provider" in caught.value.message_dict
 
 
-def test_a_provider_deregistered_after_the_award_keeps_its_past_award(clerk, rate):
+def test_a_provider_deregistered_after_the_award_keeps_its_past_award(clerk):
     provider = make_organization()
     registry_services.organization_deregister(
         organization=provider, on=datetime.date(2022, 6, 30), reason="自行解散", actor=clerk
@@ -205,7 +205,7 @@ def test_a_provider_deregistered_after_the_award_keeps_its_past_award(clerk, rat
 # Status steps
 
 
-def test_only_an_open_project_is_awarded_and_not_before_its_announcement_nor_in_the_future(rate):
+def test_only_an_open_project_is_awarded_and_not_before_its_announcement_nor_in_the_future():
     provider = make_organization()
     project = make_project(announced_on=datetime.date(2022, 2, 1))
     with pytest.raises(ValidationError) as early:
@@ -221,7 +221,7 @@ def test_only_an_open_project_is_awarded_and_not_before_its_announcement_nor_in_
     assert "status" in again.value.message_dict
 
 
-def test_deliver_cancel_and_reinstate_through_the_api(clerk_api, rate):
+def test_deliver_cancel_and_reinstate_through_the_api(clerk_api):
     provider = make_organization()
     project = award(make_project(), provider, AWARD_DAY)
     url = f"{URL}{project.pk}/"
@@ -243,7 +243,7 @@ def test_deliver_cancel_and_reinstate_through_the_api(clerk_api, rate):
     assert {"验收合格", "验收日期误记", "服务对象调整", "取消决定撤回"} <= messages
 
 
-def test_reinstating_an_award_reopens_the_project_and_clears_the_provider(clerk, rate):
+def test_reinstating_an_award_reopens_the_project_and_clears_the_provider(clerk):
     provider = make_organization()
     project = award(make_project(), provider, AWARD_DAY)
     project = services.project_reinstate(project=project, reason="承接组织录入错误", actor=clerk)

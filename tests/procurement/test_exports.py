@@ -18,7 +18,7 @@ FUNCTIONS = "/api/v1/transferred-functions/"
 HYPERLINK = '=HYPERLINK("http://example.com")'
 
 
-def test_a_filtered_project_export_has_the_lists_rows_in_chinese(clerk_api, rate):
+def test_a_filtered_project_export_has_the_lists_rows_in_chinese(clerk_api):
     department = make_department("宁波市民政局")
     provider = make_organization(name="宁波市社会工作协会")
     award(make_project(purchaser=department, year=2022, amount=Decimal("250000")), provider, datetime.date(2022, 3, 1))
@@ -62,7 +62,7 @@ def test_functions_export_their_receiving_organizations_by_name(clerk_api):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_project_export_queries_are_constant_per_chunk(clerk_api, monkeypatch, rate, file_format):
+def test_project_export_queries_are_constant_per_chunk(clerk_api, monkeypatch, file_format):
     monkeypatch.setattr(PurchasedServiceProjectViewSet, "export_chunk_size", 10)
     department = make_department()
 

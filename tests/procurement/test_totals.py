@@ -63,7 +63,7 @@ def test_the_replys_four_years_add_up(clerk_api):
         assert sum(Decimal(cell["amount"]) for cell in row["by_year"]) == Decimal(row["amount"])
 
 
-def test_totals_count_awarded_and_delivered_projects_only(clerk, rate):
+def test_totals_count_awarded_and_delivered_projects_only(clerk):
     department = make_department()
     provider = make_organization()
     award(make_project(purchaser=department, year=2020, amount=Decimal("100000")), provider, datetime.date(2020, 3, 1))
@@ -80,7 +80,7 @@ def test_totals_count_awarded_and_delivered_projects_only(clerk, rate):
     assert totals["by_year"][0] == {"year": 2019, "projects": 0, "amount": Decimal("0.00")}
 
 
-def test_totals_per_department_and_for_one_department(clerk_api, rate):
+def test_totals_per_department_and_for_one_department(clerk_api):
     civil, health = make_department("宁波市民政局"), make_department("宁波市卫生健康委员会")
     provider = make_organization()
     for department, year, amount in [

@@ -1,13 +1,20 @@
 """Changes to the organizations that took a transferred function are part of that function's history.
 
 A many-to-many change bypasses `HistoryModel.save`, so it is checked and recorded here, whichever
-door it comes through (admin, API, shell) and from whichever side (function or organization).
+door it comes through (admin, API, shell) and from whichever side (function or organization), and
+the function's `last_updated` moves so incremental sync sees it.
+
+When core records many-to-many changes itself (`core.signals.record_many_to_many`, from the access
+work), it records a change made from the function's side on the function; this handler then records
+only changes made from the organization's side (which core records on the organization), so no
+change is recorded twice (docs/decisions/0054-receiving-organizations-history.md).
 """
 
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core import signals as core_signals
 from core.access import check_write
 from core.choices import ChangeAction
 from core.context import current_context
@@ -15,6 +22,7 @@ from core.models import ChangeRecord
 from procurement.models import TransferredFunction
 
 FIELD = "receiving_organizations"
+CORE_RECORDS_OWN_SIDE = hasattr(core_signals, "record_many_to_many")
 
 
 def _receivers(function_ids) -> dict[int, list[int]]:
@@ -52,6 +60,8 @@ def record_receivers_change(sender, instance, action, reverse, pk_set, **kwargs)
     if not changed:
         return
     TransferredFunction.objects.filter(pk__in=changed).update(last_updated=timezone.now())
+    if CORE_RECORDS_OWN_SIDE and not reverse:
+        return
     for function in TransferredFunction.objects.filter(pk__in=changed):
         ChangeRecord.record(
             instance=function,

@@ -315,6 +315,15 @@ def test_transferred_functions_with_their_receiving_organizations(clerk_api, cle
     assert ids(clerk_api.get(FUNCTIONS, {"batch": 1, "department": department.pk})) == {function_id}
 
 
+def test_a_change_of_receivers_is_recorded_once():
+    function = make_function()
+    function.receiving_organizations.add(make_organization())
+    records = ChangeRecord.objects.filter(
+        content_type__model="transferredfunction", object_id=function.pk, changes__has_key="receiving_organizations"
+    )
+    assert records.count() == 1
+
+
 def test_changing_receivers_from_the_organizations_side_is_recorded_too():
     function = make_function()
     organization = make_organization()

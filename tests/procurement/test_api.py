@@ -339,6 +339,16 @@ def test_changing_receivers_moves_last_updated_for_incremental_sync():
     assert TransferredFunction.objects.get(pk=function.pk).last_updated > before
 
 
+def test_transferred_functions_are_city_records_a_district_reads_but_never_writes(yinzhou_api):
+    own_department = make_department("鄞州区发展和改革局", division="330212")
+    function = make_function(department=own_department)
+    assert yinzhou_api.get(f"{FUNCTIONS}{function.pk}/").status_code == 200
+    body = {"batch": 2, "item_number": 1, "name": "区级试点", "department": own_department.pk, "category": "industry"}
+    assert yinzhou_api.post(FUNCTIONS, body, format="json").status_code == 403
+    assert yinzhou_api.patch(f"{FUNCTIONS}{function.pk}/", {"note": "x"}, format="json").status_code == 403
+    assert TransferredFunction.objects.count() == 1
+
+
 def test_a_district_cannot_change_the_receivers_of_a_city_function(yinzhou_api):
     function = make_function()
     organization = make_organization()

@@ -33,7 +33,10 @@ class Principal:
 
     @property
     def can_write(self) -> bool:
-        return self.role in {Role.CLERK, Role.DISTRICT} and not self.read_only
+        if self.read_only:
+            return False
+        # A district system not bound to a district writes nothing (it would otherwise match city records).
+        return self.role == Role.CLERK or (self.role == Role.DISTRICT and bool(self.district))
 
     @property
     def reads_history(self) -> bool:
@@ -81,14 +84,6 @@ def jurisdiction_of(instance) -> str | None:
         return None
     method = getattr(instance, "jurisdiction_district", None)
     return method() if method is not None else None
-
-
-def is_restricted_writer(actor) -> bool:
-    """Whether a write by this actor must be checked against the stored record (all but clerks)."""
-    if actor is None:
-        return False
-    principal = principal_of(actor)
-    return not (principal.role == Role.CLERK and not principal.read_only)
 
 
 def check_write(actor, *, before, after) -> None:

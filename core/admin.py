@@ -1,19 +1,40 @@
+"""Admin bases every app uses, and the admin of access and history.
+
+Clerks write, auditors only read (no add, change, delete or writing action, inlines included), only
+a superuser deletes; change forms refuse to save over a change made since they were opened; every
+object's "history" page shows its change records.
+"""
+
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
 from core.choices import Role
 from core.exports.admin import ExportAdminMixin
 from core.imports import ImportAdminMixin
-from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog
+from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog, HistoryModel, validate_rate
+from core.services import token_revoke
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
 admin.site.site_title = _("Ningbo Social Organization Registry")
 admin.site.index_title = _("Registry administration")
+
+VERSION_FIELD = "registry_version"
 
 
 def is_clerk(request) -> bool:
@@ -21,13 +42,64 @@ def is_clerk(request) -> bool:
     return principal.role == Role.CLERK and not principal.read_only
 
 
+def reads_admin(request) -> bool:
+    return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+
+
+def record_version(instance) -> str:
+    stamp = getattr(instance, "last_updated", None)
+    return stamp.isoformat() if stamp else ""
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """Carries the version (`last_updated`) of the record as the form was opened and refuses to
+    save when the stored record has changed since: no change made meanwhile is silently overwritten."""
+
+    registry_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[VERSION_FIELD].initial = record_version(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = self.cleaned_data.get(VERSION_FIELD)
+        if self.instance.pk is None or not opened:
+            return cleaned
+        model = type(self.instance)
+        # Locked until the admin's transaction ends, so nobody slips in between this check and the save.
+        stored = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if stored is not None and record_version(stored) != opened:
+            latest = ChangeRecord.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id=self.instance.pk
+            ).first()
+            if latest is not None:
+                who = latest.actor_name or gettext("the system")
+                when = timezone.localtime(latest.time).strftime("%Y-%m-%d %H:%M:%S")
+                message = gettext(
+                    "This record was changed by %(who)s at %(when)s, after you opened this form. Your changes "
+                    "were not saved: reopen the record to see the current version, then make them again."
+                ) % {"who": who, "when": when}
+            else:
+                message = gettext(
+                    "This record was changed after you opened this form. Your changes were not saved: reopen "
+                    "the record to see the current version, then make them again."
+                )
+            raise ValidationError(message, code="stale")
+        return cleaned
+
+
 class RegistryAdmin(ImportAdminMixin, ExportAdminMixin, admin.ModelAdmin):
     """Base of every admin page: clerks write, auditors only read, only a superuser deletes. Every list
     exports to CSV/Excel (ExportAdminMixin: an action for the selected rows, a button for the filtered list);
     with `importable = True`, clerks import spreadsheets (ImportAdminMixin: dry run, then atomic import)."""
 
+    change_form_template = "admin/core/change_form.html"
+    object_history_template = "admin/core/change_history.html"
+
     def has_view_permission(self, request, obj=None):
-        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+        return reads_admin(request)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -46,6 +118,97 @@ class RegistryAdmin(ImportAdminMixin, ExportAdminMixin, admin.ModelAdmin):
         if not is_clerk(request):
             return {name: spec for name, spec in actions.items() if getattr(spec[0], "read_only_action", False)}
         return actions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(self.model, HistoryModel) and not issubclass(form, VersionCheckedForm):
+            form = type(form.__name__, (VersionCheckedForm, form), {"__module__": form.__module__})
+        return form
+
+    def get_fields(self, request, obj=None):
+        # The version travels as a hidden input of its own (admin/core/change_form.html), not in a fieldset.
+        return [name for name in super().get_fields(request, obj) if name != VERSION_FIELD]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's change records (who, when, through which door, which field from what to what)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        content_type = ContentType.objects.get_for_model(self.model)
+        records = ChangeRecord.objects.filter(content_type=content_type, object_id=obj.pk)
+        page = Paginator(records, 100).get_page(request.GET.get("p", 1))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change history: %s") % obj,
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "module_name": str(self.opts.verbose_name_plural),
+            "page": page,
+            "entries": [(record, describe_changes(self.model, record.changes)) for record in page],
+            "all_records_url": reverse("admin:core_changerecord_changelist")
+            + f"?content_type__id__exact={content_type.pk}&object_id={obj.pk}",
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+
+def _display_value(field, value):
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "—"
+    return value
+
+
+def describe_changes(model, changes: dict) -> list[tuple[str, object, object]]:
+    """(field label, old, new) for each changed field, in the language of the page."""
+    rows = []
+    for name, (old, new) in (changes or {}).items():
+        try:
+            field = model._meta.get_field(name) if model is not None else None
+            label = str(getattr(field, "verbose_name", name))
+        except FieldDoesNotExist:
+            field, label = None, name
+        concrete = field if getattr(field, "concrete", False) else None
+        rows.append((label, _display_value(concrete, old), _display_value(concrete, new)))
+    return rows
+
+
+class RegistryInlineMixin:
+    """Inlines follow the page's rules: auditors read, clerks add and change, only a superuser
+    deletes (unless `clerks_delete`: rows that are only links, such as the organizations a platform
+    incubated, may be removed by clerks; the removal is recorded like any change)."""
+
+    clerks_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return reads_admin(request)
+
+    def has_add_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_clerk(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser or (self.clerks_delete and is_clerk(request))
+
+
+class RegistryTabularInline(RegistryInlineMixin, admin.TabularInline):
+    pass
+
+
+class RegistryStackedInline(RegistryInlineMixin, admin.StackedInline):
+    pass
 
 
 class StatusActionForm(forms.Form):
@@ -75,24 +238,13 @@ def status_action(*, service, target: str, title, needs_date: bool = True):
                 except ValidationError as error:
                     messages.error(request, "; ".join(f"{record}: {m}" for m in error.messages))
                     return None
-                modeladmin.message_user(request, _("%(title)s: %(n)d record(s) done.") % {
-                    "title": title, "n": queryset.count()}, messages.SUCCESS)
+                modeladmin.message_user(
+                    request,
+                    _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
+                    messages.SUCCESS,
+                )
                 return None
-        return render(
-            request,
-            "admin/core/status_action.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "needs_date": needs_date,
-                "queryset": queryset,
-                "action_name": request.POST.get("action"),
-                "opts": modeladmin.model._meta,
-                "select_across": request.POST.get("select_across", "0"),
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            },
-        )
+        return render_action_form(modeladmin, request, queryset, title=title, form=form, needs_date=needs_date)
 
     action.__name__ = service.__name__
     action.short_description = title
@@ -100,12 +252,26 @@ def status_action(*, service, target: str, title, needs_date: bool = True):
     return action
 
 
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(RegistryAdmin):
-    list_display = ["time", "content_type", "object_repr", "action", "actor_name", "source", "request_id"]
-    list_filter = ["action", "source", "content_type"]
-    search_fields = ["object_repr", "actor_name", "request_id", "message"]
-    date_hierarchy = "time"
+def render_action_form(modeladmin, request, queryset, *, title, form, needs_date: bool):
+    return TemplateResponse(
+        request,
+        "admin/core/status_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "needs_date": needs_date,
+            "queryset": queryset,
+            "action_name": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+            "select_across": request.POST.get("select_across", "0"),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        },
+    )
+
+
+class ReadOnlyLogAdmin(RegistryAdmin):
+    """Logs are written by the system only: nobody adds, changes or deletes an entry here."""
 
     def has_add_permission(self, request, *args):
         return False
@@ -117,20 +283,188 @@ class ChangeRecordAdmin(RegistryAdmin):
         return False
 
 
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyLogAdmin):
+    list_display = ["time", "content_type", "record_link", "action", "actor_name", "source", "request_id"]
+    list_filter = ["action", "source", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["object_repr", "actor_name", "request_id", "message"]
+    date_hierarchy = "time"
+    fields = [
+        "time",
+        "content_type",
+        "object_id",
+        "record_link",
+        "action",
+        "actor_name",
+        "source",
+        "request_id",
+        "message",
+        "change_table",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("record"), ordering="object_repr")
+    def record_link(self, record):
+        try:
+            url = reverse(
+                f"admin:{record.content_type.app_label}_{record.content_type.model}_history", args=[record.object_id]
+            )
+        except NoReverseMatch:
+            return record.object_repr
+        return format_html('<a href="{}">{}</a>', url, record.object_repr)
+
+    @admin.display(description=_("changed fields"))
+    def change_table(self, record):
+        rows = describe_changes(record.content_type.model_class(), record.changes)
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext("field"),
+            gettext("before"),
+            gettext("after"),
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
+
+
 @admin.register(ExportLog)
-class ExportLogAdmin(ChangeRecordAdmin):
-    list_display = ["time", "user_name", "resource", "file_format", "row_count", "source"]
+class ExportLogAdmin(ReadOnlyLogAdmin):
+    list_display = ["time", "user_name", "resource", "file_format", "row_count", "source", "request_id"]
     list_filter = ["resource", "file_format", "source"]
-    search_fields = ["user_name", "resource"]
+    search_fields = ["user_name", "resource", "request_id"]
+    date_hierarchy = "time"
+
+
+def api_client_accounts():
+    """Accounts that may hold API tokens: API clients (an access profile), never a person's staff login."""
+    return (
+        get_user_model()
+        .objects.filter(access_profile__isnull=False, is_staff=False, is_superuser=False, is_active=True)
+        .order_by("username")
+    )
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    lifetime_days = forms.IntegerField(
+        label=_("valid for (days)"), min_value=1, max_value=3650, initial=settings.REGISTRY_TOKEN_LIFETIME_DAYS
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "read_only", "rate_limit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = api_client_accounts()
+        self.fields["user"].help_text = _(
+            "API client accounts are created with: python manage.py create_api_client NAME --role ROLE"
+        )
+        self.fields["rate_limit"].validators = [validate_rate]
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(RegistryAdmin):
-    list_display = ["user", "name", "prefix", "created", "expires_at", "revoked_at", "read_only", "last_used"]
-    list_filter = ["read_only"]
-    readonly_fields = ["prefix", "created", "last_used"]
+    """Clerks issue tokens (the key is shown once, on the page that follows) and revoke them; a stored
+    token is never edited and its key cannot be shown again: it is not stored."""
+
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created",
+        "expires_at",
+        "revoked_at",
+        "read_only",
+        "rate_limit",
+        "last_used",
+        "active",
+    ]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "name", "prefix"]
+    actions = ["revoke_tokens"]
+    fields = ["user", "name", "prefix", "created", "expires_at", "revoked_at", "read_only", "rate_limit", "last_used"]
+    readonly_fields = fields
+
+    @admin.display(description=_("active"), boolean=True)
+    def active(self, token):
+        return token.is_active
+
+    def has_change_permission(self, request, obj=None):
+        # Actions (revoke) need the change permission; a stored token itself is never edited.
+        return obj is None and is_clerk(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenIssueForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "name", "read_only", "rate_limit", "lifetime_days"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        request._issued_key = obj.assign_new_key()
+        obj.expires_at = timezone.now() + datetime.timedelta(days=form.cleaned_data["lifetime_days"])
+        obj.full_clean()
+        obj.save()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """Show the key on the page that answers the form: never in a message cookie, session or log."""
+        response = TemplateResponse(
+            request,
+            "admin/core/apitoken/issued.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("API token issued"),
+                "token": obj,
+                "key": request._issued_key,
+                "opts": self.opts,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        if not is_clerk(request):
+            raise PermissionDenied
+        with transaction.atomic():
+            revoked = [token_revoke(token=token, actor=request.user) for token in queryset if token.revoked_at is None]
+        self.message_user(request, gettext("%(n)d token(s) revoked.") % {"n": len(revoked)}, messages.SUCCESS)
 
 
 @admin.register(AccessProfile)
 class AccessProfileAdmin(RegistryAdmin):
-    list_display = ["user", "district_code", "description"]
+    """API client accounts (created by `create_api_client`): clerks may correct the district and description."""
+
+    list_display = ["user", "role", "district_code", "description", "active_tokens"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "district_code", "description"]
+    fields = ["user", "district_code", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("user__groups", "user__api_tokens")
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"]
+
+    @admin.display(description=_("role"))
+    def role(self, profile):
+        names = {group.name for group in profile.user.groups.all()}
+        return ", ".join(str(label) for value, label in Role.choices if value in names) or "—"
+
+    @admin.display(description=_("active tokens"))
+    def active_tokens(self, profile):
+        return sum(1 for token in profile.user.api_tokens.all() if token.is_active)

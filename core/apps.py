@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Access and history")
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects the history receivers)
+        from core import checks, signals  # noqa: F401  (connects the history receivers, registers the checks)

@@ -1,3 +1,5 @@
+"""API authentication by hashed token (docs/decisions/0002-token-hashing.md)."""
+
 import datetime
 
 from django.conf import settings
@@ -29,16 +31,14 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(self.invalid) from None
         token = (
-            ApiToken.objects.select_related("user", "user__access_profile")
-            .filter(key_hash=hash_token_key(key))
-            .first()
+            ApiToken.objects.select_related("user", "user__access_profile").filter(key_hash=hash_token_key(key)).first()
         )
         now = timezone.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
             raise exceptions.AuthenticationFailed(self.invalid)
         resolution = datetime.timedelta(seconds=settings.REGISTRY_TOKEN_LAST_USED_RESOLUTION_SECONDS)
         if token.last_used is None or token.last_used < now - resolution:
-            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+            token.touch(now)
         user = token.user
         user._registry_token_read_only = token.read_only
         return user, token

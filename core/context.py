@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 from core.choices import ChangeSource
 
@@ -22,6 +23,8 @@ class ChangeContext:
     request_id: str = ""
     message: str = ""
     request: Any = None
+    # Who to name when there is no user account behind a change (a management command's OS user).
+    actor_label: str = ""
 
     def resolved_actor(self):
         """The acting user: given explicitly, or the request's user once authentication has run."""
@@ -33,7 +36,8 @@ class ChangeContext:
         return None
 
 
-_current: ContextVar[ChangeContext] = ContextVar("registry_change_context", default=ChangeContext())
+# ChangeContext is a frozen dataclass: a shared default cannot be mutated.
+_current: ContextVar[ChangeContext] = ContextVar("registry_change_context", default=ChangeContext())  # noqa: B039
 
 
 def current_context() -> ChangeContext:

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,14 @@ class PayloadTooLarge(exceptions.APIException):
 
 def registry_exception_handler(exc, context):
     """DRF's handler, plus: model validation is a 400 by field, a jurisdiction refusal a 403, and a
-    constraint the database caught (a race past validation) a 400 rather than a 500."""
-    if isinstance(exc, WriteForbidden):
+    constraint the database caught (a race past validation) a 400 rather than a 500, and a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE a 413 in JSON."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(
+            detail=_("The request body exceeds the limit of %(limit)d bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
+    elif isinstance(exc, WriteForbidden):
         detail = {exc.field: [exc.message]} if exc.field else exc.message
         exc = exceptions.PermissionDenied(detail=detail)
     elif isinstance(exc, DjangoValidationError):

@@ -1,6 +1,10 @@
 import re
 import uuid
 
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
 from core.choices import ChangeSource
 from core.context import change_context
 
@@ -9,7 +13,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 def request_id_from(request) -> str:
-    """The client's X-Request-ID when it is well formed, else a new one."""
+    """The client's X-Request-ID when it is well formed (1–128 of letters, digits and . _ : -), else a new one."""
     given = request.headers.get(REQUEST_ID_HEADER, "")
     return given if REQUEST_ID_PATTERN.match(given) else uuid.uuid4().hex
 
@@ -25,6 +29,38 @@ class RequestIDMiddleware:
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class ApiBodySizeMiddleware:
+    """An API request whose body exceeds DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 with a JSON body.
+
+    DRF reads JSON straight from the request stream, so Django's own cap never fires for it; this
+    refuses the request before anything reads the body (and before authentication: no work is done
+    for a body we will not read).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                return JsonResponse(
+                    {
+                        "detail": _(
+                            "The request body is %(size)d bytes; the limit is %(limit)d bytes. Send a bulk "
+                            "batch of at most %(rows)d rows."
+                        )
+                        % {"size": length, "limit": limit, "rows": settings.REGISTRY_BULK_MAX_ROWS}
+                    },
+                    status=413,
+                )
+        return self.get_response(request)
 
 
 class ChangeContextMiddleware:

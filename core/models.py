@@ -1,95 +1,184 @@
-"""What every app shares: the history-keeping base model, the change history, the export log, tokens."""
+"""What every app shares: the history-keeping base model, the change history, the export log, tokens.
+
+Why our own records rather than a history package: docs/decisions/0001-change-history.md.
+"""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import check_write, is_restricted_writer
-from core.choices import ChangeAction, ChangeSource
-from core.context import current_context
+from core.access import check_write
+from core.choices import ChangeAction, ChangeSource, Role
+from core.context import ChangeContext, current_context
+
+# Rows read and written per statement when a queryset update or bulk_create records its history.
+HISTORY_BATCH = 500
+
+
+def _chunks(items: list, size: int = HISTORY_BATCH) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class HistoryQuerySet(models.QuerySet):
+    """The queryset of every history-keeping model: the paths that bypass `save()` record too.
+
+    `update()` (and so `bulk_update()`) and `bulk_create()` check the acting user's jurisdiction on
+    every row, before and after, and write one `ChangeRecord` per row, in the same transaction;
+    `update()` also moves `last_updated`, so ETags and `last_updated_from` see the change. Deletes
+    are recorded by the delete signals (core.signals). `Model._base_manager` stays a plain manager:
+    it is the deliberate way around all this (the If-Match compare-and-set, a token's `last_used`).
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise TypeError(
+                f"{self.model.__name__}.objects.bulk_create(ignore_conflicts/update_conflicts) cannot record the "
+                "change history (the database does not say which rows it wrote); save the rows one by one."
+            )
+        objs = list(objs)
+        context = current_context()
+        actor = context.resolved_actor()
+        with transaction.atomic(using=self.db, savepoint=False):
+            for obj in objs:
+                check_write(actor, before=None, after=obj)
+            created = super().bulk_create(objs, *args, **kwargs)
+            if any(obj.pk is None for obj in objs):
+                raise TypeError("bulk_create on this database does not return keys; the history needs them.")
+            ChangeRecord.record_many(
+                [
+                    (obj, ChangeAction.CREATE, {name: [None, value] for name, value in obj.history_snapshot().items()})
+                    for obj in objs
+                ],
+                context=context,
+                actor=actor,
+            )
+            for obj in objs:
+                obj._state.adding = False
+        return created
+
+    def update(self, **kwargs):
+        if "last_updated" not in kwargs and any(f.name == "last_updated" for f in self.model._meta.concrete_fields):
+            kwargs["last_updated"] = timezone.now()
+        context = current_context()
+        actor = context.resolved_actor()
+        base = self.model._base_manager.using(self.db)
+        rows = 0
+        with transaction.atomic(using=self.db, savepoint=False):
+            keys = list(self.values_list("pk", flat=True))
+            for chunk in _chunks(keys):
+                before = {obj.pk: obj for obj in base.filter(pk__in=chunk).select_for_update()}
+                rows += base.filter(pk__in=chunk).update(**kwargs)
+                entries = []
+                for obj in base.filter(pk__in=chunk):
+                    stored = before[obj.pk]
+                    check_write(actor, before=stored, after=obj)
+                    changes = diff_snapshots(stored.history_snapshot(), obj.history_snapshot())
+                    if changes:
+                        entries.append((obj, ChangeAction.UPDATE, changes))
+                ChangeRecord.record_many(entries, context=context, actor=actor)
+        return rows
+
+    update.alters_data = True
+    bulk_create.alters_data = True
+
+
+class HistoryManager(models.Manager.from_queryset(HistoryQuerySet)):
+    """Default manager of every history-keeping model (custom managers must extend it: core.checks)."""
+
+
+def diff_snapshots(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for each field whose value differs."""
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 class HistoryModel(models.Model):
     """Base of every domain model: timestamps, change history and jurisdiction on every save.
 
-    `save()` and `delete()` check the acting user's jurisdiction against the record as stored and
-    as it will be stored, and write a `ChangeRecord` with the fields that changed, in the same
-    transaction. Paths that bypass `save()` (bulk_create in `seed_demo`) write their own record.
+    `save()` re-reads the stored row inside the write's transaction (locking it on PostgreSQL),
+    checks the acting user's jurisdiction against the record as stored and as it will be stored
+    (core.access.check_write), saves, and writes a `ChangeRecord` with the fields that changed from
+    their stored values. Deletes, queryset updates, bulk_create and many-to-many changes are checked
+    and recorded too (HistoryQuerySet, core.signals).
     """
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_updated = models.DateTimeField(_("last updated"), auto_now=True, db_index=True)
 
+    # Fields the history leaves out (timestamps: every change moves them; secrets: never shown).
     history_exclude_fields: tuple[str, ...] = ("created", "last_updated")
+
+    objects = HistoryManager()
 
     class Meta:
         abstract = True
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._history_loaded = instance.history_snapshot()
-        return instance
+    def save(self, *args, **kwargs):
+        context = current_context()
+        actor = context.resolved_actor()
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=using):
+            stored = self._stored_version(using)
+            check_write(actor, before=stored, after=self)
+            super().save(*args, **kwargs)
+            after = self.history_snapshot()
+            if stored is None:
+                ChangeRecord.record(
+                    instance=self,
+                    action=ChangeAction.CREATE,
+                    changes={name: [None, value] for name, value in after.items()},
+                    context=context,
+                    actor=actor,
+                )
+                return
+            if update_fields is not None:
+                saved = {self._meta.get_field(name).name for name in update_fields}
+                after = {name: value for name, value in after.items() if name in saved}
+            changes = diff_snapshots(stored.history_snapshot(), after)
+            if changes:
+                ChangeRecord.record(
+                    instance=self, action=ChangeAction.UPDATE, changes=changes, context=context, actor=actor
+                )
+
+    save.alters_data = True
 
     def history_snapshot(self) -> dict:
-        """The stored form of each tracked field (foreign keys by their key), as the history shows it."""
+        """Each tracked field's value by field name (foreign keys by their key), as the history shows it."""
         snapshot = {}
         for field in self._meta.concrete_fields:
             if field.name in self.history_exclude_fields or field.attname not in self.__dict__:
                 continue
-            snapshot[field.attname] = self.__dict__[field.attname]
+            value = self.__dict__[field.attname]
+            if value is not None and not field.is_relation:
+                try:  # a date assigned as "2024-03-01" is the same value as the stored date
+                    value = field.to_python(value)
+                except ValidationError:
+                    pass
+            snapshot[field.name] = value
         return snapshot
 
     def jurisdiction_district(self) -> str | None:
         """The district code this record belongs to; None means the city bureau's (clerks only)."""
         return None
 
-    def _stored_version(self):
+    def _stored_version(self, using: str):
         if self._state.adding or self.pk is None:
             return None
-        return type(self)._base_manager.filter(pk=self.pk).first()
-
-    def save(self, *args, **kwargs):
-        context = current_context()
-        actor = context.resolved_actor()
-        with transaction.atomic(using=kwargs.get("using")):
-            adding = self._state.adding
-            before = {} if adding else getattr(self, "_history_loaded", None)
-            stored = None
-            if not adding and (before is None or is_restricted_writer(actor)):
-                stored = self._stored_version()
-            check_write(actor, before=stored, after=self)
-            if before is None:
-                before = stored.history_snapshot() if stored is not None else {}
-            super().save(*args, **kwargs)
-            after = self.history_snapshot()
-            changes = {
-                name: [before.get(name), value]
-                for name, value in after.items()
-                if adding or name not in before or before[name] != value
-            }
-            if adding or changes:
-                ChangeRecord.record(
-                    instance=self,
-                    action=ChangeAction.CREATE if adding else ChangeAction.UPDATE,
-                    changes=changes,
-                    context=context,
-                    actor=actor,
-                )
-            self._history_loaded = after
-
-    def delete(self, *args, **kwargs):
-        # Deletes through querysets are caught by the pre/post_delete receivers in core.signals.
-        return super().delete(*args, **kwargs)
+        found = list(type(self)._base_manager.using(using).filter(pk=self.pk).select_for_update())
+        return found[0] if found else None
 
 
 def _jsonable(value):
@@ -99,7 +188,10 @@ def _jsonable(value):
 
 
 class ChangeRecord(models.Model):
-    """One change of one record: who, when, through which door, which fields from what to what."""
+    """One change of one record: who, when, through which door, which fields from what to what.
+
+    Written only by the history machinery and never changed afterwards.
+    """
 
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
@@ -114,7 +206,7 @@ class ChangeRecord(models.Model):
         related_name="registry_changes",
         verbose_name=_("user"),
     )
-    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
     source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices)
     request_id = models.CharField(_("request id"), max_length=128, blank=True, db_index=True)
     changes = models.JSONField(_("changed fields"), encoder=DjangoJSONEncoder, default=dict)
@@ -124,27 +216,55 @@ class ChangeRecord(models.Model):
         verbose_name = _("change record")
         verbose_name_plural = _("change history")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("A change record is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A change record is never deleted.")
+
     @classmethod
-    def record(cls, *, instance, action: str, changes: dict, context=None, actor=None) -> "ChangeRecord":
-        context = context or current_context()
-        actor = actor if actor is not None else context.resolved_actor()
-        return cls.objects.create(
+    def _build(cls, *, instance, action: str, changes: dict, context: ChangeContext, actor) -> ChangeRecord:
+        return cls(
             content_type=ContentType.objects.get_for_model(type(instance)),
             object_id=instance.pk,
             object_repr=str(instance)[:300],
             action=action,
             actor=actor,
-            actor_name=actor.get_username() if actor is not None else "",
+            actor_name=(actor.get_username() if actor is not None else context.actor_label)[:150],
             source=context.source,
             request_id=context.request_id,
             changes={name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changes.items()},
             message=context.message,
         )
+
+    @classmethod
+    def record(cls, *, instance, action: str, changes: dict, context=None, actor=None) -> ChangeRecord:
+        """Write the record of one change (the acting user and door come from the change context)."""
+        context = context or current_context()
+        actor = actor if actor is not None else context.resolved_actor()
+        record = cls._build(instance=instance, action=action, changes=changes, context=context, actor=actor)
+        record.save()
+        return record
+
+    @classmethod
+    def record_many(cls, entries: list[tuple], *, context=None, actor=None) -> list[ChangeRecord]:
+        """Write the records of many changes at once: `entries` are (instance, action, changes)."""
+        if not entries:
+            return []
+        context = context or current_context()
+        actor = actor if actor is not None else context.resolved_actor()
+        records = [
+            cls._build(instance=instance, action=action, changes=changes, context=context, actor=actor)
+            for instance, action, changes in entries
+        ]
+        return cls.objects.bulk_create(records, batch_size=HISTORY_BATCH)
 
 
 class ExportLog(models.Model):
@@ -154,13 +274,13 @@ class ExportLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("user")
     )
-    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    user_name = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
     resource = models.CharField(_("list"), max_length=100)
     file_format = models.CharField(_("format"), max_length=10)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=ChangeSource.choices, default=ChangeSource.API)
-    request_id = models.CharField(_("request id"), max_length=128, blank=True)
+    request_id = models.CharField(_("request id"), max_length=128, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("export log entry")
@@ -170,30 +290,81 @@ class ExportLog(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.resource}.{self.file_format}"
 
+    @classmethod
+    def record(cls, *, resource: str, file_format: str, filters: dict, row_count: int, user=None) -> ExportLog:
+        """Log one export; the user, door and request id default to those of the current change context."""
+        context = current_context()
+        user = user if user is not None else context.resolved_actor()
+        return cls.objects.create(
+            user=user,
+            user_name=(user.get_username() if user is not None else context.actor_label)[:150],
+            resource=resource,
+            file_format=file_format,
+            filters=filters,
+            row_count=row_count,
+            source=context.source,
+            request_id=context.request_id,
+        )
 
-class AccessProfile(models.Model):
-    """What binds an account to a district (district systems); roles themselves are groups."""
+
+def current_district_codes() -> set[str]:
+    """Codes of the districts in force (historical codes such as 330204 excluded)."""
+    from django.apps import apps
+
+    division = apps.get_model("registry", "Division")
+    return set(division.objects.filter(level="district", successor__isnull=True).values_list("code", flat=True))
+
+
+def validate_current_district(code: str) -> None:
+    if code and code not in current_district_codes():
+        raise ValidationError(
+            _("%(code)s is not the code of a current district or county of Ningbo."), params={"code": code}
+        )
+
+
+class AccessProfile(HistoryModel):
+    """An API client account and, for district systems, the district it is bound to (roles are groups)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_profile", verbose_name=_("user")
     )
-    district_code = models.CharField(_("district code"), max_length=6, blank=True)
+    district_code = models.CharField(
+        _("district code"), max_length=6, blank=True, validators=[validate_current_district]
+    )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("access profile")
-        verbose_name_plural = _("access profiles")
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
 
     def __str__(self) -> str:
         return f"{self.user} {self.district_code}".strip()
 
+    def clean(self):
+        if not self.user_id:
+            return
+        is_district = self.user.groups.filter(name=Role.DISTRICT).exists()
+        if is_district and not self.district_code:
+            raise ValidationError({"district_code": _("A district system must be bound to a district code.")})
+        if not is_district and self.district_code:
+            raise ValidationError({"district_code": _("Only district systems are bound to a district.")})
+
 
 def hash_token_key(key: str) -> str:
+    """SHA-256 of the key: enough for a 256-bit random key (docs/decisions/0002-token-hashing.md)."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-class ApiToken(models.Model):
-    """An API key, stored only as its SHA-256 digest (see docs/decisions/0003-token-hashing.md)."""
+RATE_PATTERN = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def validate_rate(value: str) -> None:
+    if value and not RATE_PATTERN.match(value):
+        raise ValidationError(_("Write the rate as a number of requests per period, e.g. 20000/hour or 50/minute."))
+
+
+class ApiToken(HistoryModel):
+    """An API key, stored only as its SHA-256 digest; the key itself is shown once, when issued."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("API client")
@@ -201,11 +372,19 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
     key_hash = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     read_only = models.BooleanField(_("read only"), default=False)
+    rate_limit = models.CharField(
+        _("rate limit"),
+        max_length=20,
+        blank=True,
+        validators=[validate_rate],
+        help_text=_("Requests per period for this token, e.g. 20000/hour; empty: the default of its role."),
+    )
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    history_exclude_fields = ("created", "last_updated", "last_used", "key_hash")
 
     class Meta:
         verbose_name = _("API token")
@@ -220,16 +399,37 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
     @classmethod
-    def issue(cls, *, user, name: str = "", read_only: bool = False, lifetime_days: int | None = None):
+    def issue(
+        cls,
+        *,
+        user,
+        name: str = "",
+        read_only: bool = False,
+        lifetime_days: int | None = None,
+        rate_limit: str = "",
+    ) -> tuple[ApiToken, str]:
         """Create a token; returns (token, key). The key is shown once and never stored."""
-        key = secrets.token_urlsafe(32)
         days = lifetime_days if lifetime_days is not None else settings.REGISTRY_TOKEN_LIFETIME_DAYS
-        token = cls.objects.create(
+        token = cls(
             user=user,
             name=name,
-            prefix=key[:8],
-            key_hash=hash_token_key(key),
             expires_at=timezone.now() + datetime.timedelta(days=days),
             read_only=read_only,
+            rate_limit=rate_limit,
         )
+        key = token.assign_new_key()
+        token.full_clean()
+        token.save()
         return token, key
+
+    def assign_new_key(self) -> str:
+        """Give an unsaved token a fresh key: 256 random bits, URL-safe; only its digest is kept."""
+        key = secrets.token_urlsafe(32)
+        self.prefix = key[:8]
+        self.key_hash = hash_token_key(key)
+        return key
+
+    def touch(self, now: datetime.datetime) -> None:
+        """Note the time of use. Not a change of the record: plain manager, no history, no jurisdiction."""
+        type(self)._base_manager.filter(pk=self.pk).update(last_used=now)
+        self.last_used = now

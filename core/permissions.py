@@ -1,25 +1,27 @@
 from rest_framework import permissions
 
 from core.access import principal_of
+from core.choices import Role
 
 
 class RolePermission(permissions.BasePermission):
-    """Anonymous: nothing. Every role reads; clerks and district systems write (jurisdiction is
-    checked on the record itself, inside the write's transaction: see core.access.check_write)."""
+    """Anonymous: nothing. Every role reads (or the roles a view names in `reader_roles`); clerks and
+    district systems write (jurisdiction is checked on the record itself, inside the write's
+    transaction: see core.access.check_write); `clerk_only_action` views are for clerks only."""
 
     def has_permission(self, request, view):
         principal = principal_of(request.user)
         if principal.role is None:
             return False
+        readers = getattr(view, "reader_roles", None)
+        if readers is not None and principal.role not in readers:
+            return False
         if request.method in permissions.SAFE_METHODS:
             return True
         if getattr(view, "clerk_only_action", False):
-            return principal.role == "clerk" and principal.can_write
+            return principal.role == Role.CLERK and principal.can_write
         return principal.can_write
 
 
-class HistoryReaderPermission(permissions.BasePermission):
-    """Change history and the export log: clerks and auditors only, read only."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS and principal_of(request.user).reads_history
+# The change history and the export log: clerks and auditors (DESIGN §5).
+HISTORY_READERS = frozenset({Role.CLERK, Role.AUDITOR})

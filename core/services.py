@@ -23,11 +23,28 @@ def instance_save(*, instance, actor=None, message: str = "", exclude: list[str]
     return instance
 
 
+@transaction.atomic
+def token_revoke(*, token, actor=None, message: str = ""):
+    """Revoke an API token from now on (recorded in the change history like any change)."""
+    from django.utils import timezone
+
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        instance_save(instance=token, actor=actor, message=message)
+    return token
+
+
 def mask_personal(value: str) -> str:
-    """138****5678: the first three and the last four characters kept, the middle masked."""
+    """138****5678: the first three and the last four characters kept, the middle masked.
+
+    A value too short to keep seven characters and still hide four (a landline without area code)
+    keeps only its last two.
+    """
     if not value:
         return value
     text = str(value)
-    if len(text) <= 7:
+    if len(text) >= 11:
+        return f"{text[:3]}{'*' * 4}{text[-4:]}"
+    if len(text) <= 4:
         return "*" * len(text)
-    return f"{text[:3]}{'*' * 4}{text[-4:]}"
+    return "*" * (len(text) - 2) + text[-2:]

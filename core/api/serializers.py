@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.access import jurisdiction_of, principal_of
+from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
 
 
@@ -68,3 +69,36 @@ class ReinstateSerializer(serializers.Serializer):
 
 # Decimals (amounts in yuan) are never floats in the API.
 serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = serializers.DecimalField
+
+
+class ChangeRecordSerializer(serializers.ModelSerializer):
+    """One entry of `changes/`: `changes` maps each changed field to `[old, new]`."""
+
+    model = serializers.CharField(source="content_type.model", read_only=True)
+    user = serializers.CharField(source="actor_name", read_only=True)
+
+    class Meta:
+        model = ChangeRecord
+        fields = [
+            "id",
+            "time",
+            "model",
+            "object_id",
+            "object_repr",
+            "action",
+            "user",
+            "source",
+            "request_id",
+            "changes",
+            "message",
+        ]
+        read_only_fields = fields
+
+
+class ExportLogSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user_name", read_only=True)
+
+    class Meta:
+        model = ExportLog
+        fields = ["id", "time", "user", "resource", "file_format", "filters", "row_count", "source", "request_id"]
+        read_only_fields = fields

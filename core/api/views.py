@@ -5,15 +5,32 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
+from core.access import check_write
+from core.api.serializers import (
+    ChangeRecordSerializer,
+    ExportLogSerializer,
+    ReinstateSerializer,
+    StatusChangeSerializer,
+)
 from core.exceptions import PreconditionFailed
 from core.exports.views import ExportMixin
+from core.filtersets import ChangeRecordFilterSet, ExportLogFilterSet
+from core.models import ChangeRecord, ExportLog
+from core.permissions import HISTORY_READERS
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of the record as last read; a stale one is a 412 and changes nothing.",
+)
 
 
 def etag_for(instance) -> str:
     stamp = getattr(instance, "last_updated", None)
     raw = f"{instance._meta.label}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
-    return '"%s"' % hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f'"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
 
 
 def _etag_matches(header: str, current: str) -> bool:
@@ -64,18 +81,24 @@ class RegistryViewSet(
             instance = serializer.save()
             return self.respond_with(instance, status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    def check_jurisdiction(self, request, instance) -> None:
+        """Refuse early (403) a write to a record outside the client's jurisdiction, before validating
+        the body. Only a courtesy: the rule itself is enforced by `HistoryModel.save` in the write."""
+        check_write(request.user, before=instance, after=None)
+
+    @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             instance = self.get_object()
+            self.check_jurisdiction(request, instance)
             self.check_if_match(request, instance)
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             instance = serializer.save()
             return self.respond_with(instance)
 
-    @extend_schema(parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    @extend_schema(parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
@@ -95,13 +118,36 @@ class RegistryViewSet(
             raise PreconditionFailed()
 
     def run_status_action(self, request, service, *, target: str, reinstate: bool = False):
-        """Run a status service (deregister, revoke, cancel, reinstate) on the addressed record."""
-        instance = self.get_object()
-        body = (ReinstateSerializer if reinstate else StatusChangeSerializer)(data=request.data)
-        body.is_valid(raise_exception=True)
-        arguments = {target: instance, "reason": body.validated_data["reason"], "actor": request.user}
-        if not reinstate:
-            arguments["on"] = body.validated_data["date"]
+        """Run a status service (deregister, revoke, cancel, reinstate) on the addressed record.
+
+        Takes `If-Match` like an update. (Status actions are documented in the schema by the
+        viewsets' own `@extend_schema`; add IF_MATCH to their parameters there.)"""
         with transaction.atomic():
+            instance = self.get_object()
+            self.check_jurisdiction(request, instance)
+            self.check_if_match(request, instance)
+            body = (ReinstateSerializer if reinstate else StatusChangeSerializer)(data=request.data)
+            body.is_valid(raise_exception=True)
+            arguments = {target: instance, "reason": body.validated_data["reason"], "actor": request.user}
+            if not reinstate:
+                arguments["on"] = body.validated_data["date"]
             instance = service(**arguments)
             return self.respond_with(instance)
+
+
+class ChangeRecordViewSet(RegistryReadOnlyViewSet):
+    """`changes/`: the change history, newest first (clerks and auditors)."""
+
+    queryset = ChangeRecord.objects.select_related("content_type")
+    serializer_class = ChangeRecordSerializer
+    filterset_class = ChangeRecordFilterSet
+    reader_roles = HISTORY_READERS
+
+
+class ExportLogViewSet(RegistryReadOnlyViewSet):
+    """`export-log/`: who exported which list with which filters, newest first (clerks and auditors)."""
+
+    queryset = ExportLog.objects.all()
+    serializer_class = ExportLogSerializer
+    filterset_class = ExportLogFilterSet
+    reader_roles = HISTORY_READERS

@@ -7,31 +7,28 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
 
-from core.choices import ChangeSource
-from core.context import change_context
+from core.management.base import RecordedCommand
 from core.roles import ensure_role_groups
 
 LOGIN_FILE = Path(settings.BASE_DIR) / ".admin-login"
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = "Load fixtures and demo data into an empty database and print the admin login."
 
     def handle(self, *args, **options):
         from registry.models import Division, Organization
 
         ensure_role_groups()
-        with change_context(source=ChangeSource.COMMAND):
-            if not Division.objects.exists():
-                self.stdout.write("Empty database: loading fixtures …")
-                call_command("loaddata", *settings.REGISTRY_FIXTURES, verbosity=0)
-                if not Organization.objects.exists() and "seed_demo" in get_commands():
-                    self.stdout.write("Loading the scale-1 demo data (seed_demo) …")
-                    call_command("seed_demo", scale=1, stdout=self.stdout)
-            else:
-                self.stdout.write("The database has data: nothing loaded.")
+        if not Division.objects.exists():
+            self.stdout.write("Empty database: loading fixtures …")
+            call_command("loaddata", *settings.REGISTRY_FIXTURES, verbosity=0)
+            if not Organization.objects.exists() and "seed_demo" in get_commands():
+                self.stdout.write("Loading the scale-1 demo data (seed_demo) …")
+                call_command("seed_demo", scale=1, stdout=self.stdout)
+        else:
+            self.stdout.write("The database has data: nothing loaded.")
         self._admin_login()
 
     def _admin_login(self):
@@ -42,7 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Admin login: {LOGIN_FILE.read_text().strip()}"))
             else:
                 self.stdout.write(
-                    f"Admin login: user '{username}' exists (reset with: .venv/bin/python manage.py changepassword admin)"
+                    f"Admin login: user '{username}' exists "
+                    "(reset with: .venv/bin/python manage.py changepassword admin)"
                 )
             return
         password = secrets.token_urlsafe(12)

@@ -1,0 +1,128 @@
+"""Builders for the role × resource × method matrix (tests/core/test_matrix.py).
+
+The matrix walks every viewset registered on every app's API router. For each resource it needs a
+way to make a record that belongs to a given district and the request bodies that write one; a
+resource whose model has no builder here is SKIPPED WITH A REASON (never silently passed).
+
+Each app registers builders for its own models in `tests/<app>/matrix_builders.py`:
+
+    from tests.core.matrix_builders import MatrixBuilder, register
+
+    register(MatrixBuilder(
+        model=Evaluation,
+        make=lambda district: make_evaluation(organization=make_organization(registered_by_id=district)),
+        create_payload=lambda district: {"organization": make_organization(registered_by_id=district).pk, ...},
+        patch_payload=lambda evaluation: {"score": "91.50"},
+        move_payload=lambda evaluation, district: {"organization": make_organization(registered_by_id=district).pk},
+        actions={"revoke": lambda evaluation: {"date": "2024-01-01", "reason": "matrix"}},
+    ))
+
+`make(district)` saves a record of that district as the system would (no actor). Payload builders
+may prepare the record (e.g. deregister it before a `reinstate`) and return the JSON body. The PUT
+body defaults to the record's writable fields as a clerk reads them, with `patch_payload` applied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import importlib
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+
+from core.models import ChangeRecord, ExportLog
+from registry.choices import OrgType
+from registry.models import Division, Organization
+from tests.conftest import make_organization, make_uscc
+
+OWN_DISTRICT = "330212"  # 鄞州区: the district client of the matrix
+OTHER_DISTRICT = "330203"  # 海曙区
+
+
+@dataclasses.dataclass
+class MatrixBuilder:
+    model: type
+    make: Callable[[str], object]
+    create_payload: Callable[[str], dict] | None = None
+    patch_payload: Callable[[object], dict] | None = None
+    move_payload: Callable[[object, str], dict] | None = None
+    put_payload: Callable[[object], dict] | None = None
+    actions: dict[str, Callable[[object], dict]] = dataclasses.field(default_factory=dict)
+
+
+BUILDERS: dict[type, MatrixBuilder] = {}
+
+
+def register(builder: MatrixBuilder) -> MatrixBuilder:
+    BUILDERS[builder.model] = builder
+    return builder
+
+
+def load_all() -> dict[type, MatrixBuilder]:
+    """Import `tests.<app>.matrix_builders` of every project app, so each registers its builders."""
+    for config in apps.get_app_configs():
+        if not str(config.path).startswith(str(settings.BASE_DIR)) or config.label == "core":
+            continue
+        try:
+            importlib.import_module(f"tests.{config.label}.matrix_builders")
+        except ModuleNotFoundError as error:
+            if error.name not in {f"tests.{config.label}", f"tests.{config.label}.matrix_builders"}:
+                raise
+    return BUILDERS
+
+
+# --- the foundation's resources -------------------------------------------------------------------
+
+
+def organization_payload(district: str) -> dict:
+    return {
+        "uscc": make_uscc(OrgType.SOCIAL_GROUP, district),
+        "name": f"矩阵测试协会{make_uscc()[-6:]}",
+        "org_type": OrgType.SOCIAL_GROUP,
+        "registered_by": district,
+        "registered_on": "2019-04-01",
+        "phone": "13900001111",
+    }
+
+
+def deregistered(organization: Organization) -> dict:
+    from registry.services import organization_deregister
+
+    organization_deregister(organization=organization, on=datetime.date(2023, 1, 2), reason="matrix", actor=None)
+    return {"reason": "矩阵测试：登记错误"}
+
+
+register(
+    MatrixBuilder(
+        model=Organization,
+        make=lambda district: make_organization(registered_by_id=district),
+        create_payload=organization_payload,
+        patch_payload=lambda organization: {"address": "矩阵测试路1号"},
+        move_payload=lambda organization, district: {"registered_by": district, "domicile": district},
+        actions={
+            "deregister": lambda organization: {"date": "2023-01-31", "reason": "矩阵测试：自行解散"},
+            "revoke": lambda organization: {"date": "2023-01-31", "reason": "矩阵测试：违法"},
+            "reinstate": deregistered,
+        },
+    )
+)
+
+register(MatrixBuilder(model=Division, make=lambda district: Division.objects.get(code=district)))
+
+
+def change_record_of(district: str) -> ChangeRecord:
+    organization = make_organization(registered_by_id=district)
+    return ChangeRecord.objects.filter(object_id=organization.pk).first()
+
+
+register(MatrixBuilder(model=ChangeRecord, make=change_record_of))
+register(
+    MatrixBuilder(
+        model=ExportLog,
+        make=lambda district: ExportLog.record(
+            resource="organizations", file_format="csv", filters={"district": district}, row_count=3
+        ),
+    )
+)

@@ -23,7 +23,8 @@ def normalise_text(value: str) -> str:
 
 
 class DateOrDateTimeField(forms.Field):
-    """A date (taken as the start of that day, local time) or an ISO 8601 timestamp."""
+    """A date (the start of that day, local time; with `end_of_day`, its last microsecond) or an ISO 8601
+    timestamp (a `+` of the offset that a query string turned into a space is put back)."""
 
     default_error_messages = {"invalid": _("Enter a date (YYYY-MM-DD) or an ISO 8601 timestamp.")}
 
@@ -36,16 +37,19 @@ class DateOrDateTimeField(forms.Field):
             return None
         value = str(value).strip().replace(" ", "+")
         try:
-            moment = parse_datetime(value)
-            if moment is None:
-                day = parse_date(value)
-                if day is None:
-                    raise ValueError
+            # A bare date first: Python's fromisoformat (inside parse_datetime) would read "2024-03-01"
+            # as midnight, and an inclusive `until` date would then lose the whole day.
+            day = parse_date(value) if len(value) == 10 else None
+            if day is not None:
                 if self.end_of_day:
                     day += datetime.timedelta(days=1)
                 moment = datetime.datetime.combine(day, datetime.time.min)
                 if self.end_of_day:
                     moment -= datetime.timedelta(microseconds=1)
+            else:
+                moment = parse_datetime(value)
+                if moment is None:
+                    raise ValueError
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if timezone.is_naive(moment):

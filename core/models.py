@@ -51,7 +51,7 @@ class HistoryQuerySet(models.QuerySet):
         objs = list(objs)
         context = current_context()
         actor = context.resolved_actor()
-        with transaction.atomic(using=self.db, savepoint=False):
+        with transaction.atomic(using=self.db):
             for obj in objs:
                 check_write(actor, before=None, after=obj)
             created = super().bulk_create(objs, *args, **kwargs)
@@ -76,7 +76,7 @@ class HistoryQuerySet(models.QuerySet):
         actor = context.resolved_actor()
         base = self.model._base_manager.using(self.db)
         rows = 0
-        with transaction.atomic(using=self.db, savepoint=False):
+        with transaction.atomic(using=self.db):
             keys = list(self.values_list("pk", flat=True))
             for chunk in _chunks(keys):
                 before = {obj.pk: obj for obj in base.filter(pk__in=chunk).select_for_update()}

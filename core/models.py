@@ -161,6 +161,8 @@ class HistoryModel(models.Model):
         for field in self._meta.concrete_fields:
             if field.name in self.history_exclude_fields or field.attname not in self.__dict__:
                 continue
+            if isinstance(field, models.AutoField):  # the record's own id: the history names it already
+                continue
             value = self.__dict__[field.attname]
             if value is not None and not field.is_relation:
                 try:  # a date assigned as "2024-03-01" is the same value as the stored date

@@ -32,10 +32,11 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 
-from core.models import ChangeRecord, ExportLog
+from core.choices import Role
+from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog
 from registry.choices import OrgType
 from registry.models import Division, Organization
-from tests.conftest import make_organization, make_uscc
+from tests.conftest import make_organization, make_uscc, make_user
 
 OWN_DISTRICT = "330212"  # 鄞州区: the district client of the matrix
 OTHER_DISTRICT = "330203"  # 海曙区
@@ -126,3 +127,15 @@ register(
         ),
     )
 )
+
+
+# Not API resources, but the admin tests use these to open their pages.
+
+
+def api_client_profile(district: str) -> AccessProfile:
+    user = make_user(Role.DISTRICT, district=district, staff=False)
+    return user.access_profile
+
+
+register(MatrixBuilder(model=AccessProfile, make=api_client_profile))
+register(MatrixBuilder(model=ApiToken, make=lambda district: ApiToken.issue(user=api_client_profile(district).user)[0]))

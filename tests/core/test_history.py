@@ -17,7 +17,7 @@ from core.services import instance_save
 from registry import services
 from registry.choices import OrgStatus, OrgType
 from registry.models import Organization
-from tests.conftest import make_organization, make_user, make_uscc
+from tests.conftest import make_organization, make_uscc, make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organizations/"

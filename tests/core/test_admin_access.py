@@ -141,7 +141,7 @@ def test_admin_saves_a_form_whose_record_did_not_change(clerk_browser):
 
 def test_history_page_shows_the_records_of_the_object_in_chinese(clerk_browser, auditor_browser, clerk_api):
     organization = make_organization(address="旧址甲")
-    other = make_organization(address="别的组织")
+    make_organization(address="别的组织")  # another record: its history must not show here
     clerk_api.patch(f"/api/v1/organizations/{organization.pk}/", {"address": "新址乙"}, format="json")
     for browser in (clerk_browser, auditor_browser):
         page = browser.get(f"/admin/registry/organization/{organization.pk}/history/")

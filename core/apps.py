@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Access and history")
 
     def ready(self) -> None:
-        from core import checks, signals  # noqa: F401  (connects the history receivers, registers the checks)
+        # Connects the history receivers, registers the system checks and the OpenAPI auth scheme.
+        from core import checks, schema, signals  # noqa: F401

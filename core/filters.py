@@ -110,6 +110,17 @@ class RegistryFilterSet(django_filters.FilterSet):
         field_name="last_updated", lookup_expr="gte", label=_("Last updated from (inclusive)")
     )
 
+    @classmethod
+    def get_filters(cls):
+        """A model without `last_updated` (reference data such as divisions) has no `last_updated_from`:
+        the parameter is then unknown (400), never a query on a missing column (500)."""
+        filters = super().get_filters()
+        model = cls._meta.model
+        if model is not None and "last_updated_from" in filters:
+            if not any(field.name == "last_updated" for field in model._meta.get_fields()):
+                filters.pop("last_updated_from")
+        return filters
+
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, plus: an unknown query parameter is a 400 naming it."""

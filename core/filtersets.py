@@ -22,9 +22,9 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class LogFilterSet(RegistryFilterSet):
-    """Logs are append-only and have no `last_updated`: `since`/`until` take its place."""
+    """Logs are append-only and have no `last_updated` (so no `last_updated_from`): `since`/`until`
+    take its place."""
 
-    last_updated_from = None
     since = DateOrDateTimeFilter(field_name="time", lookup_expr="gte", label=_("since (date or timestamp, inclusive)"))
     until = DateOrDateTimeFilter(
         field_name="time",
@@ -46,7 +46,7 @@ class ChangeRecordFilterSet(LogFilterSet):
         model = ChangeRecord
         fields = ["model", "object_id", "user", "since", "until", "request_id", "action", "source"]
 
-    def filter_model(self, queryset, name, value):
+    def filter_model(self, queryset, name: str, value: str):
         types = ContentType.objects.filter(model=value).values_list("pk", flat=True)
         return queryset.filter(content_type_id__in=list(types))
 

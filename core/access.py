@@ -99,12 +99,13 @@ def check_write(actor, *, before, after) -> None:
         return
     if not principal.can_write:
         raise WriteForbidden(_("This account may read the registry but not change it."))
-    for state, label in ((before, _("stored")), (after, _("new"))):
-        if state is None:
-            continue
-        owner = jurisdiction_of(state)
-        if owner != principal.district:
-            raise WriteForbidden(
-                _("The %(label)s record belongs to %(owner)s, outside this client's district %(district)s.")
-                % {"label": label, "owner": owner or _("the city bureau"), "district": principal.district}
-            )
+    if before is not None and jurisdiction_of(before) != principal.district:
+        raise WriteForbidden(
+            _("This record belongs to %(owner)s, outside this client's district %(district)s.")
+            % {"owner": jurisdiction_of(before) or _("the city bureau"), "district": principal.district}
+        )
+    if after is not None and jurisdiction_of(after) != principal.district:
+        raise WriteForbidden(
+            _("The change would put the record under %(owner)s, outside this client's district %(district)s.")
+            % {"owner": jurisdiction_of(after) or _("the city bureau"), "district": principal.district}
+        )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
@@ -14,6 +14,12 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = _("The record changed since you read it (If-Match does not match its ETag).")
     default_code = "precondition_failed"
+
+
+class DatabaseBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The database is busy with another write; retry in a moment.")
+    default_code = "database_busy"
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -36,6 +42,10 @@ def registry_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(detail=detail)
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+        # SQLite refuses a second writer's lock rather than deadlock (PostgreSQL waits instead).
+        exc = DatabaseBusy()
+        exc.wait = 1
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError(
             detail={"non_field_errors": [_("The change conflicts with a stored record (%(error)s).") % {"error": exc}]}

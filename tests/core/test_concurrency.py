@@ -153,3 +153,18 @@ def test_two_concurrent_writers_with_the_same_etag_exactly_one_succeeds(
             ApiToken.objects.filter(user=user).delete()
             user.delete()
             ChangeRecord.objects.filter(pk__gt=first_record).delete()
+
+
+@pytest.mark.django_db
+def test_a_locked_database_is_a_503_with_retry_after_not_a_500(clerk_api, monkeypatch):
+    """SQLite refuses a second writer's lock instead of waiting when waiting would deadlock."""
+    from django.db import OperationalError
+
+    organization = make_organization()
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(OrganizationViewSet, "check_if_match", locked)
+    response = clerk_api.patch(f"{URL}{organization.pk}/", {"address": "x"}, format="json", HTTP_IF_MATCH='"x"')
+    assert response.status_code == 503 and response["Retry-After"] == "1"

@@ -110,8 +110,8 @@ class HistoryModel(models.Model):
     `save()` re-reads the stored row inside the write's transaction (locking it on PostgreSQL),
     checks the acting user's jurisdiction against the record as stored and as it will be stored
     (core.access.check_write), saves, and writes a `ChangeRecord` with the fields that changed from
-    their stored values. Deletes, queryset updates, bulk_create and many-to-many changes are checked
-    and recorded too (HistoryQuerySet, core.signals).
+    their stored values. Deletes, queryset updates and bulk_create are checked and recorded too
+    (HistoryQuerySet, core.signals).
     """
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -125,6 +125,12 @@ class HistoryModel(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._history_loaded = instance.loaded_values()
+        return instance
+
     def save(self, *args, **kwargs):
         context = current_context()
         actor = context.resolved_actor()
@@ -135,6 +141,7 @@ class HistoryModel(models.Model):
             check_write(actor, before=stored, after=self)
             super().save(*args, **kwargs)
             after = self.history_snapshot()
+            self._history_loaded = self.loaded_values()
             if stored is None:
                 ChangeRecord.record(
                     instance=self,
@@ -171,6 +178,16 @@ class HistoryModel(models.Model):
                     pass
             snapshot[field.name] = value
         return snapshot
+
+    def loaded_values(self) -> dict:
+        """Column values by attname (`platform_id`), as kept in `_history_loaded` when the record was
+        read or last saved: what a model's own `save()` compares with to see what the caller moved.
+        (The history itself compares with the row re-read inside the write's transaction.)"""
+        return {
+            field.attname: self.__dict__[field.attname]
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__
+        }
 
     def jurisdiction_district(self) -> str | None:
         """The district code this record belongs to; None means the city bureau's (clerks only)."""

@@ -347,32 +347,3 @@ def test_every_history_model_manager_builds_a_history_queryset():
     from core.checks import history_managers
 
     assert history_managers() == []
-
-
-def test_many_to_many_changes_are_recorded_where_a_model_has_them(clerk):
-    """Generic over the matrix builders: every many-to-many field of a history-keeping model."""
-    from core.models import HistoryModel
-    from tests.core.matrix_builders import BUILDERS, load_all
-
-    load_all()
-    fields = [
-        (model, field)
-        for model, builder in BUILDERS.items()
-        if issubclass(model, HistoryModel)
-        for field in model._meta.many_to_many
-        if field.related_model in BUILDERS
-    ]
-    if not fields:
-        pytest.skip("No history-keeping model with a many-to-many field has a matrix builder yet.")
-    for model, field in fields:
-        instance = BUILDERS[model].make("330212")
-        related = BUILDERS[field.related_model].make("330212")
-        with change_context(actor=clerk):
-            getattr(instance, field.name).add(related)
-        record = last_record(instance)
-        assert record.changes[field.name][1] == sorted(getattr(instance, field.name).values_list("pk", flat=True)), (
-            model
-        )
-        with change_context(actor=clerk):
-            getattr(instance, field.name).remove(related)
-        assert related.pk not in last_record(instance).changes[field.name][1]

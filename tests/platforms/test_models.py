@@ -98,7 +98,7 @@ def test_same_name_twice_in_one_division_is_refused():
 def test_creating_a_platform_writes_the_change_history():
     platform = make_platform()
     record = ChangeRecord.objects.get(object_id=platform.pk, content_type__model="platform")
-    assert record.action == "create" and record.changes["division_id"] == [None, XIAYING]
+    assert record.action == "create" and record.changes["division"] == [None, XIAYING]
 
 
 def test_only_a_party_mass_service_centre_is_assessed_against_the_standard():

@@ -18,7 +18,8 @@ Each app registers builders for its own models in `tests/<app>/matrix_builders.p
     ))
 
 `make(district)` saves a record of that district as the system would (no actor). Payload builders
-may prepare the record (e.g. deregister it before a `reinstate`) and return the JSON body. The PUT
+may prepare the record (e.g. deregister it before a `reinstate`) and return the JSON body; the body
+of a list-level action (`bulk`) is made from the district code instead of a record. The PUT
 body defaults to the record's writable fields as a clerk reads them, with `patch_payload` applied.
 """
 
@@ -106,6 +107,7 @@ register(
             "deregister": lambda organization: {"date": "2023-01-31", "reason": "矩阵测试：自行解散"},
             "revoke": lambda organization: {"date": "2023-01-31", "reason": "矩阵测试：违法"},
             "reinstate": deregistered,
+            "bulk": lambda district: [organization_payload(district), organization_payload(district)],
         },
     )
 )

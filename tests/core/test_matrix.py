@@ -203,7 +203,8 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int, clerk_c
     make_body = builder.actions.get(case.name) if builder is not None else None
     if make_body is None:
         return (None, missing.format(f"actions[{case.name!r}]")) if body_matters else ({}, None)
-    return make_body(instance), None
+    # A detail action's body is made for the record; a list-level one (bulk) for the target district.
+    return make_body(instance if case.detail else actor.target_district), None
 
 
 @pytest.mark.parametrize("actor", ACTORS, ids=[actor.name for actor in ACTORS])

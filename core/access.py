@@ -86,6 +86,14 @@ def jurisdiction_of(instance) -> str | None:
     return method() if method is not None else None
 
 
+def is_restricted_writer(actor) -> bool:
+    """Whether a write by this actor is checked against the stored record (everyone but a writing clerk)."""
+    if actor is None:
+        return False
+    principal = principal_of(actor)
+    return not (principal.role == Role.CLERK and not principal.read_only)
+
+
 def check_write(actor, *, before, after) -> None:
     """Refuse a write that the actor's role or jurisdiction does not allow.
 

@@ -19,7 +19,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import check_write
+from core.access import check_write, is_restricted_writer
 from core.choices import ChangeAction, ChangeSource, Role
 from core.context import ChangeContext, current_context
 
@@ -107,10 +107,11 @@ def diff_snapshots(before: dict, after: dict) -> dict:
 class HistoryModel(models.Model):
     """Base of every domain model: timestamps, change history and jurisdiction on every save.
 
-    `save()` re-reads the stored row inside the write's transaction (locking it on PostgreSQL),
-    checks the acting user's jurisdiction against the record as stored and as it will be stored
+    `save()` checks the acting user's jurisdiction against the record as stored (re-read and locked
+    inside the write's transaction for a district system) and as it will be stored
     (core.access.check_write), saves, and writes a `ChangeRecord` with the fields that changed from
-    their stored values. Deletes, queryset updates and bulk_create are checked and recorded too
+    the values the record had when it was read (`_history_loaded`, set by `from_db` and by every save;
+    re-read when absent). Deletes, queryset updates and bulk_create are checked and recorded too
     (HistoryQuerySet, core.signals).
     """
 
@@ -137,12 +138,19 @@ class HistoryModel(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         update_fields = kwargs.get("update_fields")
         with transaction.atomic(using=using):
-            stored = self._stored_version(using)
+            creating = self._state.adding or self.pk is None
+            before = None if creating else getattr(self, "_history_loaded", None)
+            stored = None
+            if not creating and (before is None or is_restricted_writer(actor)):
+                # A district's write is checked against the row as stored, re-read and locked here.
+                stored = self._stored_version(using)
+                creating = stored is None
+                before = None if creating else stored.loaded_values()
             check_write(actor, before=stored, after=self)
             super().save(*args, **kwargs)
             after = self.history_snapshot()
             self._history_loaded = self.loaded_values()
-            if stored is None:
+            if creating:
                 ChangeRecord.record(
                     instance=self,
                     action=ChangeAction.CREATE,
@@ -154,7 +162,7 @@ class HistoryModel(models.Model):
             if update_fields is not None:
                 saved = {self._meta.get_field(name).name for name in update_fields}
                 after = {name: value for name, value in after.items() if name in saved}
-            changes = diff_snapshots(stored.history_snapshot(), after)
+            changes = diff_snapshots(self.history_snapshot(before), after)
             if changes:
                 ChangeRecord.record(
                     instance=self, action=ChangeAction.UPDATE, changes=changes, context=context, actor=actor
@@ -162,15 +170,17 @@ class HistoryModel(models.Model):
 
     save.alters_data = True
 
-    def history_snapshot(self) -> dict:
-        """Each tracked field's value by field name (foreign keys by their key), as the history shows it."""
+    def history_snapshot(self, values: dict | None = None) -> dict:
+        """Each tracked field's value by field name (foreign keys by their key), as the history shows it:
+        of the record as it is in memory, or of `values` (column values by attname, as loaded)."""
+        values = self.__dict__ if values is None else values
         snapshot = {}
         for field in self._meta.concrete_fields:
-            if field.name in self.history_exclude_fields or field.attname not in self.__dict__:
+            if field.name in self.history_exclude_fields or field.attname not in values:
                 continue
             if isinstance(field, models.AutoField):  # the record's own id: the history names it already
                 continue
-            value = self.__dict__[field.attname]
+            value = values[field.attname]
             if value is not None and not field.is_relation:
                 try:  # a date assigned as "2024-03-01" is the same value as the stored date
                     value = field.to_python(value)
@@ -181,8 +191,7 @@ class HistoryModel(models.Model):
 
     def loaded_values(self) -> dict:
         """Column values by attname (`platform_id`), as kept in `_history_loaded` when the record was
-        read or last saved: what a model's own `save()` compares with to see what the caller moved.
-        (The history itself compares with the row re-read inside the write's transaction.)"""
+        read or last saved: what the history and a model's own `save()` compare with."""
         return {
             field.attname: self.__dict__[field.attname]
             for field in self._meta.concrete_fields

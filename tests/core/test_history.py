@@ -307,15 +307,28 @@ def test_district_cannot_delete_another_districts_record_by_any_door():
 # --- what the record says -------------------------------------------------------------------------
 
 
-def test_the_history_compares_with_the_stored_row_not_the_writers_copy(clerk):
+def test_the_history_compares_with_the_values_the_record_was_read_with(clerk):
+    """Old values are those the writer read (in the API and the admin: read in the same request, and
+    If-Match or the admin's version check refuse a write over a change made since)."""
     organization = make_organization(phone="13800000001", address="甲")
-    stale_copy = Organization.objects.get(pk=organization.pk)
-    organization.phone = "13800000002"
-    instance_save(instance=organization, actor=clerk)
-    stale_copy.address = "乙"
-    instance_save(instance=stale_copy, actor=clerk)  # writes its old phone back: the history must say so
-    record = last_record(organization)
-    assert record.changes == {"address": ["甲", "乙"], "phone": ["13800000002", "13800000001"]}
+    copy = Organization.objects.get(pk=organization.pk)
+    copy.address = "乙"
+    instance_save(instance=copy, actor=clerk)
+    copy.address = "丙"  # a second save compares with the first one, not with the first read
+    instance_save(instance=copy, actor=clerk)
+    assert last_record(organization).changes == {"address": ["乙", "丙"]}
+
+
+def test_a_district_write_is_checked_against_the_row_as_stored_not_as_read():
+    """Jurisdiction never trusts the writer's copy: a record moved away after it was read is refused."""
+    district = make_user(Role.DISTRICT, district="330212", staff=False)
+    organization = make_organization(registered_by_id="330212")
+    copy = Organization.objects.get(pk=organization.pk)
+    Organization.objects.filter(pk=organization.pk).update(registered_by_id="330203", domicile_id="330203")
+    copy.address = "越权"
+    with change_context(actor=district), pytest.raises(WriteForbidden), transaction.atomic():
+        copy.save()
+    assert Organization.objects.get(pk=organization.pk).address != "越权"
 
 
 def test_save_with_update_fields_records_only_those_fields(clerk):

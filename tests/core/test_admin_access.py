@@ -13,6 +13,7 @@ from core.choices import Role
 from core.models import ChangeRecord
 from registry.models import Organization
 from tests.conftest import make_organization, make_user
+from tests.core.conftest import admin_form_data
 from tests.core.matrix_builders import load_all
 
 pytestmark = pytest.mark.django_db
@@ -107,11 +108,9 @@ def test_auditor_cannot_run_status_actions(auditor_browser):
 def opened_form(browser, organization):
     page = browser.get(f"/admin/registry/organization/{organization.pk}/change/")
     assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
     html = page.content.decode()
     assert re.search(r'<input type="hidden" name="registry_version" value="[^"]+"', html), "version not in the page"
-    return {name: ("" if value is None else value) for name, value in data.items()}
+    return admin_form_data(page)
 
 
 def test_admin_refuses_a_form_whose_record_changed_since_it_was_opened(clerk_browser, clerk_api):

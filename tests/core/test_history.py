@@ -18,6 +18,7 @@ from registry import services
 from registry.choices import OrgStatus, OrgType
 from registry.models import Organization
 from tests.conftest import make_organization, make_uscc, make_user
+from tests.core.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organizations/"
@@ -93,42 +94,29 @@ def test_api_status_action_is_recorded_with_its_reason(yinzhou_api):
 
 
 def test_admin_add_is_recorded(clerk_browser):
-    data = {
-        "uscc": make_uscc(OrgType.FOUNDATION, "330200"),
-        "name": "宁波市历史测试基金会",
-        "org_type": OrgType.FOUNDATION,
-        "registered_by": "330200",
-        "registered_on": "2018-08-08",
-    }
+    uscc = make_uscc(OrgType.FOUNDATION, "330200")
+    page = clerk_browser.get("/admin/registry/organization/add/")
+    data = admin_form_data(
+        page,
+        uscc=uscc,
+        name="宁波市历史测试基金会",
+        org_type=OrgType.FOUNDATION,
+        registered_by="330200",
+        registered_on="2018-08-08",
+    )
     response = clerk_browser.post("/admin/registry/organization/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    organization = Organization.objects.get(uscc=data["uscc"])
+    organization = Organization.objects.get(uscc=uscc)
     record = last_record(organization)
     assert record.action == ChangeAction.CREATE and record.source == ChangeSource.ADMIN
     assert record.actor == clerk_browser.user and record.request_id
     assert record.changes["org_type"] == [None, OrgType.FOUNDATION]
 
 
-def admin_change_data(organization, **changes):
-    data = {
-        "uscc": organization.uscc,
-        "name": organization.name,
-        "org_type": organization.org_type,
-        "registered_by": organization.registered_by_id,
-        "domicile": organization.domicile_id or "",
-        "registered_on": organization.registered_on.isoformat(),
-        "legal_representative": organization.legal_representative,
-        "phone": organization.phone,
-        "registry_version": organization.last_updated.isoformat(),
-    }
-    data.update(changes)
-    return data
-
-
 def test_admin_change_is_recorded(clerk_browser):
     organization = make_organization(legal_representative="张三")
     url = f"/admin/registry/organization/{organization.pk}/change/"
-    response = clerk_browser.post(url, admin_change_data(organization, legal_representative="李四"))
+    response = clerk_browser.post(url, admin_form_data(clerk_browser.get(url), legal_representative="李四"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     record = last_record(organization)
     assert record.action == ChangeAction.UPDATE and record.source == ChangeSource.ADMIN

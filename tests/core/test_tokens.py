@@ -16,7 +16,7 @@ from core.access import principal_of
 from core.choices import ChangeAction, ChangeSource, Role
 from core.models import AccessProfile, ApiToken, ChangeRecord, hash_token_key
 from tests.conftest import make_organization, make_user
-from tests.core.conftest import make_client_account
+from tests.core.conftest import admin_form_data, make_client_account
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organizations/"
@@ -245,8 +245,7 @@ def test_admin_binds_a_client_to_a_current_district_only(clerk_browser):
     url = f"/admin/core/accessprofile/{account.access_profile.pk}/change/"
     page = clerk_browser.get(url)
     assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {"district_code": "330204", "description": "", "registry_version": form["registry_version"].value()}
+    data = admin_form_data(page, district_code="330204")
     refused = clerk_browser.post(url, data)
     assert refused.status_code == 200 and refused.context["adminform"].form.errors
     clerk_browser.post(url, {**data, "district_code": "330203"})

@@ -1,0 +1,121 @@
+"""The registry's builders for the role × resource × method matrix (tests/core/test_matrix.py).
+
+Organizations and divisions are registered by tests/core/matrix_builders.py."""
+
+import datetime
+import itertools
+
+from registry import services
+from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind
+from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, PartyOrganization
+from tests.conftest import make_organization
+from tests.core.matrix_builders import MatrixBuilder, register
+from tests.registry.builders import (
+    make_community,
+    make_credit_entry,
+    make_filing,
+    make_inspection,
+    make_party_organization,
+)
+
+_serial = itertools.count(1)
+
+
+def township_of(district: str) -> str:
+    return Division.objects.filter(parent_id=district, level=DivisionLevel.TOWNSHIP).order_by("code").first().code
+
+
+def organization_of(district: str) -> int:
+    return make_organization(registered_by_id=district).pk
+
+
+def filing_payload(district: str) -> dict:
+    township = township_of(district)
+    return {
+        "name": f"矩阵测试社区组织{next(_serial)}",
+        "township": township,
+        "community": make_community(township).code,
+        "category": FilingCategory.SERVICE,
+        "filed_on": "2021-03-01",
+    }
+
+
+def cancelled(filing: CommunityOrganization) -> dict:
+    services.filing_cancel(filing=filing, on=datetime.date(2023, 1, 2), reason="matrix", actor=None)
+    return {"reason": "矩阵测试：误记注销"}
+
+
+def moved_filing(filing: CommunityOrganization, district: str) -> dict:
+    township = township_of(district)
+    return {"township": township, "community": make_community(township).code}
+
+
+register(
+    MatrixBuilder(
+        model=CommunityOrganization,
+        make=lambda district: make_filing(township=township_of(district)),
+        create_payload=filing_payload,
+        patch_payload=lambda filing: {"member_count": 21},
+        move_payload=moved_filing,
+        actions={
+            "cancel": lambda filing: {"date": "2023-01-31", "reason": "矩阵测试：解散"},
+            "reinstate": cancelled,
+            "bulk": lambda district: [filing_payload(district), filing_payload(district)],
+        },
+    )
+)
+
+register(
+    MatrixBuilder(
+        model=AnnualInspection,
+        make=lambda district: make_inspection(make_organization(registered_by_id=district)),
+        create_payload=lambda district: {
+            "organization": organization_of(district),
+            "year": 2022,
+            "result": InspectionResult.PASSED,
+        },
+        patch_payload=lambda inspection: {"remarks": "矩阵测试"},
+        move_payload=lambda inspection, district: {"organization": organization_of(district)},
+    )
+)
+
+
+def removed(entry: CreditListEntry) -> dict:
+    services.credit_entry_remove(entry=entry, on=datetime.date(2023, 1, 2), reason="matrix", actor=None)
+    return {"reason": "矩阵测试：误记移出"}
+
+
+register(
+    MatrixBuilder(
+        model=CreditListEntry,
+        make=lambda district: make_credit_entry(make_organization(registered_by_id=district)),
+        create_payload=lambda district: {
+            "list_kind": CreditList.ABNORMAL,
+            "organization": organization_of(district),
+            "listed_on": "2022-06-01",
+            "reason": "矩阵测试：未按时年检",
+        },
+        patch_payload=lambda entry: {"reason": "矩阵测试：更正理由"},
+        move_payload=lambda entry, district: {"organization": organization_of(district)},
+        actions={
+            "remove": lambda entry: {"date": "2023-01-31", "reason": "矩阵测试：已整改"},
+            "reinstate": removed,
+        },
+    )
+)
+
+register(
+    MatrixBuilder(
+        model=PartyOrganization,
+        make=lambda district: make_party_organization(make_organization(registered_by_id=district)),
+        create_payload=lambda district: {
+            "name": f"矩阵测试党支部{next(_serial)}",
+            "kind": PartyOrgKind.STANDALONE,
+            "organizations": [organization_of(district)],
+            "member_count": 5,
+            "established_on": "2019-07-01",
+        },
+        patch_payload=lambda party: {"member_count": 7},
+        move_payload=lambda party, district: {"organizations": [organization_of(district)]},
+    )
+)

@@ -169,7 +169,7 @@ def state_of(instance):
     return model_to_dict(fresh)
 
 
-def body_for(case: Case, builder, instance, actor: Actor, expected: int, clerk_client):
+def body_for(case: Case, builder, instance, actor: Actor, expected: int):
     """The request body of the case, or None when the builder cannot make one (the case is skipped)."""
     if case.method in SAFE_METHODS or case.name == "destroy":
         return None, None
@@ -195,7 +195,7 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int, clerk_c
             return builder.patch_payload(instance), None
         if builder.put_payload is not None:
             return builder.put_payload(instance), None
-        representation = clerk_client.get(case.url(instance)).json()
+        representation = client_for(Actor("clerk", Role.CLERK)).get(case.url(instance)).json()
         writable = {name for name, field in case.viewset.serializer_class().fields.items() if not field.read_only}
         body = {name: value for name, value in representation.items() if name in writable}
         body.update(builder.patch_payload(instance))
@@ -218,8 +218,7 @@ def test_matrix(case: Case, actor: Actor):
         )
     instance = builder.make(actor.target_district) if case.detail and builder is not None else None
     expected = expected_status(case, actor)
-    clerk_client = client_for(Actor("clerk", Role.CLERK))
-    body, missing = body_for(case, builder, instance, actor, expected, clerk_client)
+    body, missing = body_for(case, builder, instance, actor, expected)
     if missing:
         pytest.skip(f"{case.prefix} {case.name}: {missing}")
     client = client_for(actor)

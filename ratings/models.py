@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
-from core.models import HistoryModel
+from core.models import HistoryModel, HistoryQuerySet
 from ratings.choices import (
     DEFAULT_ISSUING_BODY,
     ORGANIZATION_HONOURS,
@@ -42,7 +42,7 @@ def validity_end(concluded_on: datetime.date) -> datetime.date:
     return add_years(concluded_on, VALIDITY_YEARS) - datetime.timedelta(days=1)
 
 
-class EvaluationQuerySet(models.QuerySet):
+class EvaluationQuerySet(HistoryQuerySet):
     def with_status(self, on: datetime.date | None = None) -> EvaluationQuerySet:
         """Annotate `status`: what each rating is on `on` (default today), as `Evaluation.status_on` says.
 

@@ -52,6 +52,10 @@ class MatrixBuilder:
     move_payload: Callable[[object, str], dict] | None = None
     put_payload: Callable[[object], dict] | None = None
     actions: dict[str, Callable[[object], dict]] = dataclasses.field(default_factory=dict)
+    # Statuses of successful actions other than 200 (e.g. {"downgrade": 201}: it answers a new record).
+    action_status: dict[str, int] = dataclasses.field(default_factory=dict)
+    # Why a record of this model cannot be moved to another district at all (the move cases are skipped).
+    cannot_move: str = ""
 
 
 BUILDERS: dict[type, MatrixBuilder] = {}

@@ -147,7 +147,10 @@ def expected_status(case: Case, actor: Actor) -> int:
         return 403
     if actor.role == Role.DISTRICT and (actor.target_district != OWN_DISTRICT or case.name == "move"):
         return 403  # another district's record, or moving its own record out of the district
-    return 201 if case.name == "create" else 200
+    if case.name == "create":
+        return 201
+    builder = BUILDERS.get(case.model) if case.model is not None else None
+    return builder.action_status.get(case.name, 200) if builder is not None else 200
 
 
 def client_for(actor: Actor):
@@ -184,6 +187,8 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int):
             return (None, missing.format("create_payload")) if body_matters else ({}, None)
         return builder.create_payload(actor.target_district), None
     if case.name == "move":
+        if builder is not None and builder.cannot_move:
+            return None, f"{case.model.__name__} records never move: {builder.cannot_move}"
         if builder is None or builder.move_payload is None:
             return (None, missing.format("move_payload")) if body_matters else ({}, None)
         destination = OTHER_DISTRICT if actor.target_district == OWN_DISTRICT else OWN_DISTRICT

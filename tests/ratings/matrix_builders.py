@@ -1,0 +1,57 @@
+"""Ratings' builders for the role × resource × method matrix (tests/core/test_matrix.py)."""
+
+import datetime
+
+from ratings import services
+from ratings.choices import HonourKind
+from ratings.models import Evaluation, Honour
+from tests.conftest import make_organization
+from tests.core.matrix_builders import MatrixBuilder, register
+from tests.ratings.builders import make_evaluation
+
+
+def organization_of(district: str) -> int:
+    return make_organization(registered_by_id=district).pk
+
+
+def revoked(evaluation: Evaluation) -> dict:
+    services.evaluation_revoke(evaluation=evaluation, on=datetime.date(2024, 6, 1), reason="matrix", actor=None)
+    return {"reason": "矩阵测试：撤销有误"}
+
+
+register(
+    MatrixBuilder(
+        model=Evaluation,
+        make=lambda district: make_evaluation(make_organization(registered_by_id=district), grade=4),
+        create_payload=lambda district: {
+            "organization": organization_of(district),
+            "grade": 3,
+            "concluded_on": "2022-03-01",
+            "score": "82.50",
+        },
+        patch_payload=lambda evaluation: {"score": "91.00"},
+        cannot_move="a concluded rating keeps its organization (revoke it and conclude a new one)",
+        actions={
+            "revoke": lambda evaluation: {"date": "2024-06-01", "reason": "矩阵测试：提供虚假材料"},
+            "downgrade": lambda evaluation: {"date": "2024-06-01", "grade": 3, "reason": "矩阵测试：降级"},
+            "reinstate": revoked,
+        },
+        action_status={"downgrade": 201},
+    )
+)
+
+register(
+    MatrixBuilder(
+        model=Honour,
+        make=lambda district: Honour.objects.create(
+            kind=HonourKind.PROVINCIAL_BRAND, year=2021, organization=make_organization(registered_by_id=district)
+        ),
+        create_payload=lambda district: {
+            "kind": HonourKind.PROVINCIAL_BRAND,
+            "year": 2022,
+            "organization": organization_of(district),
+        },
+        patch_payload=lambda honour: {"note": "矩阵测试"},
+        move_payload=lambda honour, district: {"organization": organization_of(district)},
+    )
+)

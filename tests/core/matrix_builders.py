@@ -56,6 +56,8 @@ class MatrixBuilder:
     action_status: dict[str, int] = dataclasses.field(default_factory=dict)
     # Why a record of this model cannot be moved to another district at all (the move cases are skipped).
     cannot_move: str = ""
+    # Records of the city bureau only, whatever `make` is given: no district system writes any of them.
+    city_only: bool = False
 
 
 BUILDERS: dict[type, MatrixBuilder] = {}

@@ -145,11 +145,13 @@ def expected_status(case: Case, actor: Actor) -> int:
         return 405
     if case.clerk_only and actor.role != Role.CLERK:
         return 403
+    builder = BUILDERS.get(case.model) if case.model is not None else None
+    if actor.role == Role.DISTRICT and builder is not None and builder.city_only:
+        return 403  # a city record: outside every district
     if actor.role == Role.DISTRICT and (actor.target_district != OWN_DISTRICT or case.name == "move"):
         return 403  # another district's record, or moving its own record out of the district
     if case.name == "create":
         return 201
-    builder = BUILDERS.get(case.model) if case.model is not None else None
     return builder.action_status.get(case.name, 200) if builder is not None else 200
 
 

@@ -2,18 +2,25 @@
 
 Projects, demands and responses belong to their department's district (docs/decisions/0053), so a
 record "of a district" is one of a department of that district. Transferred functions are city
-records only (no district may write them): the matrix has no notion of a city-only resource, so they
-have no builder here and their access is tested in tests/procurement/test_api.py.
+records only (no district may write them): `city_only=True` (their access is also tested in
+tests/procurement/test_api.py).
 """
 
 import datetime
 import itertools
 
 from procurement import services
-from procurement.models import DemandResponse, Department, ProjectCap, PurchasedServiceProject, ServiceDemand
+from procurement.models import (
+    DemandResponse,
+    Department,
+    ProjectCap,
+    PurchasedServiceProject,
+    ServiceDemand,
+    TransferredFunction,
+)
 from tests.conftest import make_organization
 from tests.core.matrix_builders import MatrixBuilder, register
-from tests.procurement.builders import award, make_demand, make_department, make_project
+from tests.procurement.builders import award, make_demand, make_department, make_function, make_project
 
 _serial = itertools.count(1)
 AWARD_DAY = datetime.date(2022, 3, 1)
@@ -115,3 +122,21 @@ register(
 
 # Read-only in the API: every write is a 405.
 register(MatrixBuilder(model=ProjectCap, make=lambda district: ProjectCap.objects.order_by("effective_from").first()))
+
+
+register(
+    MatrixBuilder(
+        model=TransferredFunction,
+        make=lambda district: make_function(),
+        create_payload=lambda district: {
+            "batch": 1,
+            "item_number": 500 + next(_serial),
+            "name": f"矩阵测试转移职能{next(_serial)}",
+            "department": make_department(f"矩阵测试市级部门{next(_serial)}").pk,
+            "category": "industry",
+        },
+        patch_payload=lambda function: {"note": "矩阵测试"},
+        city_only=True,
+        cannot_move="transferred functions are the city bureau's; no district holds one",
+    )
+)

@@ -23,11 +23,6 @@ _serial = itertools.count(1)
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the reference fixtures (divisions, townships, ...)."""
-    # Test users' passwords need no protection: a fast hasher instead of 0.5 s of PBKDF2 per user.
-    from django.contrib.auth.hashers import get_hashers
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    get_hashers.cache_clear()
     with django_db_blocker.unblock():
         call_command("loaddata", *settings.REGISTRY_FIXTURES, verbosity=0)
         ensure_role_groups()

@@ -1,0 +1,32 @@
+"""What each statistic is called, for people (dashboard, CSV and XLSX headers and rows)."""
+
+from django.utils.translation import gettext_lazy as _
+
+STAT_LABELS = {
+    "organizations.total": _("Organizations"),
+    "organizations.by_type.social_group": _("Social groups"),
+    "organizations.by_type.social_service": _("Social service institutions"),
+    "organizations.by_type.foundation": _("Foundations"),
+    "organizations.city_level.total": _("City-level organizations"),
+    "organizations.city_level.by_type.social_group": _("City-level social groups"),
+    "organizations.city_level.by_type.social_service": _("City-level social service institutions"),
+    "organizations.city_level.by_type.foundation": _("City-level foundations"),
+    "organizations.community_foundations": _("Community development foundations"),
+    "organizations.districts_with_community_foundation": _("Districts with a community development foundation"),
+}
+
+
+def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """(dotted key, value) for every figure of a statistics section, in order."""
+    rows = []
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            rows.extend(flatten(value, f"{key}."))
+        else:
+            rows.append((key, value))
+    return rows
+
+
+def label_for(key: str) -> str:
+    return str(STAT_LABELS.get(key, key))

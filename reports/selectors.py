@@ -1,0 +1,196 @@
+"""The registry's statistics on a date, within a district or the whole city (DESIGN §4), and the
+published figures of the reply held against them.
+
+Each section is one function `(as_of, district) -> dict` computed with a few aggregate queries; the
+statistics are their union. A published figure's `key` is its path in that union, so the registry's
+value for any published figure is found by the same name on the figure's own reference date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from registry.choices import OrgStatus, OrgType, RegistrationLevel
+from registry.models import Organization
+from reports.choices import Comparison, FigureUnit
+from reports.models import PublishedFigure
+
+# ---------------------------------------------------------------------------------------------
+# Counting rules
+
+
+def organizations_counting_on(as_of: datetime.date, district: str | None = None) -> QuerySet[Organization]:
+    """Organizations registered on or before `as_of` and not deregistered or revoked on or before it.
+
+    With `district`, those the district registers (city-registered ones belong to no district).
+    """
+    queryset = Organization.objects.filter(registered_on__lte=as_of).filter(
+        Q(status=OrgStatus.ACTIVE) | Q(status_date__gt=as_of)
+    )
+    if district:
+        queryset = queryset.filter(registered_by_id=district)
+    return queryset
+
+
+def _by_type(counts: dict, prefix: str) -> dict[str, int]:
+    return {org_type: counts[f"{prefix}{org_type}"] for org_type in OrgType.values}
+
+
+def organization_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Totals by type, the city-level part, and the community development foundations."""
+    aggregates = {"total": Count("pk")}
+    city = Q(registration_level=RegistrationLevel.CITY)
+    for org_type in OrgType.values:
+        aggregates[f"type_{org_type}"] = Count("pk", filter=Q(org_type=org_type))
+        aggregates[f"city_{org_type}"] = Count("pk", filter=city & Q(org_type=org_type))
+    aggregates["city_total"] = Count("pk", filter=city)
+    foundation = Q(is_community_foundation=True)
+    aggregates["community_foundations"] = Count("pk", filter=foundation)
+    aggregates["foundation_districts"] = Count("domicile", filter=foundation, distinct=True)
+    counts = organizations_counting_on(as_of, district).aggregate(**aggregates)
+    return {
+        "total": counts["total"],
+        "by_type": _by_type(counts, "type_"),
+        "city_level": {"total": counts["city_total"], "by_type": _by_type(counts, "city_")},
+        "community_foundations": counts["community_foundations"],
+        "districts_with_community_foundation": counts["foundation_districts"],
+    }
+
+
+# Sections of the statistics in the order of the response; each appears once its app has models.
+SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
+    "organizations": organization_figures,
+}
+
+
+def statistics(as_of: datetime.date, district: str | None = None, sections: Iterable[str] | None = None) -> dict:
+    """The contract shape of `GET stats/` (DESIGN §4): every section, or those named."""
+    names = list(SECTIONS) if sections is None else [name for name in SECTIONS if name in set(sections)]
+    result: dict = {"as_of": as_of.isoformat(), "district": district}
+    for name in names:
+        result[name] = SECTIONS[name](as_of, district)
+    return result
+
+
+def value_at(data: dict, key: str):
+    """The value at a dotted path (`organizations.by_type.foundation`), or None when absent."""
+    node = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if not isinstance(node, dict) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Published figures held against the registry
+
+
+def _round_to(value: Decimal, precision: Decimal) -> Decimal:
+    return (value / precision).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * precision
+
+
+def as_decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def figure_in_unit(value: Decimal | None, unit: str):
+    """A value in the JSON type its unit takes: counts whole numbers, ratios and averages numbers,
+    amounts of money strings with two decimals (as every amount in the API)."""
+    if value is None:
+        return None
+    if unit == FigureUnit.YUAN:
+        return f"{value.quantize(Decimal('0.01'))}"
+    if unit in (FigureUnit.COUNT, FigureUnit.PERSONS) and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """A published figure, the registry's value on its reference date, and how they compare."""
+
+    figure: PublishedFigure
+    registry_value: Decimal | None
+    difference: Decimal | None
+    faithful: bool | None
+
+
+def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
+    """Hold the registry's value against a published figure under the figure's rule.
+
+    Exact figures are compared at the precision the reply states them (26 per community against
+    26.02); the difference of an approximate figure is the plain difference.
+    """
+    published = figure.value
+    registry = as_decimal(registry_value)
+    if figure.comparison == Comparison.REFERENCE_ONLY or registry is None:
+        return FigureCheck(figure, registry, None, None)
+    rounded = _round_to(registry, figure.precision)
+    if figure.comparison == Comparison.EXACT:
+        difference = rounded - published
+        faithful = difference == 0
+    elif figure.comparison == Comparison.ABOUT:
+        difference = registry - published
+        faithful = rounded == published
+    elif figure.comparison == Comparison.MORE_THAN:
+        difference = registry - published
+        faithful = registry > published
+    else:  # at least
+        difference = registry - published
+        faithful = registry >= published
+    return FigureCheck(figure, registry, difference, faithful)
+
+
+def published_comparisons(district: str | None = None) -> list[FigureCheck]:
+    """Every published figure (of `district` only, when given) against the registry on its reference date.
+
+    Each section is computed once per reference date and district it is needed for.
+    """
+    figures = PublishedFigure.objects.select_related("district").order_by("id")
+    if district:
+        figures = figures.filter(district_id=district)
+    computed: dict[tuple, dict] = {}
+    results = []
+    for figure in figures:
+        section = figure.key.split(".", 1)[0]
+        value = None
+        if section in SECTIONS and figure.comparison != Comparison.REFERENCE_ONLY:
+            cache_key = (section, figure.reference_date, figure.district_id)
+            if cache_key not in computed:
+                computed[cache_key] = {section: SECTIONS[section](figure.reference_date, figure.district_id)}
+            value = value_at(computed[cache_key], figure.key)
+        results.append(compare(figure, value))
+    return results
+
+
+def comparison_row(result: FigureCheck) -> dict:
+    """One published figure against the registry, as the API shows it."""
+    figure = result.figure
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "district": figure.district_id,
+        "value": figure_in_unit(figure.value, figure.unit),
+        "unit": figure.unit,
+        "precision": _plain_number(figure.precision),
+        "reference_date": figure.reference_date.isoformat(),
+        "comparison": figure.comparison,
+        "approximate": figure.approximate,
+        "registry_value": figure_in_unit(result.registry_value, figure.unit),
+        "difference": figure_in_unit(result.difference, figure.unit),
+        "faithful": result.faithful,
+        "sentence": figure.sentence,
+        "note": figure.note,
+    }

@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from core.access import principal_of
 from core.admin import RegistryAdmin
+from core.choices import Role
 from reports.models import Document, PublishedFigure
+from reports.views import dashboard
 
 
 @admin.register(PublishedFigure)
@@ -23,3 +28,39 @@ class DocumentAdmin(RegistryAdmin):
     @admin.display(description=Document._meta.get_field("dated").verbose_name)
     def date_as_given(self, obj):
         return obj.date_as_given
+
+
+# The dashboard is a page of the admin site (admin:reports_dashboard) and an entry of the 报表 app on
+# the index and in the side bar, for those who may read the registry in the admin.
+def _with_dashboard_urls(get_urls):
+    def urls():
+        view = admin.site.admin_view(dashboard)
+        return [path("reports/dashboard/", view, name="reports_dashboard"), *get_urls()]
+
+    return urls
+
+
+def _with_dashboard_entry(get_app_list):
+    def app_list(request, app_label=None):
+        apps = get_app_list(request, app_label)
+        if principal_of(request.user).role not in {Role.CLERK, Role.AUDITOR}:
+            return apps
+        entry = {
+            "model": None,
+            "name": _("Statistics dashboard"),
+            "object_name": "Dashboard",
+            "perms": {"add": False, "change": False, "delete": False, "view": True},
+            "admin_url": reverse("admin:reports_dashboard"),
+            "add_url": None,
+            "view_only": True,
+        }
+        for app in apps:
+            if app["app_label"] == "reports":
+                app["models"].insert(0, entry)
+        return apps
+
+    return app_list
+
+
+admin.site.get_urls = _with_dashboard_urls(admin.site.get_urls)
+admin.site.get_app_list = _with_dashboard_entry(admin.site.get_app_list)

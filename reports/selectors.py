@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 
-from registry.choices import OrgStatus, OrgType, RegistrationLevel
-from registry.models import Organization
+from registry.choices import CITY_CODE, DivisionLevel, OrgStatus, OrgType, RegistrationLevel
+from registry.models import Division, Organization
 from reports.choices import Comparison, FigureUnit
 from reports.models import PublishedFigure
 
@@ -75,6 +76,63 @@ def statistics(as_of: datetime.date, district: str | None = None, sections: Iter
     for name in names:
         result[name] = SECTIONS[name](as_of, district)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: figures by district and over the years
+
+
+def organizations_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per registering authority (the city bureau's code for city-level ones): total and by type. One query."""
+    rows = organizations_counting_on(as_of).order_by().values("registered_by_id", "org_type").annotate(n=Count("pk"))
+    result: dict[str, dict] = {}
+    for row in rows:
+        entry = result.setdefault(row["registered_by_id"], _no_organizations())
+        entry["by_type"][row["org_type"]] += row["n"]
+        entry["total"] += row["n"]
+    return result
+
+
+def _no_organizations() -> dict:
+    return {"total": 0, "by_type": dict.fromkeys(OrgType.values, 0)}
+
+
+# Figures of the district table: name -> (as_of -> {authority code: figures}, figures of an authority
+# without any); each computed in one or two grouped queries.
+DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
+    "organizations": (organizations_by_district, _no_organizations),
+}
+
+
+def district_table(as_of: datetime.date) -> list[dict]:
+    """One row per current district, then one for the city bureau (city-level organizations), with the
+    figures of `DISTRICT_COLUMNS`; what a district lacks is zero."""
+    columns = {name: (compute(as_of), empty) for name, (compute, empty) in DISTRICT_COLUMNS.items()}
+    divisions = list(
+        Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
+    ) + list(Division.objects.filter(code=CITY_CODE))
+    rows = []
+    for division in divisions:
+        row = {"code": division.code, "name": division.name, "city": division.code == CITY_CODE}
+        for name, (values, empty) in columns.items():
+            row[name] = values.get(division.code) or empty()
+        rows.append(row)
+    return rows
+
+
+def registrations_per_year(as_of: datetime.date, district: str | None = None) -> list[tuple[int, int]]:
+    """(year, organizations registered that year) up to `as_of`, whatever became of them since."""
+    queryset = Organization.objects.filter(registered_on__lte=as_of)
+    if district:
+        queryset = queryset.filter(registered_by_id=district)
+    rows = (
+        queryset.order_by()
+        .annotate(year=ExtractYear("registered_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return [(row["year"], row["n"]) for row in rows]
 
 
 def value_at(data: dict, key: str):

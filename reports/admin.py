@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import principal_of
 from core.admin import RegistryAdmin
 from core.choices import Role
-from reports.models import Document, PublishedFigure
+from reports.models import Citation, Document, PublishedFigure
 from reports.views import dashboard
 
 
@@ -28,6 +28,18 @@ class DocumentAdmin(RegistryAdmin):
     @admin.display(description=Document._meta.get_field("dated").verbose_name)
     def date_as_given(self, obj):
         return obj.date_as_given
+
+
+@admin.register(Citation)
+class CitationAdmin(RegistryAdmin):
+    list_display = ["record", "content_type", "object_id", "note"]
+    list_filter = ["content_type"]
+    search_fields = ["sentence", "note"]
+    readonly_fields = ["created", "last_updated"]
+
+    @admin.display(description=_("record"))
+    def record(self, obj):
+        return obj.record
 
 
 # The dashboard is a page of the admin site (admin:reports_dashboard) and an entry of the 报表 app on

@@ -13,6 +13,18 @@ STAT_LABELS = {
     "organizations.city_level.by_type.foundation": _("City-level foundations"),
     "organizations.community_foundations": _("Community development foundations"),
     "organizations.districts_with_community_foundation": _("Districts with a community development foundation"),
+    "platforms.total": _("Hub and support platforms open"),
+    "platforms.by_kind.hub": _("Hub platforms"),
+    "platforms.by_kind.support": _("Support platforms"),
+    "platforms.by_kind.innovation_park": _("Innovation parks"),
+    "platforms.standardized_township_centres": _("Township party-mass service centres built to the standard"),
+    "platforms.by_level.city": _("City-level platforms"),
+    "platforms.by_level.district": _("District-level platforms"),
+    "platforms.by_level.township": _("Township-level platforms"),
+    "platforms.city_innovation_parks": _("City-level innovation parks"),
+    "platforms.townships": _("Townships and streets"),
+    "platforms.townships_without_platform": _("Townships without a platform"),
+    "platforms.welfare_lottery_city": _("City welfare-lottery funds for platforms this year (yuan)"),
 }
 
 

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -150,3 +152,30 @@ class Document(HistoryModel):
         if self.date_precision == DatePrecision.MONTH:
             return f"{self.dated.year}年{self.dated.month}月"
         return f"{self.dated.year}年{self.dated.month}月{self.dated.day}日"
+
+
+class Citation(HistoryModel):
+    """The sentence of the reply a reference record of another app comes from (the innovation park of
+    the platforms fixture), with what the record had to assume where the reply is silent."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("record type"))
+    object_id = models.CharField(_("record id"), max_length=40)
+    record = GenericForeignKey("content_type", "object_id")
+    sentence = models.TextField(_("sentence of the reply"))
+    source = models.CharField(_("source"), max_length=200, default=REPLY_SOURCE)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("citation of the reply")
+        verbose_name_plural = _("citations of the reply")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                name="citation_one_per_record",
+                violation_error_message=_("This record already cites the reply."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} {self.object_id}"

@@ -13,9 +13,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.functions import ExtractYear
 
+from platforms.choices import FundingSource, PlatformKind, PlatformLevel
+from platforms.models import PlatformFunding
+from platforms.selectors import (
+    in_district,
+    platform_counts,
+    platforms_open_on,
+    standardized_platforms,
+    township_centres_open_on,
+    township_coverage,
+)
 from registry.choices import CITY_CODE, DivisionLevel, OrgStatus, OrgType, RegistrationLevel
 from registry.models import Division, Organization
 from reports.choices import Comparison, FigureUnit
@@ -63,9 +73,40 @@ def organization_figures(as_of: datetime.date, district: str | None) -> dict:
     }
 
 
+def _yuan(amount) -> str:
+    """An amount of money as the API gives it: a string with two decimals."""
+    return f"{Decimal(amount or 0).quantize(Decimal('0.01'))}"
+
+
+def platform_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Platforms open on `as_of` by kind and level, standardised township centres, townships without a
+    township platform, and the city's welfare-lottery funds for platforms in the year of `as_of`."""
+    open_platforms = platforms_open_on(as_of, district)
+    by_level = dict.fromkeys(PlatformLevel.values, 0)
+    for row in open_platforms.order_by().values("level").annotate(n=Count("pk")):
+        by_level[row["level"]] = row["n"]
+    coverage = township_coverage(as_of, district)
+    lottery = in_district(
+        PlatformFunding.objects.filter(year=as_of.year, source=FundingSource.CITY_WELFARE_LOTTERY),
+        district,
+        prefix="platform__",
+    ).aggregate(amount=Sum("amount"))["amount"]
+    return {
+        **platform_counts(as_of, district),
+        "by_level": by_level,
+        "city_innovation_parks": open_platforms.filter(
+            level=PlatformLevel.CITY, kind=PlatformKind.INNOVATION_PARK
+        ).count(),
+        "townships": sum(row.townships for row in coverage),
+        "townships_without_platform": sum(len(row.uncovered) for row in coverage),
+        "welfare_lottery_city": _yuan(lottery),
+    }
+
+
 # Sections of the statistics in the order of the response; each appears once its app has models.
 SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "organizations": organization_figures,
+    "platforms": platform_figures,
 }
 
 
@@ -93,6 +134,28 @@ def organizations_by_district(as_of: datetime.date) -> dict[str, dict]:
     return result
 
 
+def _authority_of_platform() -> Case:
+    """The district a platform lies in (its division's, or its township's parent); the city's code for
+    city-level platforms, so they fall in the city row of the table."""
+    return Case(When(level=PlatformLevel.TOWNSHIP, then=F("division__parent_id")), default=F("division_id"))
+
+
+def platforms_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per district: platforms open on `as_of` and standardised township centres. Two queries."""
+    result: dict[str, dict] = {}
+    rows = platforms_open_on(as_of).order_by().annotate(authority=_authority_of_platform())
+    for row in rows.values("authority").annotate(n=Count("pk")):
+        result.setdefault(row["authority"], _no_platforms())["open"] = row["n"]
+    standardized = standardized_platforms(township_centres_open_on(as_of), on_date=as_of).order_by()
+    for row in standardized.values("division__parent_id").annotate(n=Count("pk")):
+        result.setdefault(row["division__parent_id"], _no_platforms())["standardized_township_centres"] = row["n"]
+    return result
+
+
+def _no_platforms() -> dict:
+    return {"open": 0, "standardized_township_centres": 0}
+
+
 def _no_organizations() -> dict:
     return {"total": 0, "by_type": dict.fromkeys(OrgType.values, 0)}
 
@@ -101,6 +164,7 @@ def _no_organizations() -> dict:
 # without any); each computed in one or two grouped queries.
 DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
     "organizations": (organizations_by_district, _no_organizations),
+    "platforms": (platforms_by_district, _no_platforms),
 }
 
 

@@ -27,6 +27,9 @@ KEY_FIGURES = [
     "organizations.by_type.foundation",
     "organizations.city_level.total",
     "organizations.community_foundations",
+    "platforms.total",
+    "platforms.standardized_township_centres",
+    "platforms.townships_without_platform",
 ]
 
 

@@ -31,6 +31,7 @@ class DemoOrganization:
     registered_on: datetime.date
     ended_on: datetime.date | None
     is_community_foundation: bool = False
+    name: str = ""
 
     @property
     def city_level(self) -> bool:
@@ -176,7 +177,7 @@ def seed_organizations(context: DemoContext) -> list[DemoOrganization]:
                 True,
             )
         )
-        kept.append(DemoOrganization(0, org_type, by, registered_on, ended, serial - 1 in community_foundations))
+        kept.append(DemoOrganization(0, org_type, by, registered_on, ended, serial - 1 in community_foundations, name))
     first = context.insert(Organization, ORGANIZATION_COLUMNS, rows)
     for offset, record in enumerate(kept):
         record.pk = first + offset

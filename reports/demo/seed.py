@@ -2,7 +2,9 @@
 
 from reports.demo.base import DemoContext
 from reports.demo.organizations import seed_organizations
+from reports.demo.platforms import seed_platforms
 
 
 def write_demo_data(context: DemoContext) -> None:
-    seed_organizations(context)
+    organizations = seed_organizations(context)
+    seed_platforms(context, organizations)

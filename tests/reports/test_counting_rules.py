@@ -3,8 +3,9 @@
 import pytest
 
 from registry.choices import OrgStatus, OrgType
-from reports.selectors import organization_figures, statistics
+from reports.selectors import organization_figures, platform_figures, statistics
 from tests.conftest import make_organization
+from tests.platforms.builders import NANMEN, XIAYING, YINZHOU, assess, fund, make_centre, make_platform
 from tests.reports.builders import D, ended_organization
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,61 @@ def test_statistics_name_their_date_and_district():
     data = statistics(D(2023, 6, 15), "330212")
     assert data["as_of"] == "2023-06-15" and data["district"] == "330212"
     assert data["organizations"]["total"] == 0
+
+
+# Platforms
+
+
+def platforms_on(day, district=None) -> dict:
+    return platform_figures(day, district)
+
+
+def test_a_platform_counts_from_its_opening_day_until_the_day_before_it_closes():
+    make_platform(XIAYING, opened_on=D(2021, 3, 1), closed_on=D(2022, 3, 1))
+    assert platforms_on(D(2021, 2, 28), YINZHOU)["total"] == 0
+    assert platforms_on(D(2021, 3, 1), YINZHOU)["total"] == 1
+    assert platforms_on(D(2022, 2, 28), YINZHOU)["total"] == 1
+    assert platforms_on(D(2022, 3, 1), YINZHOU)["total"] == 0
+
+
+def test_platforms_by_kind_level_and_district():
+    make_platform(XIAYING, kind="hub", opened_on=D(2020, 1, 1))
+    make_platform(YINZHOU, kind="support", opened_on=D(2020, 1, 1))
+    make_platform(NANMEN, kind="support", opened_on=D(2020, 1, 1))
+    yinzhou = platforms_on(D(2023, 6, 15), YINZHOU)
+    assert yinzhou["total"] == 2 and yinzhou["by_kind"] == {"hub": 1, "support": 1, "innovation_park": 0}
+    assert yinzhou["by_level"] == {"city": 0, "district": 1, "township": 1}
+    city = platforms_on(D(2023, 6, 15))
+    # The innovation park of the fixtures (opened 2020-05-01) is the city's and belongs to no district.
+    assert city["total"] == 4 and city["city_innovation_parks"] == 1
+    assert platforms_on(D(2020, 4, 30))["city_innovation_parks"] == 0
+
+
+def test_a_township_centre_is_standardised_by_its_latest_assessment_on_the_date():
+    centre = make_centre(XIAYING, opened_on=D(2019, 1, 1))
+    assess(centre, D(2021, 5, 1), "passed")
+    assess(centre, D(2022, 5, 1), "failed")
+    assess(centre, D(2023, 5, 1), "passed")
+    assert platforms_on(D(2021, 4, 30))["standardized_township_centres"] == 0
+    assert platforms_on(D(2021, 5, 1))["standardized_township_centres"] == 1
+    assert platforms_on(D(2022, 5, 1))["standardized_township_centres"] == 0
+    assert platforms_on(D(2023, 5, 1), YINZHOU)["standardized_township_centres"] == 1
+    assert platforms_on(D(2023, 5, 1), "330203")["standardized_township_centres"] == 0
+
+
+def test_townships_without_a_platform():
+    before = platforms_on(D(2023, 6, 15), YINZHOU)
+    make_platform(XIAYING, opened_on=D(2020, 1, 1))
+    after = platforms_on(D(2023, 6, 15), YINZHOU)
+    assert after["townships"] == before["townships"] > 0
+    assert after["townships_without_platform"] == before["townships_without_platform"] - 1
+
+
+def test_welfare_lottery_funds_of_the_year_of_the_date():
+    platform = make_platform(YINZHOU, opened_on=D(2019, 1, 1))
+    fund(platform, 2022, "3000000.00")
+    fund(platform, 2023, "3200000.00")
+    fund(platform, 2023, "50000.00", source="district_budget")
+    assert platforms_on(D(2023, 6, 15))["welfare_lottery_city"] == "3200000.00"
+    assert platforms_on(D(2022, 12, 31), YINZHOU)["welfare_lottery_city"] == "3000000.00"
+    assert platforms_on(D(2022, 12, 31), "330203")["welfare_lottery_city"] == "0.00"

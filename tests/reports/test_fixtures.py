@@ -1,12 +1,14 @@
 """The fixtures drawn from the reply: every row traceable to a sentence of it, valid, and complete."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from platforms.models import Platform
 from reports.choices import Comparison
-from reports.models import Document, PublishedFigure
+from reports.models import Citation, Document, PublishedFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,14 @@ def test_a_date_the_reply_gives_as_a_month_is_shown_as_a_month():
     document = Document.objects.get(title="关于推进宁波市政府职能向社会组织转移的实施意见")
     assert document.date_as_given == "2017年8月"
     assert "2017年8月" in document.sentence
+
+
+def test_the_innovation_park_is_a_city_platform_opened_on_the_first_of_may_2020_and_says_why():
+    park = Platform.objects.get(name="宁波(鄞州)社会组织创新园")
+    assert (park.kind, park.level, park.division_id) == ("innovation_park", "city", "330200")
+    assert park.opened_on == datetime.date(2020, 5, 1) and not park.is_demo
+    citation = Citation.objects.get(content_type__model="platform", object_id=str(park.pk))
+    assert citation.record == park
+    assert citation.sentence in REPLY and "2020年5月" in citation.sentence and "创新园" in citation.sentence
+    assert "月份" in citation.note or "月1日" in citation.note
+    park.full_clean()

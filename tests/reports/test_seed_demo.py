@@ -1,9 +1,11 @@
 """`seed_demo` at scale 1 reproduces every figure of DESIGN §1 (seeded once for the module)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from registry.models import Organization
 from registry.validators import check_uscc_form
@@ -18,20 +20,12 @@ END_2022 = datetime.date(2022, 12, 31)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The scale-1 demo data, written once for this module and removed after it."""
-    with django_db_blocker.unblock():
+    """The scale-1 demo data, written once for this module inside a transaction rolled back after it
+    (each test runs in a savepoint within it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", scale=1, seed=333, verbosity=0)
         yield
-        _remove_demo_data()
-
-
-def _remove_demo_data():
-    from core.models import ChangeRecord
-    from registry.models import Division
-
-    Organization.objects.filter(is_demo=True)._raw_delete(Organization.objects.db)
-    Division.objects.filter(is_demo=True)._raw_delete(Division.objects.db)
-    ChangeRecord.objects.all().delete()
+        transaction.set_rollback(True)
 
 
 def test_organizations_on_the_reply_date(demo):
@@ -43,6 +37,16 @@ def test_organizations_on_the_reply_date(demo):
         "by_type": {"social_group": 603, "social_service": 400, "foundation": 36},
     }
     assert figures["community_foundations"] == 7 and figures["districts_with_community_foundation"] == 7
+
+
+def test_platforms_on_the_reply_date(demo):
+    figures = statistics(REPLY_DATE)["platforms"]
+    assert figures["total"] > 150  # "150余个"
+    assert figures["standardized_township_centres"] == 109
+    assert figures["townships"] == 162 and figures["townships_without_platform"] == 0
+    assert figures["city_innovation_parks"] == 1
+    assert Decimal(figures["welfare_lottery_city"]) > 6000000
+    assert statistics(datetime.date(2020, 5, 31))["platforms"]["city_innovation_parks"] == 1
 
 
 def test_every_computable_published_figure_is_faithful(demo):

@@ -96,10 +96,12 @@ def dashboard(request):
     table = selectors.district_table(as_of)
     years = selectors.registrations_per_year(as_of, district)
     cards = [
-        {"label": label_for(key), "value": selectors.value_at(figures, key)}
+        {"key": key, "label": label_for(key), "value": selectors.value_at(figures, key)}
         for key in KEY_FIGURES
         if selectors.value_at(figures, key) is not None
     ]
+    for card in cards:
+        card["shown"] = plain_number(Decimal(str(card["value"])))
     context = {
         **admin.site.each_context(request),
         "title": _("Statistics dashboard"),

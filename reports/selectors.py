@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from platforms.choices import FundingSource, PlatformKind, PlatformLevel
 from platforms.models import PlatformFunding
@@ -26,8 +26,9 @@ from platforms.selectors import (
     township_centres_open_on,
     township_coverage,
 )
-from registry.choices import CITY_CODE, DivisionLevel, OrgStatus, OrgType, RegistrationLevel
-from registry.models import Division, Organization
+from registry.choices import CITY_CODE, DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
+from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
+from registry.models.party import in_force_on as party_in_force_on
 from reports.choices import Comparison, FigureUnit
 from reports.models import PublishedFigure
 
@@ -73,6 +74,81 @@ def organization_figures(as_of: datetime.date, district: str | None) -> dict:
     }
 
 
+def filings_counting_on(as_of: datetime.date, district: str | None = None) -> QuerySet[CommunityOrganization]:
+    """Filings made on or before `as_of` and not cancelled on or before it (in the district's townships)."""
+    queryset = CommunityOrganization.objects.filter(filed_on__lte=as_of).filter(
+        Q(status=FilingStatus.FILED) | Q(status_date__gt=as_of)
+    )
+    if district:
+        queryset = queryset.filter(district_id=district)
+    return queryset
+
+
+def communities(district: str | None = None) -> QuerySet[Division]:
+    """Every community of the division tree (of the district, when given): the per-community averages'
+    denominators (docs/decisions/0062-per-community-averages.md)."""
+    queryset = Division.objects.filter(level=DivisionLevel.COMMUNITY)
+    if district:
+        queryset = queryset.filter(parent__parent_id=district)
+    return queryset
+
+
+def _ratio(part: int, whole: int, places: int) -> float | None:
+    return round(part / whole, places) if whole else None
+
+
+def community_organization_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Filings urban and rural, per community of each kind, and the share that is active."""
+    counts = filings_counting_on(as_of, district).aggregate(
+        total=Count("pk"),
+        n_urban=Count("pk", filter=Q(urban=True)),
+        n_rural=Count("pk", filter=Q(urban=False)),
+        n_active=Count("pk", filter=Q(active=True)),
+    )
+    kinds = communities(district).aggregate(
+        n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False))
+    )
+    return {
+        "total": counts["total"],
+        "urban": counts["n_urban"],
+        "rural": counts["n_rural"],
+        "urban_communities": kinds["n_urban"],
+        "rural_communities": kinds["n_rural"],
+        "per_urban_community": _ratio(counts["n_urban"], kinds["n_urban"], 1),
+        "per_rural_community": _ratio(counts["n_rural"], kinds["n_rural"], 1),
+        "active": counts["n_active"],
+        "active_rate": _ratio(counts["n_active"], counts["total"], 4),
+    }
+
+
+def party_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Party organizations in being on `as_of`; with a district, those covering an organization it registers."""
+    in_being = PartyOrganization.objects.filter(party_in_force_on(as_of))
+    if district:
+        covering = PartyOrganization.organizations.through.objects.filter(
+            organization__registered_by_id=district
+        ).values("partyorganization_id")
+        in_being = in_being.filter(pk__in=covering)
+    totals = in_being.aggregate(
+        n_party=Count("pk"),
+        n_members=Coalesce(Sum("member_count"), 0),
+        n_committee=Count("pk", filter=Q(comprehensive_committee=True)),
+        n_committee_members=Coalesce(Sum("member_count", filter=Q(comprehensive_committee=True)), 0),
+    )
+    covered = organizations_counting_on(as_of, district).filter(
+        party_organizations__in=in_being.filter(comprehensive_committee=True)
+    )
+    return {
+        "party_organizations": totals["n_party"],
+        "members": totals["n_members"],
+        "comprehensive_committee": {
+            "organizations": covered.values("pk").distinct().count(),
+            "party_organizations": totals["n_committee"],
+            "members": totals["n_committee_members"],
+        },
+    }
+
+
 def _yuan(amount) -> str:
     """An amount of money as the API gives it: a string with two decimals."""
     return f"{Decimal(amount or 0).quantize(Decimal('0.01'))}"
@@ -106,6 +182,8 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
 # Sections of the statistics in the order of the response; each appears once its app has models.
 SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "organizations": organization_figures,
+    "community_organizations": community_organization_figures,
+    "party": party_figures,
     "platforms": platform_figures,
 }
 
@@ -132,6 +210,32 @@ def organizations_by_district(as_of: datetime.date) -> dict[str, dict]:
         entry["by_type"][row["org_type"]] += row["n"]
         entry["total"] += row["n"]
     return result
+
+
+def filings_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per district: filings counting on `as_of` in urban and in rural communities. One query."""
+    rows = (
+        filings_counting_on(as_of)
+        .order_by()
+        .values("district_id")
+        .annotate(n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False)))
+    )
+    return {row["district_id"]: {"urban": row["n_urban"], "rural": row["n_rural"]} for row in rows}
+
+
+def _no_filings() -> dict:
+    return {"urban": 0, "rural": 0}
+
+
+def party_by_district(as_of: datetime.date) -> dict[str, int]:
+    """Per registering authority: party organizations in being on `as_of` that cover its organizations. One query."""
+    rows = (
+        PartyOrganization.objects.filter(party_in_force_on(as_of))
+        .order_by()
+        .values("organizations__registered_by_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["organizations__registered_by_id"]: row["n"] for row in rows}
 
 
 def _authority_of_platform() -> Case:
@@ -164,6 +268,8 @@ def _no_organizations() -> dict:
 # without any); each computed in one or two grouped queries.
 DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
     "organizations": (organizations_by_district, _no_organizations),
+    "community_organizations": (filings_by_district, _no_filings),
+    "party_organizations": (party_by_district, int),
     "platforms": (platforms_by_district, _no_platforms),
 }
 

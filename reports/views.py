@@ -27,10 +27,21 @@ KEY_FIGURES = [
     "organizations.by_type.foundation",
     "organizations.city_level.total",
     "organizations.community_foundations",
+    "community_organizations.total",
+    "community_organizations.urban",
+    "community_organizations.rural",
+    "community_organizations.per_urban_community",
+    "community_organizations.per_rural_community",
+    "community_organizations.active_rate",
+    "party.party_organizations",
+    "party.members",
     "platforms.total",
     "platforms.standardized_township_centres",
     "platforms.townships_without_platform",
 ]
+
+
+PERCENTAGES = {"community_organizations.active_rate"}
 
 
 class DashboardForm(forms.Form):
@@ -43,8 +54,13 @@ class DashboardForm(forms.Form):
         self.fields["district"].choices = [("", _("whole city"))] + [(d.code, d.name) for d in districts]
 
 
-def _organization_charts(table: list[dict], years: list[tuple[int, int]]) -> list:
+def _charts(table: list[dict], years: list[tuple[int, int]]) -> list:
     names = [row["name"] if not row["city"] else str(_("city level")) for row in table]
+    districts = [row for row in table if not row["city"]]
+    filings = [
+        charts.Series(str(_("urban communities")), [row["community_organizations"]["urban"] for row in districts]),
+        charts.Series(str(_("rural communities")), [row["community_organizations"]["rural"] for row in districts]),
+    ]
     by_type = [
         charts.Series(str(OrgType(org_type).label), [row["organizations"]["by_type"][org_type] for row in table])
         for org_type in OrgType.values
@@ -53,6 +69,11 @@ def _organization_charts(table: list[dict], years: list[tuple[int, int]]) -> lis
     return [
         charts.stacked_bars(
             title=str(_("Organizations by type and registering authority")), categories=names, series=by_type
+        ),
+        charts.stacked_bars(
+            title=str(_("Community organization filings by district, urban and rural")),
+            categories=[row["name"] for row in districts],
+            series=filings,
         ),
         charts.columns(
             title=str(_("Registrations per year")),
@@ -101,7 +122,8 @@ def dashboard(request):
         if selectors.value_at(figures, key) is not None
     ]
     for card in cards:
-        card["shown"] = plain_number(Decimal(str(card["value"])))
+        value = Decimal(str(card["value"]))
+        card["shown"] = f"{value * 100:.1f}%" if card["key"] in PERCENTAGES else plain_number(value)
     context = {
         **admin.site.each_context(request),
         "title": _("Statistics dashboard"),
@@ -110,7 +132,7 @@ def dashboard(request):
         "district": district,
         "cards": cards,
         "table": table,
-        "charts": _organization_charts(table, years),
+        "charts": _charts(table, years),
         "comparisons": _comparison_rows(selectors.published_comparisons(district)),
     }
     return render(request, "admin/reports/dashboard.html", context)

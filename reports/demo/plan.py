@@ -43,3 +43,25 @@ CENTRES_FAILED, CENTRES_ASSESSED_LATER = 12, 10  # the others: latest failed, fi
 WELFARE_LOTTERY = {
     2019: 6100000, 2020: 6200000, 2021: 6300000, 2022: 6400000, 2023: 6500000, 2024: 6600000, 2025: 6700000,
 }  # fmt: skip
+
+# Community organization filings counted on the reply date, and the communities they are spread over:
+# 18,003 / 692 = 26.02 and 30,844 / 2,056 = 15.00, which round to the reply's 26 and 15 (docs/decisions/0062).
+URBAN_FILINGS, RURAL_FILINGS = 18003, 30844
+URBAN_COMMUNITIES, RURAL_COMMUNITIES = 692, 2056
+# 37,124 / 48,847 = 0.7600: the reply's 76% active.
+ACTIVE_RATE = 0.76
+FILINGS_CANCELLED_BEFORE_REPLY = 1500
+FILINGS_AFTER_REPLY = 2000
+FILINGS_CANCELLED_AFTER_REPLY = 500
+
+# Party organizations in being on the reply date: 922 (DESIGN §1), of which the comprehensive party
+# committees hold 88, covering 162 organizations with 269 members; party members in all about 15,000
+# ("近1.5万": 14,870 rounds to it).
+PARTY_ORGANIZATIONS = 922
+COMMITTEE_PARTY_ORGANIZATIONS, COMMITTEE_ORGANIZATIONS, COMMITTEE_MEMBERS = 88, 162, 269
+COMMITTEE_STANDALONE = 40  # of the 88: the rest are joint, covering the other 122 organizations
+PARTY_MEMBERS = 14870
+OTHER_JOINT = 134  # of the 834 others: joint ones covering two to four organizations; the rest standalone
+PARTY_DISSOLVED_BEFORE_REPLY = 40
+PARTY_AFTER_REPLY = 60
+PARTY_DISSOLVED_AFTER_REPLY = 20

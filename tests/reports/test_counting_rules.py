@@ -3,9 +3,23 @@
 import pytest
 
 from registry.choices import OrgStatus, OrgType
-from reports.selectors import organization_figures, platform_figures, statistics
+from registry.models import CommunityOrganization
+from reports.selectors import (
+    community_organization_figures,
+    organization_figures,
+    party_figures,
+    platform_figures,
+    statistics,
+)
 from tests.conftest import make_organization
 from tests.platforms.builders import NANMEN, XIAYING, YINZHOU, assess, fund, make_centre, make_platform
+from tests.registry.builders import (
+    HAISHU_TOWNSHIP,
+    YINZHOU_TOWNSHIP,
+    make_community,
+    make_filing,
+    make_party_organization,
+)
 from tests.reports.builders import D, ended_organization
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +140,79 @@ def test_welfare_lottery_funds_of_the_year_of_the_date():
     assert platforms_on(D(2023, 6, 15))["welfare_lottery_city"] == "3200000.00"
     assert platforms_on(D(2022, 12, 31), YINZHOU)["welfare_lottery_city"] == "3000000.00"
     assert platforms_on(D(2022, 12, 31), "330203")["welfare_lottery_city"] == "0.00"
+
+
+# Community organization filings
+
+
+def cancelled(filing, on):
+    CommunityOrganization.objects.filter(pk=filing.pk).update(status="cancelled", status_date=on, status_reason="测试")
+
+
+def test_a_filing_counts_from_its_filing_day_until_the_day_before_its_cancellation():
+    filing = make_filing(filed_on=D(2021, 3, 1))
+    cancelled(filing, D(2023, 6, 15))
+    assert community_organization_figures(D(2021, 2, 28), None)["total"] == 0
+    assert community_organization_figures(D(2021, 3, 1), None)["total"] == 1
+    assert community_organization_figures(D(2023, 6, 14), None)["total"] == 1
+    assert community_organization_figures(D(2023, 6, 15), None)["total"] == 0
+
+
+def test_urban_and_rural_filings_per_community_of_each_kind_and_the_active_share():
+    urban_community, empty_urban = make_community(urban=True), make_community(urban=True)
+    rural_community = make_community(urban=False)
+    for _ in range(3):
+        make_filing(community=urban_community, active=True)
+    make_filing(community=rural_community, urban=False, active=False)
+    figures = community_organization_figures(D(2023, 6, 15), YINZHOU)
+    assert (figures["total"], figures["urban"], figures["rural"]) == (4, 3, 1)
+    # Every community of the kind divides, those without filings too (docs/decisions/0062).
+    assert empty_urban.urban and figures["urban_communities"] == 2 and figures["rural_communities"] == 1
+    assert figures["per_urban_community"] == 1.5 and figures["per_rural_community"] == 1.0
+    assert figures["active"] == 3 and figures["active_rate"] == 0.75
+
+
+def test_filings_of_a_district_are_those_in_its_townships():
+    make_filing(township=YINZHOU_TOWNSHIP)
+    make_filing(township=HAISHU_TOWNSHIP)
+    assert community_organization_figures(D(2023, 6, 15), YINZHOU)["total"] == 1
+    assert community_organization_figures(D(2023, 6, 15), "330203")["total"] == 1
+    assert community_organization_figures(D(2023, 6, 15), None)["total"] == 2
+
+
+def test_no_filings_and_no_communities_give_no_averages_rather_than_an_error():
+    figures = community_organization_figures(D(2023, 6, 15), "330225")
+    assert figures["total"] == 0 and figures["active_rate"] is None and figures["per_urban_community"] is None
+
+
+# Party organizations
+
+
+def test_a_party_organization_counts_from_its_establishment_until_the_day_before_its_dissolution():
+    make_party_organization(established_on=D(2020, 7, 1), dissolved_on=D(2023, 6, 15), member_count=7)
+    assert party_figures(D(2020, 6, 30), None)["party_organizations"] == 0
+    assert party_figures(D(2020, 7, 1), None) == {
+        "party_organizations": 1,
+        "members": 7,
+        "comprehensive_committee": {"organizations": 0, "party_organizations": 0, "members": 0},
+    }
+    assert party_figures(D(2023, 6, 15), None)["party_organizations"] == 0
+
+
+def test_comprehensive_committees_count_the_organizations_they_cover_that_count_on_the_date():
+    first, second = make_organization(registered_by="330212"), make_organization(registered_by="330212")
+    leaving = ended_organization(registered_by="330212", on=D(2023, 1, 1))
+    make_party_organization(first, second, leaving, comprehensive_committee=True, member_count=4)
+    make_party_organization(make_organization(registered_by="330203"), member_count=20)
+    committee = party_figures(D(2023, 6, 15), None)["comprehensive_committee"]
+    assert committee == {"organizations": 2, "party_organizations": 1, "members": 4}
+    assert party_figures(D(2022, 12, 31), None)["comprehensive_committee"]["organizations"] == 3
+    assert party_figures(D(2023, 6, 15), None)["members"] == 24
+
+
+def test_party_organizations_of_a_district_cover_its_organizations():
+    make_party_organization(make_organization(registered_by="330212"))
+    make_party_organization(make_organization(registered_by="330203"), make_organization(registered_by="330203"))
+    assert party_figures(D(2023, 6, 15), YINZHOU)["party_organizations"] == 1
+    assert party_figures(D(2023, 6, 15), "330203")["party_organizations"] == 1
+    assert party_figures(D(2023, 6, 15), None)["party_organizations"] == 2

@@ -4,10 +4,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from registry.models import Organization
+from registry.models import Division, Organization
 from registry.validators import check_uscc_form
 from reports.models import PublishedFigure
 from reports.selectors import published_comparisons, statistics
@@ -37,6 +38,32 @@ def test_organizations_on_the_reply_date(demo):
         "by_type": {"social_group": 603, "social_service": 400, "foundation": 36},
     }
     assert figures["community_foundations"] == 7 and figures["districts_with_community_foundation"] == 7
+
+
+def test_community_organizations_on_the_reply_date(demo):
+    figures = statistics(REPLY_DATE)["community_organizations"]
+    assert (figures["total"], figures["urban"], figures["rural"]) == (48847, 18003, 30844)
+    assert (figures["per_urban_community"], figures["per_rural_community"]) == (26.0, 15.0)
+    assert figures["active_rate"] == 0.76
+
+
+def test_party_on_the_reply_date(demo):
+    figures = statistics(REPLY_DATE)["party"]
+    assert figures["party_organizations"] == 922
+    assert round(figures["members"], -3) == 15000  # "近1.5万"
+    assert figures["comprehensive_committee"] == {"organizations": 162, "party_organizations": 88, "members": 269}
+
+
+def test_demo_communities_lie_under_the_real_townships_of_every_district(demo):
+    communities = Division.objects.filter(level="community", is_demo=True)
+    assert communities.filter(urban=True).count() == 692 and communities.filter(urban=False).count() == 2056
+    assert set(communities.values_list("parent__parent_id", flat=True)) == set(
+        Division.objects.filter(level="district", successor__isnull=True).values_list("code", flat=True)
+    )
+    assert not communities.filter(parent__is_demo=True).exists()
+    assert all(name.startswith("【演示】") for name in communities.values_list("name", flat=True))
+    for code, urban in communities.values_list("code", "urban"):
+        assert len(code) == 12 and (1 <= int(code[-3:]) <= 199) == urban
 
 
 def test_platforms_on_the_reply_date(demo):
@@ -82,10 +109,28 @@ def test_a_deregistration_on_or_before_the_reply_date_shows_as_a_difference(demo
     assert rows["organizations.by_type.foundation"]["difference"] == 0
 
 
-def test_every_demo_credit_code_is_valid_and_every_name_marked(demo):
-    for uscc, name in Organization.objects.filter(is_demo=True).values_list("uscc", "name").iterator():
+def test_every_demo_credit_code_is_valid(demo):
+    for uscc in Organization.objects.filter(is_demo=True).values_list("uscc", flat=True).iterator():
         check_uscc_form(uscc)
-        assert name.startswith("【演示】")
+
+
+# Every invented name of the demo data, by model: (model label, fields holding invented names).
+INVENTED_NAMES = {
+    "registry.Organization": ["name", "legal_representative"],
+    "registry.Division": ["name"],
+    "registry.CommunityOrganization": ["name", "contact_person"],
+    "registry.PartyOrganization": ["name"],
+    "platforms.Platform": ["name"],
+}
+
+
+@pytest.mark.parametrize(("label", "fields"), INVENTED_NAMES.items())
+def test_every_invented_name_is_marked_as_demo_data(demo, label, fields):
+    model = apps.get_model(label)
+    rows = model.objects.filter(is_demo=True)
+    assert rows.exists()
+    for values in rows.values_list(*fields).iterator():
+        assert all(value.startswith("【演示】") for value in values), values
 
 
 def test_demo_organizations_pass_model_validation(demo):

@@ -28,6 +28,7 @@ FILING_KINDS = [
     "健身队",
 ]
 FIRST_FILING = datetime.date(2008, 1, 1)
+CATEGORIES, FIELDS = list(FilingCategory.values), list(Field.values)  # computed once: enum lookups are slow
 
 COMMUNITY_COLUMNS = ["code", "name", "level", "parent", "urban", "urban_rural_class", "is_demo"]
 FILING_COLUMNS = [
@@ -139,8 +140,8 @@ def seed_filings(context: DemoContext, communities: dict[bool, list[tuple[str, s
             code,
             district,
             urban,
-            rng.choice(FilingCategory.values),
-            rng.choice(Field.values),
+            rng.choice(CATEGORIES),
+            rng.choice(FIELDS),
             filed_on,
             names.person_name(rng),
             names.demo_phone(rng.randint(0, 9999)),

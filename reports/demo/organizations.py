@@ -19,6 +19,7 @@ from reports.demo.base import DEMO_PREFIX, DemoContext, apportion
 HISTORICAL_SEGMENT = {"330212": "330204", "330213": "330283"}
 MERGER_DATE = datetime.date(2016, 9, 1)
 FIRST_YEAR = 1990
+FIELDS = list(Field.values)
 
 
 @dataclass(slots=True)
@@ -168,7 +169,7 @@ def seed_organizations(context: DemoContext) -> list[DemoOrganization]:
                 names.person_name(rng),
                 "",
                 "",
-                rng.choice(Field.values),
+                rng.choice(FIELDS),
                 "",
                 names.demo_phone(serial),
                 False,

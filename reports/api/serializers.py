@@ -28,3 +28,100 @@ class StatsQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         attrs.setdefault("as_of", timezone.localdate())
         return attrs
+
+
+# The response of `GET stats/`, described for the OpenAPI schema (the view builds it from
+# reports.selectors; these serializers only document its shape).
+
+
+class ByTypeSerializer(serializers.Serializer):
+    social_group = serializers.IntegerField()
+    social_service = serializers.IntegerField()
+    foundation = serializers.IntegerField()
+
+
+class CityLevelSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_type = ByTypeSerializer()
+
+
+class OrganizationStatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_type = ByTypeSerializer()
+    city_level = CityLevelSerializer()
+    community_foundations = serializers.IntegerField()
+    districts_with_community_foundation = serializers.IntegerField()
+
+
+class CommunityOrganizationStatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    urban = serializers.IntegerField()
+    rural = serializers.IntegerField()
+    urban_communities = serializers.IntegerField()
+    rural_communities = serializers.IntegerField()
+    per_urban_community = serializers.FloatField(allow_null=True)
+    per_rural_community = serializers.FloatField(allow_null=True)
+    active = serializers.IntegerField()
+    active_rate = serializers.FloatField(allow_null=True)
+
+
+class CommitteeStatsSerializer(serializers.Serializer):
+    organizations = serializers.IntegerField()
+    party_organizations = serializers.IntegerField()
+    members = serializers.IntegerField()
+
+
+class PartyStatsSerializer(serializers.Serializer):
+    party_organizations = serializers.IntegerField()
+    members = serializers.IntegerField()
+    comprehensive_committee = CommitteeStatsSerializer()
+
+
+class PlatformKindsSerializer(serializers.Serializer):
+    hub = serializers.IntegerField()
+    support = serializers.IntegerField()
+    innovation_park = serializers.IntegerField()
+
+
+class PlatformLevelsSerializer(serializers.Serializer):
+    city = serializers.IntegerField()
+    district = serializers.IntegerField()
+    township = serializers.IntegerField()
+
+
+class PlatformStatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_kind = PlatformKindsSerializer()
+    standardized_township_centres = serializers.IntegerField()
+    by_level = PlatformLevelsSerializer()
+    city_innovation_parks = serializers.IntegerField()
+    townships = serializers.IntegerField()
+    townships_without_platform = serializers.IntegerField()
+    welfare_lottery_city = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PublishedComparisonSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    district = serializers.CharField(allow_null=True)
+    value = serializers.JSONField(help_text="A number, or a string with two decimals for amounts in yuan.")
+    unit = serializers.CharField()
+    precision = serializers.FloatField()
+    reference_date = serializers.DateField()
+    comparison = serializers.CharField()
+    approximate = serializers.BooleanField()
+    registry_value = serializers.JSONField(allow_null=True)
+    difference = serializers.JSONField(allow_null=True)
+    faithful = serializers.BooleanField(allow_null=True)
+    sentence = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    district = serializers.CharField(allow_null=True)
+    organizations = OrganizationStatsSerializer()
+    community_organizations = CommunityOrganizationStatsSerializer()
+    party = PartyStatsSerializer()
+    platforms = PlatformStatsSerializer()
+    published = PublishedComparisonSerializer(many=True, required=False, help_text="With compare=published.")

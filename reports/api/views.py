@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from core.filters import COMMON_QUERY_PARAMETERS
 from reports import selectors
-from reports.api.serializers import StatsQuerySerializer
+from reports.api.serializers import StatsQuerySerializer, StatsSerializer
 
 
 class StatsView(APIView):
@@ -30,7 +30,7 @@ class StatsView(APIView):
             OpenApiParameter("district", str, description="District code: that district's records only."),
             OpenApiParameter("compare", str, enum=["published"], description="Add the published figures."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: StatsSerializer},
     )
     def get(self, request):
         query = self.read_query(request)

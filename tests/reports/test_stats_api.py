@@ -1,11 +1,16 @@
 """`GET /api/v1/stats/`: the contract of DESIGN §4, strict parameters, and `compare=published`."""
 
+import csv
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.utils import timezone
 
+from core.models import ExportLog
 from registry.choices import OrgType
+from reports.labels import flatten
 from reports.models import PublishedFigure
 from tests.conftest import make_organization
 from tests.reports.builders import D, ended_organization
@@ -97,3 +102,46 @@ def test_compare_with_a_district_lists_that_districts_figures(clerk_api):
     assert [row["key"] for row in rows] == ["organizations.community_foundations"]
     assert rows[0]["district"] == "330212"
     assert rows[0]["registry_value"] == 1 and rows[0]["difference"] == 0 and rows[0]["faithful"] is True
+
+
+# ?format=csv|xlsx: one row per figure
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_csv_has_a_chinese_header_and_a_row_per_figure(clerk_api):
+    make_organization(registered_on=D(2020, 1, 1))
+    response = clerk_api.get(URL, {"as_of": "2023-06-15", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert 'filename="stats-' in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    assert header == ["统计项", "名称", "数值", "统计日期", "区（县、市）"]
+    by_key = {row[0]: row for row in rows}
+    json_body = clerk_api.get(URL, {"as_of": "2023-06-15"}).json()
+    assert len(rows) == len(flatten({k: v for k, v in json_body.items() if k not in {"as_of", "district"}}))
+    assert by_key["organizations.total"][1:4] == ["社会组织", "1", "2023-06-15"]
+    assert ExportLog.objects.filter(resource="stats", file_format="csv", row_count=len(rows)).exists()
+
+
+def test_xlsx_of_the_comparison_has_a_row_per_published_figure(clerk_api):
+    response = clerk_api.get(URL, {"compare": "published", "format": "xlsx"})
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("统计项", "名称", "区（县、市）", "公布数值")
+    assert len(rows) - 1 == PublishedFigure.objects.count()
+    total = next(row for row in rows if row[0] == "organizations.total")
+    assert total[3] == 10224 and total[8] == 0 and total[9] == -10224 and total[10] == "否"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_refused_export_answers_in_json(clerk_api, anonymous_api):
+    response = clerk_api.get(URL, {"format": "csv", "as_of": "2023-02-30"})
+    assert response.status_code == 400 and "as_of" in response.json()
+    assert anonymous_api.get(URL, {"format": "csv"}).status_code == 401
+    assert clerk_api.get(URL, {"page": "2"}).status_code == 400

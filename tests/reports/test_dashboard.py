@@ -68,3 +68,12 @@ def test_others_may_not_see_it(client):
     assert client.get(URL).status_code == 302  # to the login page
     client.force_login(make_user(None))
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["publishedfigure", "document", "citation"])
+def test_the_reply_lists_render_for_clerks_and_export(clerk_browser, model):
+    listing = clerk_browser.get(f"/admin/reports/{model}/")
+    assert listing.status_code == 200
+    export = clerk_browser.get(f"/admin/reports/{model}/export/csv/")
+    assert export.status_code == 200
+    assert b"".join(export.streaming_content).decode("utf-8").startswith("\ufeff")

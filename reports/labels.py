@@ -22,6 +22,18 @@ STAT_LABELS = {
     "community_organizations.per_rural_community": _("Filings per rural community"),
     "community_organizations.active": _("Active community organizations"),
     "community_organizations.active_rate": _("Community organization activity rate"),
+    "ratings.rated": _("Organizations with a current rating"),
+    "ratings.rated_3a_plus": _("Organizations rated 3A or above"),
+    "ratings.by_grade.5": _("Rated 5A"),
+    "ratings.by_grade.4": _("Rated 4A"),
+    "ratings.by_grade.3": _("Rated 3A"),
+    "ratings.by_grade.2": _("Rated 2A"),
+    "ratings.by_grade.1": _("Rated 1A"),
+    "honours.national_advanced": _("National advanced social organizations"),
+    "honours.provincial_brand": _("Provincial brand social organizations"),
+    "honours.provincial_leader": _("Provincial social organization leaders"),
+    "honours.role_model": _("Role models of the era"),
+    "honours.city_three_hundred_best": _('City "three hundred best" honours'),
     "party.party_organizations": _("Party organizations in social organizations"),
     "party.members": _("Party members"),
     "party.comprehensive_committee.organizations": _("Organizations covered by the comprehensive party committees"),
@@ -39,7 +51,25 @@ STAT_LABELS = {
     "platforms.townships": _("Townships and streets"),
     "platforms.townships_without_platform": _("Townships without a platform"),
     "platforms.welfare_lottery_city": _("City welfare-lottery funds for platforms this year (yuan)"),
+    "procurement.last_four_years.years": _("The last four years"),
+    "procurement.last_four_years.projects": _("Purchased-service projects, last four years"),
+    "procurement.last_four_years.amount": _("Purchased services, last four years (yuan)"),
+    "procurement.last_four_years.growth": _("Growth from the first to the last of the four years"),
+    "procurement.project_cap": _("Cap per purchased-service project (yuan)"),
+    "procurement.transferred_functions.items": _("Government functions transferred"),
+    "procurement.transferred_functions.batches": _("Batches of transferred functions"),
 }
+
+
+def label_for(key: str) -> str:
+    """The label of a statistic; the yearly procurement figures are named by their year."""
+    if key in STAT_LABELS:
+        return str(STAT_LABELS[key])
+    parts = key.split(".")
+    if len(parts) == 4 and parts[:2] == ["procurement", "by_year"]:
+        what = _("projects") if parts[3] == "projects" else _("amount (yuan)")
+        return f"{parts[2]} {_('purchased services')} · {what}"
+    return key
 
 
 def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
@@ -52,7 +82,3 @@ def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
         else:
             rows.append((key, value))
     return rows
-
-
-def label_for(key: str) -> str:
-    return str(STAT_LABELS.get(key, key))

@@ -26,6 +26,8 @@ from platforms.selectors import (
     township_centres_open_on,
     township_coverage,
 )
+from ratings.choices import ORGANIZATION_HONOURS, PURCHASE_PRIORITY_MIN_GRADE, Grade, HonourKind
+from ratings.models import Evaluation, Honour
 from registry.choices import CITY_CODE, DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
 from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.models.party import in_force_on as party_in_force_on
@@ -121,6 +123,44 @@ def community_organization_figures(as_of: datetime.date, district: str | None) -
     }
 
 
+def rating_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Organizations that count on `as_of`, by their current grade on it (DESIGN §2 rule)."""
+    counting = organizations_counting_on(as_of, district).values("pk")
+    rows = (
+        Evaluation.objects.valid_on(as_of)
+        .filter(organization__in=counting)
+        .order_by()
+        .values("grade")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    by_grade = {str(grade): 0 for grade in sorted(Grade.values, reverse=True)}
+    for row in rows:
+        by_grade[str(row["grade"])] = row["n"]
+    return {
+        "rated": sum(by_grade.values()),
+        "rated_3a_plus": sum(by_grade[str(grade)] for grade in Grade.values if grade >= PURCHASE_PRIORITY_MIN_GRADE),
+        "by_grade": by_grade,
+    }
+
+
+def honour_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Honours conferred in or before the year of `as_of` (only the year is recorded): organizations
+    honoured (distinct, among those that count on the date), and persons and other honours by number.
+    With `district`, honours of organizations it registers."""
+    honours = Honour.objects.filter(year__lte=as_of.year)
+    if district:
+        honours = honours.filter(organization__registered_by_id=district)
+    counting = organizations_counting_on(as_of, district).values("pk")
+    figures = {}
+    for kind in HonourKind.values:
+        of_kind = honours.filter(kind=kind)
+        if kind in ORGANIZATION_HONOURS:
+            figures[kind] = of_kind.filter(organization__in=counting).values("organization").distinct().count()
+        else:
+            figures[kind] = of_kind.count()
+    return figures
+
+
 def party_figures(as_of: datetime.date, district: str | None) -> dict:
     """Party organizations in being on `as_of`; with a district, those covering an organization it registers."""
     in_being = PartyOrganization.objects.filter(party_in_force_on(as_of))
@@ -183,6 +223,8 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
 SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "organizations": organization_figures,
     "community_organizations": community_organization_figures,
+    "ratings": rating_figures,
+    "honours": honour_figures,
     "party": party_figures,
     "platforms": platform_figures,
 }
@@ -238,6 +280,18 @@ def party_by_district(as_of: datetime.date) -> dict[str, int]:
     return {row["organizations__registered_by_id"]: row["n"] for row in rows}
 
 
+def ratings_by_district(as_of: datetime.date) -> dict[str, int]:
+    """Per registering authority: organizations counting on `as_of` whose current grade is 3A or above. One query."""
+    rows = (
+        Evaluation.objects.valid_on(as_of)
+        .filter(organization__in=organizations_counting_on(as_of).values("pk"), grade__gte=PURCHASE_PRIORITY_MIN_GRADE)
+        .order_by()
+        .values("organization__registered_by_id")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    return {row["organization__registered_by_id"]: row["n"] for row in rows}
+
+
 def _authority_of_platform() -> Case:
     """The district a platform lies in (its division's, or its township's parent); the city's code for
     city-level platforms, so they fall in the city row of the table."""
@@ -269,6 +323,7 @@ def _no_organizations() -> dict:
 DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
     "organizations": (organizations_by_district, _no_organizations),
     "community_organizations": (filings_by_district, _no_filings),
+    "rated_3a_plus": (ratings_by_district, int),
     "party_organizations": (party_by_district, int),
     "platforms": (platforms_by_district, _no_platforms),
 }

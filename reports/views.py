@@ -33,11 +33,17 @@ KEY_FIGURES = [
     "community_organizations.per_urban_community",
     "community_organizations.per_rural_community",
     "community_organizations.active_rate",
+    "ratings.rated_3a_plus",
+    "ratings.by_grade.5",
+    "ratings.by_grade.4",
+    "ratings.by_grade.3",
     "party.party_organizations",
     "party.members",
     "platforms.total",
     "platforms.standardized_township_centres",
     "platforms.townships_without_platform",
+    "procurement.last_four_years.projects",
+    "procurement.last_four_years.amount",
 ]
 
 
@@ -54,7 +60,7 @@ class DashboardForm(forms.Form):
         self.fields["district"].choices = [("", _("whole city"))] + [(d.code, d.name) for d in districts]
 
 
-def _charts(table: list[dict], years: list[tuple[int, int]]) -> list:
+def _charts(table: list[dict], years: list[tuple[int, int]], figures: dict) -> list:
     names = [row["name"] if not row["city"] else str(_("city level")) for row in table]
     districts = [row for row in table if not row["city"]]
     filings = [
@@ -66,6 +72,7 @@ def _charts(table: list[dict], years: list[tuple[int, int]]) -> list:
         for org_type in OrgType.values
     ]
     every = max(1, len(years) // 12)
+    by_grade = figures["ratings"]["by_grade"]
     return [
         charts.stacked_bars(
             title=str(_("Organizations by type and registering authority")), categories=names, series=by_type
@@ -74,6 +81,11 @@ def _charts(table: list[dict], years: list[tuple[int, int]]) -> list:
             title=str(_("Community organization filings by district, urban and rural")),
             categories=[row["name"] for row in districts],
             series=filings,
+        ),
+        charts.columns(
+            title=str(_("Organizations by current grade")),
+            categories=[f"{grade}A" for grade in range(1, 6)],
+            series=[charts.Series(str(_("organizations")), [by_grade[str(grade)] for grade in range(1, 6)])],
         ),
         charts.columns(
             title=str(_("Registrations per year")),
@@ -132,7 +144,7 @@ def dashboard(request):
         "district": district,
         "cards": cards,
         "table": table,
-        "charts": _charts(table, years),
+        "charts": _charts(table, years, figures),
         "comparisons": _comparison_rows(selectors.published_comparisons(district)),
     }
     return render(request, "admin/reports/dashboard.html", context)

@@ -34,21 +34,21 @@ class StatsQuerySerializer(serializers.Serializer):
 # reports.selectors; these serializers only document its shape).
 
 
-class ByTypeSerializer(serializers.Serializer):
+class StatsByTypeSerializer(serializers.Serializer):
     social_group = serializers.IntegerField()
     social_service = serializers.IntegerField()
     foundation = serializers.IntegerField()
 
 
-class CityLevelSerializer(serializers.Serializer):
+class StatsCityLevelSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    by_type = ByTypeSerializer()
+    by_type = StatsByTypeSerializer()
 
 
 class OrganizationStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    by_type = ByTypeSerializer()
-    city_level = CityLevelSerializer()
+    by_type = StatsByTypeSerializer()
+    city_level = StatsCityLevelSerializer()
     community_foundations = serializers.IntegerField()
     districts_with_community_foundation = serializers.IntegerField()
 
@@ -77,13 +77,13 @@ class PartyStatsSerializer(serializers.Serializer):
     comprehensive_committee = CommitteeStatsSerializer()
 
 
-class PlatformKindsSerializer(serializers.Serializer):
+class StatsPlatformKindsSerializer(serializers.Serializer):
     hub = serializers.IntegerField()
     support = serializers.IntegerField()
     innovation_park = serializers.IntegerField()
 
 
-class PlatformLevelsSerializer(serializers.Serializer):
+class StatsPlatformLevelsSerializer(serializers.Serializer):
     city = serializers.IntegerField()
     district = serializers.IntegerField()
     township = serializers.IntegerField()
@@ -91,13 +91,56 @@ class PlatformLevelsSerializer(serializers.Serializer):
 
 class PlatformStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
-    by_kind = PlatformKindsSerializer()
+    by_kind = StatsPlatformKindsSerializer()
     standardized_township_centres = serializers.IntegerField()
-    by_level = PlatformLevelsSerializer()
+    by_level = StatsPlatformLevelsSerializer()
     city_innovation_parks = serializers.IntegerField()
     townships = serializers.IntegerField()
     townships_without_platform = serializers.IntegerField()
     welfare_lottery_city = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class StatsGradesSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {str(grade): serializers.IntegerField(label=f"{grade}A") for grade in range(5, 0, -1)}
+
+
+class RatingStatsSerializer(serializers.Serializer):
+    rated = serializers.IntegerField()
+    rated_3a_plus = serializers.IntegerField()
+    by_grade = StatsGradesSerializer()
+
+
+class HonourStatsSerializer(serializers.Serializer):
+    national_advanced = serializers.IntegerField()
+    provincial_brand = serializers.IntegerField()
+    provincial_leader = serializers.IntegerField()
+    role_model = serializers.IntegerField()
+    city_three_hundred_best = serializers.IntegerField()
+
+
+class StatsYearTotalSerializer(serializers.Serializer):
+    projects = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class StatsFourYearsSerializer(serializers.Serializer):
+    years = serializers.CharField(help_text="The four calendar years before the date's: 2019–2022 for 2023-06-15.")
+    projects = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    growth = serializers.FloatField(allow_null=True)
+
+
+class FunctionStatsSerializer(serializers.Serializer):
+    items = serializers.IntegerField()
+    batches = serializers.IntegerField()
+
+
+class ProcurementStatsSerializer(serializers.Serializer):
+    last_four_years = StatsFourYearsSerializer()
+    by_year = serializers.DictField(child=StatsYearTotalSerializer(), help_text="Keyed by year.")
+    project_cap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    transferred_functions = FunctionStatsSerializer()
 
 
 class PublishedComparisonSerializer(serializers.Serializer):
@@ -122,6 +165,8 @@ class StatsSerializer(serializers.Serializer):
     district = serializers.CharField(allow_null=True)
     organizations = OrganizationStatsSerializer()
     community_organizations = CommunityOrganizationStatsSerializer()
+    ratings = RatingStatsSerializer()
+    honours = HonourStatsSerializer()
     party = PartyStatsSerializer()
     platforms = PlatformStatsSerializer()
     published = PublishedComparisonSerializer(many=True, required=False, help_text="With compare=published.")

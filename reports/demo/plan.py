@@ -65,3 +65,22 @@ OTHER_JOINT = 134  # of the 834 others: joint ones covering two to four organiza
 PARTY_DISSOLVED_BEFORE_REPLY = 40
 PARTY_AFTER_REPLY = 60
 PARTY_DISSOLVED_AFTER_REPLY = 20
+
+# Organizations by current grade on the end of 2022 (the reply: 5A 257, 4A 334, 3A 702), and 2A/1A
+# ratings, which the reply does not count.
+GRADES_END_2022 = {5: 257, 4: 334, 3: 702, 2: 90, 1: 20}
+# Ratings that do not give a grade at the end of 2022 (per scale unit): lapsed before it, revoked by it
+# (with an older rating still within its five years, which must not come back), concluded after it.
+RATINGS_LAPSED = 300
+RATINGS_REVOKED = 15
+RATINGS_AFTER_2022 = 250
+# Honours "截至2022年底": organizations and persons, and a few conferred after 2022.
+HONOURS_END_2022 = {"national_advanced": 9, "provincial_brand": 31, "provincial_leader": 66}
+HONOURS_AFTER_2022 = {"national_advanced": 1, "provincial_brand": 4, "provincial_leader": 6}
+
+# Purchased-service projects of "the last four years" (2019–2022, our reading): 303 projects,
+# 62,892,500 yuan, rising from 11.99 to 17.96 million (docs/decisions/0060-last-four-years.md).
+PROJECTS_BY_YEAR = {2019: (66, 11990000), 2020: (82, 15702500), 2021: (76, 17240000), 2022: (79, 17960000)}
+PROJECTS_OUTSIDE_WINDOW = {2017: 18, 2018: 22, 2023: 30, 2024: 28, 2025: 25}
+PROJECTS_CANCELLED = 15
+TRANSFERRED_FUNCTIONS = {1: 62, 2: 47}  # 109 items in two batches (the reply)

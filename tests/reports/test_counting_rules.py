@@ -2,17 +2,21 @@
 
 import pytest
 
+from ratings.models import Honour
 from registry.choices import OrgStatus, OrgType
 from registry.models import CommunityOrganization
 from reports.selectors import (
     community_organization_figures,
+    honour_figures,
     organization_figures,
     party_figures,
     platform_figures,
+    rating_figures,
     statistics,
 )
 from tests.conftest import make_organization
 from tests.platforms.builders import NANMEN, XIAYING, YINZHOU, assess, fund, make_centre, make_platform
+from tests.ratings.builders import make_evaluation
 from tests.registry.builders import (
     HAISHU_TOWNSHIP,
     YINZHOU_TOWNSHIP,
@@ -20,7 +24,7 @@ from tests.registry.builders import (
     make_filing,
     make_party_organization,
 )
-from tests.reports.builders import D, ended_organization
+from tests.reports.builders import D, ended_organization, revoked_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +220,57 @@ def test_party_organizations_of_a_district_cover_its_organizations():
     assert party_figures(D(2023, 6, 15), YINZHOU)["party_organizations"] == 1
     assert party_figures(D(2023, 6, 15), "330203")["party_organizations"] == 1
     assert party_figures(D(2023, 6, 15), None)["party_organizations"] == 2
+
+
+# Ratings (DESIGN §2: the grade of the newest rating concluded by D, unless revoked by D or lapsed)
+
+
+def grades_on(day, district=None) -> dict:
+    return rating_figures(day, district)["by_grade"]
+
+
+def test_a_rating_counts_on_its_valid_until_and_not_the_day_after():
+    make_evaluation(make_organization(registered_on=D(2010, 1, 1)), grade=4, concluded_on=D(2018, 1, 1))
+    assert grades_on(D(2017, 12, 31))["4"] == 0
+    assert grades_on(D(2018, 1, 1))["4"] == 1
+    assert grades_on(D(2022, 12, 31))["4"] == 1  # valid until 2022-12-31 inclusive
+    assert grades_on(D(2023, 1, 1))["4"] == 0
+
+
+def test_a_revoked_rating_drops_out_on_its_revocation_day_and_brings_no_older_one_back():
+    organization = make_organization(registered_on=D(2010, 1, 1))
+    make_evaluation(organization, grade=3, concluded_on=D(2018, 6, 1))
+    newer = make_evaluation(organization, grade=5, concluded_on=D(2020, 6, 1))
+    revoked_evaluation(newer, D(2022, 3, 1))
+    assert grades_on(D(2020, 5, 31)) == {"5": 0, "4": 0, "3": 1, "2": 0, "1": 0}
+    assert grades_on(D(2022, 2, 28))["5"] == 1
+    assert grades_on(D(2022, 3, 1)) == {"5": 0, "4": 0, "3": 0, "2": 0, "1": 0}
+
+
+def test_ratings_count_only_organizations_that_count_on_the_date():
+    make_evaluation(ended_organization(registered_on=D(2010, 1, 1), on=D(2022, 6, 1)), concluded_on=D(2020, 1, 1))
+    make_evaluation(make_organization(registered_on=D(2010, 1, 1)), grade=3, concluded_on=D(2020, 1, 1))
+    assert rating_figures(D(2022, 5, 31), None)["rated_3a_plus"] == 2
+    assert rating_figures(D(2022, 6, 1), None) == {
+        "rated": 1,
+        "rated_3a_plus": 1,
+        "by_grade": {"5": 0, "4": 0, "3": 1, "2": 0, "1": 0},
+    }
+
+
+def test_ratings_of_a_district_are_those_of_its_organizations():
+    make_evaluation(make_organization(registered_by="330212", registered_on=D(2010, 1, 1)), concluded_on=D(2020, 1, 1))
+    make_evaluation(make_organization(registered_by="330200", registered_on=D(2010, 1, 1)), concluded_on=D(2020, 1, 1))
+    assert rating_figures(D(2022, 12, 31), YINZHOU)["rated_3a_plus"] == 1
+    assert rating_figures(D(2022, 12, 31), None)["rated_3a_plus"] == 2
+
+
+def test_honours_count_from_their_year():
+    brand = make_organization(registered_on=D(2010, 1, 1))
+    Honour.objects.create(kind="provincial_brand", year=2022, organization=brand)
+    Honour.objects.create(kind="provincial_brand", year=2023, organization=make_organization())
+    Honour.objects.create(kind="provincial_leader", year=2022, organization=brand, person_name="张三")
+    assert honour_figures(D(2022, 12, 31), None)["provincial_brand"] == 1
+    assert honour_figures(D(2023, 1, 1), None)["provincial_brand"] == 2
+    assert honour_figures(D(2022, 12, 31), None)["provincial_leader"] == 1
+    assert honour_figures(D(2021, 12, 31), None)["provincial_leader"] == 0

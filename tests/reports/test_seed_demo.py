@@ -66,6 +66,18 @@ def test_demo_communities_lie_under_the_real_townships_of_every_district(demo):
         assert len(code) == 12 and (1 <= int(code[-3:]) <= 199) == urban
 
 
+def test_ratings_and_honours_at_the_end_of_2022(demo):
+    figures = statistics(END_2022)
+    assert figures["ratings"]["rated_3a_plus"] == 1293
+    assert {grade: figures["ratings"]["by_grade"][grade] for grade in ("5", "4", "3")} == {
+        "5": 257,
+        "4": 334,
+        "3": 702,
+    }
+    honours = figures["honours"]
+    assert (honours["national_advanced"], honours["provincial_brand"], honours["provincial_leader"]) == (9, 31, 66)
+
+
 def test_platforms_on_the_reply_date(demo):
     figures = statistics(REPLY_DATE)["platforms"]
     assert figures["total"] > 150  # "150余个"
@@ -133,9 +145,30 @@ def test_every_invented_name_is_marked_as_demo_data(demo, label, fields):
         assert all(value.startswith("【演示】") for value in values), values
 
 
-def test_demo_organizations_pass_model_validation(demo):
-    for organization in Organization.objects.filter(is_demo=True).order_by("?")[:200]:
-        organization.full_clean()
+VALIDATED = [
+    "registry.Organization", "registry.Division", "registry.CommunityOrganization", "registry.PartyOrganization",
+    "ratings.Evaluation", "ratings.Honour", "platforms.Platform", "platforms.StandardisationAssessment",
+    "platforms.PlatformFunding",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("label", VALIDATED)
+def test_demo_records_pass_model_validation(demo, label):
+    model = apps.get_model(label)
+    rows = model.objects.all()
+    if any(field.name == "is_demo" for field in model._meta.fields):
+        rows = rows.filter(is_demo=True)
+    sample = list(rows.order_by("?")[:150])
+    assert sample
+    for record in sample:
+        record.full_clean()
+
+
+def test_honoured_leaders_are_marked_as_demo_persons(demo):
+    from ratings.models import Honour
+
+    names = Honour.objects.exclude(person_name="").values_list("person_name", flat=True)
+    assert names and all(name.startswith("【演示】") for name in names)
 
 
 def test_seed_demo_refuses_a_database_with_real_organizations(demo):

@@ -184,3 +184,13 @@ def test_seed_demo_refuses_to_write_twice(demo):
 
 def test_the_published_figures_are_not_touched(demo):
     assert PublishedFigure.objects.filter(key="organizations.total").get().value == 10224
+
+
+def test_the_bulk_load_is_recorded_once_per_model(demo):
+    from core.models import ChangeRecord
+
+    records = ChangeRecord.objects.filter(object_id=0, message__startswith="seed_demo")
+    organizations = records.get(content_type__model="organization")
+    assert organizations.changes["rows"] == [None, Organization.objects.filter(is_demo=True).count()]
+    assert organizations.object_repr.startswith("【演示】") and organizations.source == "command"
+    assert records.count() == records.values("content_type").distinct().count()

@@ -20,12 +20,13 @@ class Comparison(models.TextChoices):
     EXACT = "exact", _("exact (at the precision the reply states it)")
     ABOUT = "about", _("approximate (rounds to the figure)")
     MORE_THAN = "more_than", _("more than the figure")
+    ODD = "odd", _("odd (above the figure, below the next step of its precision)")
     AT_LEAST = "at_least", _("at least the figure")
     REFERENCE_ONLY = "reference_only", _("for reference only (the registry cannot compute it)")
 
 
 # Comparisons under which a published figure is approximate.
-APPROXIMATE_COMPARISONS = (Comparison.ABOUT, Comparison.MORE_THAN)
+APPROXIMATE_COMPARISONS = (Comparison.ABOUT, Comparison.MORE_THAN, Comparison.ODD)
 
 
 class DocumentKind(models.TextChoices):

@@ -427,6 +427,9 @@ def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
     elif figure.comparison == Comparison.ABOUT:
         difference = registry - published
         faithful = rounded == published
+    elif figure.comparison == Comparison.ODD:  # "150余": more than 150, fewer than 160
+        difference = registry - published
+        faithful = published < registry < published + figure.precision
     elif figure.comparison == Comparison.MORE_THAN:
         difference = registry - published
         faithful = registry > published

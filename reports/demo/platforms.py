@@ -66,15 +66,7 @@ def seed_platforms(context: DemoContext, organizations: list[DemoOrganization]) 
         datetime.date(2013, 3, 1),
         authority=CITY_CODE,
     )
-    platform(
-        "宁波市社会组织孵化基地",
-        PlatformKind.SUPPORT,
-        PlatformLevel.CITY,
-        CITY_CODE,
-        datetime.date(2016, 6, 1),
-        authority=CITY_CODE,
-    )
-    funded = [0, 1]
+    funded = [0]
     for district in districts:
         opened = _day(datetime.date(2014, 1, 1), datetime.date(2018, 12, 31), rng)
         funded.append(
@@ -87,15 +79,16 @@ def seed_platforms(context: DemoContext, organizations: list[DemoOrganization]) 
                 authority=district.code,
             )
         )
-    centre_townships = set(rng.sample([t.code for t in townships], plan.TOWNSHIP_CENTRES))
-    for township in townships:
+    served = _served_by_neighbours(townships, rng)  # township → the township whose platform serves it
+    own = [township for township in townships if township.code not in served]
+    centre_townships = set(rng.sample([t.code for t in own], plan.TOWNSHIP_CENTRES))
+    index_of: dict[str, int] = {}
+    for township in own:
         kind = PlatformKind.HUB if rng.random() < 0.55 else PlatformKind.SUPPORT
         centre = township.code in centre_townships
-        label = (
-            "社会组织党群服务中心" if centre else ("社会组织服务站" if kind == PlatformKind.HUB else "社会组织发展中心")
-        )
+        label = "社会组织党群服务中心" if centre else {PlatformKind.HUB: "社会组织服务站"}.get(kind, "社会组织发展中心")
         opened = _day(datetime.date(2015, 1, 1), datetime.date(2021, 6, 30), rng)
-        index = platform(
+        index_of[township.code] = platform(
             f"{township.name}{label}",
             kind,
             PlatformLevel.TOWNSHIP,
@@ -105,9 +98,9 @@ def seed_platforms(context: DemoContext, organizations: list[DemoOrganization]) 
             authority=township.parent_id,
         )
         if centre:
-            centres.append(index)
+            centres.append(index_of[township.code])
     # Around the reply date: one closed before it and one opened after it, in townships that keep theirs.
-    old, new = rng.sample(townships, 2)
+    old, new = rng.sample(own, 2)
     platform(
         f"{old.name}社会组织服务站（原址）",
         PlatformKind.HUB,
@@ -126,9 +119,33 @@ def seed_platforms(context: DemoContext, organizations: list[DemoOrganization]) 
     first = context.insert(Platform, PLATFORM_COLUMNS, rows)
     Organization._base_manager.filter(pk__in=hubs).update(is_hub=True)
     Organization._base_manager.filter(pk__in=supports).update(is_support=True)
-    context.log(f"platforms: {len(rows)} (and the innovation park of the fixtures)")
+    context.insert(
+        Platform.served_townships.through,
+        ["platform", "division"],
+        [(first + index_of[server], township) for township, server in sorted(served.items())],
+    )
+    context.log(
+        f"platforms: {len(rows)} (and the innovation park of the fixtures), {len(served)} townships served by a "
+        "neighbour's platform"
+    )
     _seed_assessments(context, [first + index for index in centres], [rows[index][6] for index in centres], rng)
     _seed_funding(context, [first + index for index in funded], first, len(rows), rng)
+
+
+def _served_by_neighbours(townships: list[Division], rng) -> dict[str, str]:
+    """The townships without a platform of their own, each served by a neighbour's platform of its district
+    (a cluster platform, docs/decisions/0035): `plan.SERVED_BY_NEIGHBOUR` of them, spread over the
+    districts by their number of townships, every district keeping most of its own; one township each."""
+    by_district: dict[str, list[str]] = {}
+    for township in townships:
+        by_district.setdefault(township.parent_id, []).append(township.code)
+    shares = apportion(plan.SERVED_BY_NEIGHBOUR, {code: len(codes) for code, codes in by_district.items()})
+    served = {}
+    for district, codes in sorted(by_district.items()):
+        chosen = rng.sample(codes, shares[district])
+        servers = rng.sample([code for code in codes if code not in chosen], len(chosen))
+        served.update(zip(chosen, servers, strict=True))
+    return served
 
 
 def _seed_assessments(context: DemoContext, centres: list[int], opened: list[datetime.date], rng) -> None:

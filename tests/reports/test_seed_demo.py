@@ -80,7 +80,8 @@ def test_ratings_and_honours_at_the_end_of_2022(demo):
 
 def test_platforms_on_the_reply_date(demo):
     figures = statistics(REPLY_DATE)["platforms"]
-    assert figures["total"] > 150  # "150余个"
+    assert figures["total"] == 152  # "150余个" (docs/decisions/0035-served-townships.md)
+    assert figures["by_level"] == {"city": 2, "district": 10, "township": 140}
     assert figures["standardized_township_centres"] == 109
     assert figures["townships"] == 162 and figures["townships_without_platform"] == 0
     assert figures["city_innovation_parks"] == 1

@@ -12,6 +12,7 @@ from core.models import ExportLog
 from registry.choices import OrgType
 from reports.labels import flatten
 from reports.models import PublishedFigure
+from reports.selectors import compare
 from tests.conftest import make_organization
 from tests.reports.builders import D, ended_organization
 
@@ -145,3 +146,23 @@ def test_a_refused_export_answers_in_json(clerk_api, anonymous_api):
     assert response.status_code == 400 and "as_of" in response.json()
     assert anonymous_api.get(URL, {"format": "csv"}).status_code == 401
     assert clerk_api.get(URL, {"page": "2"}).status_code == 400
+
+
+@pytest.mark.parametrize(("registry", "faithful"), [(150, False), (151, True), (152, True), (159, True), (160, False)])
+def test_an_odd_figure_is_above_it_and_below_the_next_step(registry, faithful):
+    figure = PublishedFigure.objects.get(key="platforms.total")
+    assert (figure.comparison, figure.precision, figure.approximate) == ("odd", 10, True)
+    result = compare(figure, registry)
+    assert result.faithful is faithful and result.difference == registry - 150
+
+
+@pytest.mark.parametrize(("registry", "faithful"), [(14499, False), (14500, True), (15499, True), (15500, False)])
+def test_an_about_figure_rounds_to_it(registry, faithful):
+    figure = PublishedFigure.objects.get(key="party.members")
+    assert compare(figure, registry).faithful is faithful
+
+
+def test_an_exact_figure_compares_at_the_precision_of_the_reply():
+    figure = PublishedFigure.objects.get(key="community_organizations.per_urban_community")
+    assert compare(figure, 26.02).difference == 0 and compare(figure, 26.02).faithful
+    assert compare(figure, 26.6).difference == 1 and not compare(figure, 26.6).faithful

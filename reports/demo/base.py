@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -112,11 +114,26 @@ class DemoContext:
             )
 
 
-def _insert_many(cursor, table: str, column_list: str, width: int, values: list[tuple]) -> None:
-    if connection.vendor == "postgresql":
-        from psycopg2.extras import execute_values
+# How COPY … (FORMAT csv) is told a value is NULL: an unquoted \N (an empty field stays an empty string).
+_COPY_NULL = "\\N"
 
-        execute_values(cursor.cursor, f"INSERT INTO {table} ({column_list}) VALUES %s", values, page_size=len(values))
+
+def _copy_value(value):
+    return _COPY_NULL if value is None else value
+
+
+def _insert_many(cursor, table: str, column_list: str, width: int, values: list[tuple]) -> None:
+    """PostgreSQL: COPY FROM STDIN in CSV (several times faster than INSERTs on indexed tables);
+    SQLite: executemany of one INSERT."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in values:
+            writer.writerow([_copy_value(value) for value in row])
+        buffer.seek(0)
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '{_COPY_NULL}')", buffer
+        )
     else:
         placeholders = ", ".join(["%s"] * width)
         cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", values)

@@ -26,6 +26,8 @@ from platforms.selectors import (
     township_centres_open_on,
     township_coverage,
 )
+from procurement.models import ProjectCap, TransferredFunction
+from procurement.selectors import purchased
 from ratings.choices import ORGANIZATION_HONOURS, PURCHASE_PRIORITY_MIN_GRADE, Grade, HonourKind
 from ratings.models import Evaluation, Honour
 from registry.choices import CITY_CODE, DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
@@ -219,6 +221,41 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
     }
 
 
+def last_four_years(as_of: datetime.date) -> range:
+    """The reply's "近四年": the four calendar years before the year of the date (2019–2022 for the
+    reply's date; docs/decisions/0060-last-four-years.md)."""
+    return range(as_of.year - 4, as_of.year)
+
+
+def procurement_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Purchased-service projects of the last four years (per year and in all), the per-project cap in
+    force on `as_of`, and the catalogue of transferred functions."""
+    years = last_four_years(as_of)
+    projects = purchased().filter(year__in=list(years))
+    if district:
+        projects = projects.filter(provider__registered_by_id=district)
+    by_year = {str(year): {"projects": 0, "amount": Decimal("0")} for year in years}
+    for row in projects.order_by().values("year").annotate(n=Count("pk"), amount=Sum("amount")):
+        by_year[str(row["year"])] = {"projects": row["n"], "amount": Decimal(row["amount"] or 0)}
+    first, last = by_year[str(years[0])]["amount"], by_year[str(years[-1])]["amount"]
+    cap = ProjectCap.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
+    functions = TransferredFunction.objects.all()
+    if district:
+        functions = functions.filter(department__division_id=district)
+    function_counts = functions.aggregate(items=Count("pk"), batches=Count("batch", distinct=True))
+    return {
+        "last_four_years": {
+            "years": f"{years[0]}–{years[-1]}",
+            "projects": sum(entry["projects"] for entry in by_year.values()),
+            "amount": _yuan(sum(entry["amount"] for entry in by_year.values())),
+            "growth": round(float((last - first) / first), 4) if first else None,
+        },
+        "by_year": {year: {"projects": e["projects"], "amount": _yuan(e["amount"])} for year, e in by_year.items()},
+        "project_cap": _yuan(cap.amount) if cap is not None else None,
+        "transferred_functions": function_counts,
+    }
+
+
 # Sections of the statistics in the order of the response; each appears once its app has models.
 SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "organizations": organization_figures,
@@ -227,6 +264,7 @@ SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "honours": honour_figures,
     "party": party_figures,
     "platforms": platform_figures,
+    "procurement": procurement_figures,
 }
 
 

@@ -169,4 +169,5 @@ class StatsSerializer(serializers.Serializer):
     honours = HonourStatsSerializer()
     party = PartyStatsSerializer()
     platforms = PlatformStatsSerializer()
+    procurement = ProcurementStatsSerializer()
     published = PublishedComparisonSerializer(many=True, required=False, help_text="With compare=published.")

@@ -5,12 +5,14 @@ from reports.demo.filings import seed_communities, seed_filings
 from reports.demo.organizations import seed_organizations
 from reports.demo.party import seed_party
 from reports.demo.platforms import seed_platforms
+from reports.demo.procurement import seed_procurement
 from reports.demo.ratings import seed_ratings
 
 
 def write_demo_data(context: DemoContext) -> None:
     organizations = seed_organizations(context)
     seed_filings(context, seed_communities(context))
-    seed_ratings(context, organizations)
+    rated = seed_ratings(context, organizations)
     seed_party(context, organizations)
     seed_platforms(context, organizations)
+    seed_procurement(context, organizations, rated)

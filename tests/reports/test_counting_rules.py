@@ -11,6 +11,7 @@ from reports.selectors import (
     organization_figures,
     party_figures,
     platform_figures,
+    procurement_figures,
     rating_figures,
     statistics,
 )
@@ -24,7 +25,7 @@ from tests.registry.builders import (
     make_filing,
     make_party_organization,
 )
-from tests.reports.builders import D, ended_organization, revoked_evaluation
+from tests.reports.builders import D, ended_organization, purchased_project, revoked_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,30 @@ def test_honours_count_from_their_year():
     assert honour_figures(D(2023, 1, 1), None)["provincial_brand"] == 2
     assert honour_figures(D(2022, 12, 31), None)["provincial_leader"] == 1
     assert honour_figures(D(2021, 12, 31), None)["provincial_leader"] == 0
+
+
+# Purchased services: the four calendar years before the date's (docs/decisions/0060)
+
+
+def test_the_last_four_years_are_the_four_calendar_years_before_the_date():
+    provider = make_organization(registered_on=D(2010, 1, 1))
+    for year, amount in ((2018, "90000"), (2019, "100000"), (2022, "150000"), (2023, "120000")):
+        purchased_project(year=year, amount=amount, provider=provider)
+    purchased_project(year=2020, amount="80000", provider=provider, status="cancelled")
+    figures = procurement_figures(D(2023, 6, 15), None)
+    assert figures["last_four_years"] == {"years": "2019–2022", "projects": 2, "amount": "250000.00", "growth": 0.5}
+    assert figures["by_year"]["2019"] == {"projects": 1, "amount": "100000.00"}
+    assert figures["by_year"]["2020"] == {"projects": 0, "amount": "0.00"}
+    assert procurement_figures(D(2024, 1, 1), None)["last_four_years"]["years"] == "2020–2023"
+
+
+def test_the_cap_in_force_on_the_date():
+    assert procurement_figures(D(2020, 12, 31), None)["project_cap"] == "200000.00"
+    assert procurement_figures(D(2021, 1, 1), None)["project_cap"] == "250000.00"
+
+
+def test_projects_of_a_district_are_those_of_its_organizations():
+    purchased_project(year=2021, amount="100000", provider=make_organization(registered_by="330212"))
+    purchased_project(year=2021, amount="100000", provider=make_organization(registered_by="330203"))
+    assert procurement_figures(D(2023, 6, 15), YINZHOU)["last_four_years"]["projects"] == 1
+    assert procurement_figures(D(2023, 6, 15), None)["last_four_years"]["projects"] == 2

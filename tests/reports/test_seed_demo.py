@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from procurement.models import ProjectCap, PurchasedServiceProject
 from registry.models import Division, Organization
 from registry.validators import check_uscc_form
 from reports.models import PublishedFigure
@@ -78,6 +79,23 @@ def test_ratings_and_honours_at_the_end_of_2022(demo):
     assert (honours["national_advanced"], honours["provincial_brand"], honours["provincial_leader"]) == (9, 31, 66)
 
 
+def test_purchased_services_of_the_last_four_years(demo):
+    figures = statistics(REPLY_DATE)["procurement"]
+    assert figures["last_four_years"]["years"] == "2019–2022"
+    assert figures["last_four_years"]["projects"] == 303
+    assert figures["last_four_years"]["amount"] == "62892500.00"
+    assert figures["by_year"]["2019"]["amount"] == "11990000.00"
+    assert figures["by_year"]["2022"]["amount"] == "17960000.00"
+    amounts = [Decimal(figures["by_year"][str(year)]["amount"]) for year in range(2019, 2023)]
+    assert amounts == sorted(amounts)
+    assert figures["transferred_functions"] == {"items": 109, "batches": 2}
+
+
+def test_every_demo_project_keeps_within_the_cap_of_its_year(demo):
+    for year, amount in PurchasedServiceProject.objects.filter(is_demo=True).values_list("year", "amount"):
+        assert amount <= ProjectCap.for_year(year).amount
+
+
 def test_platforms_on_the_reply_date(demo):
     figures = statistics(REPLY_DATE)["platforms"]
     assert figures["total"] == 152  # "150余个" (docs/decisions/0035-served-townships.md)
@@ -134,6 +152,9 @@ INVENTED_NAMES = {
     "registry.CommunityOrganization": ["name", "contact_person"],
     "registry.PartyOrganization": ["name"],
     "platforms.Platform": ["name"],
+    "procurement.Department": ["name"],
+    "procurement.PurchasedServiceProject": ["title"],
+    "procurement.TransferredFunction": ["name"],
 }
 
 
@@ -149,7 +170,7 @@ def test_every_invented_name_is_marked_as_demo_data(demo, label, fields):
 VALIDATED = [
     "registry.Organization", "registry.Division", "registry.CommunityOrganization", "registry.PartyOrganization",
     "ratings.Evaluation", "ratings.Honour", "platforms.Platform", "platforms.StandardisationAssessment",
-    "platforms.PlatformFunding",
+    "platforms.PlatformFunding", "procurement.PurchasedServiceProject", "procurement.TransferredFunction",
 ]  # fmt: skip
 
 

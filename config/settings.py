@@ -230,6 +230,9 @@ LOGGING = {
 REGISTRY_FIXTURES = [
     str(BASE_DIR / "fixtures" / "divisions.json"),
     str(BASE_DIR / "fixtures" / "townships.json"),
+    str(BASE_DIR / "fixtures" / "published_figures.json"),
+    str(BASE_DIR / "fixtures" / "documents.json"),
+    str(BASE_DIR / "fixtures" / "platforms.json"),
 ]
 
 # Purchased services: from this project year on, a provider below 3A (or without a current grade) on

@@ -1,4 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from reports.api import views
+
 router = SimpleRouter()
-urlpatterns = router.urls
+urlpatterns = [path("stats/", views.StatsView.as_view(), name="stats"), *router.urls]

@@ -1,0 +1,520 @@
+"""The registry's statistics on a date, within a district or the whole city (DESIGN §4), and the
+published figures of the reply held against them.
+
+Each section is one function `(as_of, district) -> dict` computed with a few aggregate queries; the
+statistics are their union. A published figure's `key` is its path in that union, so the registry's
+value for any published figure is found by the same name on the figure's own reference date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, ExtractYear
+
+from platforms.choices import FundingSource, PlatformKind, PlatformLevel
+from platforms.models import PlatformFunding
+from platforms.selectors import (
+    in_district,
+    platform_counts,
+    platforms_open_on,
+    standardized_platforms,
+    township_centres_open_on,
+    township_coverage,
+)
+from procurement.models import ProjectCap, TransferredFunction
+from procurement.selectors import purchased
+from ratings.choices import ORGANIZATION_HONOURS, PURCHASE_PRIORITY_MIN_GRADE, Grade, HonourKind
+from ratings.models import Evaluation, Honour
+from registry.choices import CITY_CODE, DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
+from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
+from registry.models.party import in_force_on as party_in_force_on
+from reports.choices import Comparison, FigureUnit
+from reports.models import PublishedFigure
+
+# ---------------------------------------------------------------------------------------------
+# Counting rules
+
+
+def organizations_counting_on(as_of: datetime.date, district: str | None = None) -> QuerySet[Organization]:
+    """Organizations registered on or before `as_of` and not deregistered or revoked on or before it.
+
+    With `district`, those the district registers (city-registered ones belong to no district).
+    """
+    queryset = Organization.objects.filter(registered_on__lte=as_of).filter(
+        Q(status=OrgStatus.ACTIVE) | Q(status_date__gt=as_of)
+    )
+    if district:
+        queryset = queryset.filter(registered_by_id=district)
+    return queryset
+
+
+def _by_type(counts: dict, prefix: str) -> dict[str, int]:
+    return {org_type: counts[f"{prefix}{org_type}"] for org_type in OrgType.values}
+
+
+def organization_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Totals by type, the city-level part, and the community development foundations."""
+    aggregates = {"total": Count("pk")}
+    city = Q(registration_level=RegistrationLevel.CITY)
+    for org_type in OrgType.values:
+        aggregates[f"type_{org_type}"] = Count("pk", filter=Q(org_type=org_type))
+        aggregates[f"city_{org_type}"] = Count("pk", filter=city & Q(org_type=org_type))
+    aggregates["city_total"] = Count("pk", filter=city)
+    foundation = Q(is_community_foundation=True)
+    aggregates["community_foundations"] = Count("pk", filter=foundation)
+    aggregates["foundation_districts"] = Count("domicile", filter=foundation, distinct=True)
+    counts = organizations_counting_on(as_of, district).aggregate(**aggregates)
+    return {
+        "total": counts["total"],
+        "by_type": _by_type(counts, "type_"),
+        "city_level": {"total": counts["city_total"], "by_type": _by_type(counts, "city_")},
+        "community_foundations": counts["community_foundations"],
+        "districts_with_community_foundation": counts["foundation_districts"],
+    }
+
+
+def filings_counting_on(as_of: datetime.date, district: str | None = None) -> QuerySet[CommunityOrganization]:
+    """Filings made on or before `as_of` and not cancelled on or before it (in the district's townships)."""
+    queryset = CommunityOrganization.objects.filter(filed_on__lte=as_of).filter(
+        Q(status=FilingStatus.FILED) | Q(status_date__gt=as_of)
+    )
+    if district:
+        queryset = queryset.filter(district_id=district)
+    return queryset
+
+
+def communities(district: str | None = None) -> QuerySet[Division]:
+    """Every community of the division tree (of the district, when given): the per-community averages'
+    denominators (docs/decisions/0062-per-community-averages.md)."""
+    queryset = Division.objects.filter(level=DivisionLevel.COMMUNITY)
+    if district:
+        queryset = queryset.filter(parent__parent_id=district)
+    return queryset
+
+
+def _ratio(part: int, whole: int, places: int) -> float | None:
+    return round(part / whole, places) if whole else None
+
+
+def community_organization_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Filings urban and rural, per community of each kind, and the share that is active."""
+    counts = filings_counting_on(as_of, district).aggregate(
+        total=Count("pk"),
+        n_urban=Count("pk", filter=Q(urban=True)),
+        n_rural=Count("pk", filter=Q(urban=False)),
+        n_active=Count("pk", filter=Q(active=True)),
+    )
+    kinds = communities(district).aggregate(
+        n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False))
+    )
+    return {
+        "total": counts["total"],
+        "urban": counts["n_urban"],
+        "rural": counts["n_rural"],
+        "urban_communities": kinds["n_urban"],
+        "rural_communities": kinds["n_rural"],
+        "per_urban_community": _ratio(counts["n_urban"], kinds["n_urban"], 1),
+        "per_rural_community": _ratio(counts["n_rural"], kinds["n_rural"], 1),
+        "active": counts["n_active"],
+        "active_rate": _ratio(counts["n_active"], counts["total"], 4),
+    }
+
+
+def rating_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Organizations that count on `as_of`, by their current grade on it (DESIGN §2 rule)."""
+    counting = organizations_counting_on(as_of, district).values("pk")
+    rows = (
+        Evaluation.objects.valid_on(as_of)
+        .filter(organization__in=counting)
+        .order_by()
+        .values("grade")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    by_grade = {str(grade): 0 for grade in sorted(Grade.values, reverse=True)}
+    for row in rows:
+        by_grade[str(row["grade"])] = row["n"]
+    return {
+        "rated": sum(by_grade.values()),
+        "rated_3a_plus": sum(by_grade[str(grade)] for grade in Grade.values if grade >= PURCHASE_PRIORITY_MIN_GRADE),
+        "by_grade": by_grade,
+    }
+
+
+def honour_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Honours conferred in or before the year of `as_of` (only the year is recorded): organizations
+    honoured (distinct, among those that count on the date), and persons and other honours by number.
+    With `district`, honours of organizations it registers."""
+    honours = Honour.objects.filter(year__lte=as_of.year)
+    if district:
+        honours = honours.filter(organization__registered_by_id=district)
+    counting = organizations_counting_on(as_of, district).values("pk")
+    figures = {}
+    for kind in HonourKind.values:
+        of_kind = honours.filter(kind=kind)
+        if kind in ORGANIZATION_HONOURS:
+            figures[kind] = of_kind.filter(organization__in=counting).values("organization").distinct().count()
+        else:
+            figures[kind] = of_kind.count()
+    return figures
+
+
+def party_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Party organizations in being on `as_of`; with a district, those covering an organization it registers."""
+    in_being = PartyOrganization.objects.filter(party_in_force_on(as_of))
+    if district:
+        covering = PartyOrganization.organizations.through.objects.filter(
+            organization__registered_by_id=district
+        ).values("partyorganization_id")
+        in_being = in_being.filter(pk__in=covering)
+    totals = in_being.aggregate(
+        n_party=Count("pk"),
+        n_members=Coalesce(Sum("member_count"), 0),
+        n_committee=Count("pk", filter=Q(comprehensive_committee=True)),
+        n_committee_members=Coalesce(Sum("member_count", filter=Q(comprehensive_committee=True)), 0),
+    )
+    covered = organizations_counting_on(as_of, district).filter(
+        party_organizations__in=in_being.filter(comprehensive_committee=True)
+    )
+    return {
+        "party_organizations": totals["n_party"],
+        "members": totals["n_members"],
+        "comprehensive_committee": {
+            "organizations": covered.values("pk").distinct().count(),
+            "party_organizations": totals["n_committee"],
+            "members": totals["n_committee_members"],
+        },
+    }
+
+
+def _yuan(amount) -> str:
+    """An amount of money as the API gives it: a string with two decimals."""
+    return f"{Decimal(amount or 0).quantize(Decimal('0.01'))}"
+
+
+def platform_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Platforms open on `as_of` by kind and level, standardised township centres, townships without a
+    township platform, and the city's welfare-lottery funds for platforms in the year of `as_of`."""
+    open_platforms = platforms_open_on(as_of, district)
+    by_level = dict.fromkeys(PlatformLevel.values, 0)
+    for row in open_platforms.order_by().values("level").annotate(n=Count("pk")):
+        by_level[row["level"]] = row["n"]
+    coverage = township_coverage(as_of, district)
+    lottery = in_district(
+        PlatformFunding.objects.filter(year=as_of.year, source=FundingSource.CITY_WELFARE_LOTTERY),
+        district,
+        prefix="platform__",
+    ).aggregate(amount=Sum("amount"))["amount"]
+    return {
+        **platform_counts(as_of, district),
+        "by_level": by_level,
+        "city_innovation_parks": open_platforms.filter(
+            level=PlatformLevel.CITY, kind=PlatformKind.INNOVATION_PARK
+        ).count(),
+        "townships": sum(row.townships for row in coverage),
+        "townships_without_platform": sum(len(row.uncovered) for row in coverage),
+        "welfare_lottery_city": _yuan(lottery),
+    }
+
+
+def last_four_years(as_of: datetime.date) -> range:
+    """The reply's "近四年": the four calendar years before the year of the date (2019–2022 for the
+    reply's date; docs/decisions/0060-last-four-years.md)."""
+    return range(as_of.year - 4, as_of.year)
+
+
+def procurement_figures(as_of: datetime.date, district: str | None) -> dict:
+    """Purchased-service projects of the last four years (per year and in all), the per-project cap in
+    force on `as_of`, and the catalogue of transferred functions."""
+    years = last_four_years(as_of)
+    projects = purchased().filter(year__in=list(years))
+    if district:
+        projects = projects.filter(provider__registered_by_id=district)
+    by_year = {str(year): {"projects": 0, "amount": Decimal("0")} for year in years}
+    for row in projects.order_by().values("year").annotate(n=Count("pk"), amount=Sum("amount")):
+        by_year[str(row["year"])] = {"projects": row["n"], "amount": Decimal(row["amount"] or 0)}
+    first, last = by_year[str(years[0])]["amount"], by_year[str(years[-1])]["amount"]
+    cap = ProjectCap.objects.filter(effective_from__lte=as_of).order_by("-effective_from").first()
+    functions = TransferredFunction.objects.all()
+    if district:
+        functions = functions.filter(department__division_id=district)
+    function_counts = functions.aggregate(items=Count("pk"), batches=Count("batch", distinct=True))
+    return {
+        "last_four_years": {
+            "years": f"{years[0]}–{years[-1]}",
+            "projects": sum(entry["projects"] for entry in by_year.values()),
+            "amount": _yuan(sum(entry["amount"] for entry in by_year.values())),
+            "growth": round(float((last - first) / first), 4) if first else None,
+        },
+        "by_year": {year: {"projects": e["projects"], "amount": _yuan(e["amount"])} for year, e in by_year.items()},
+        "project_cap": _yuan(cap.amount) if cap is not None else None,
+        "transferred_functions": function_counts,
+    }
+
+
+# Sections of the statistics in the order of the response; each appears once its app has models.
+SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
+    "organizations": organization_figures,
+    "community_organizations": community_organization_figures,
+    "ratings": rating_figures,
+    "honours": honour_figures,
+    "party": party_figures,
+    "platforms": platform_figures,
+    "procurement": procurement_figures,
+}
+
+
+def statistics(as_of: datetime.date, district: str | None = None, sections: Iterable[str] | None = None) -> dict:
+    """The contract shape of `GET stats/` (DESIGN §4): every section, or those named."""
+    names = list(SECTIONS) if sections is None else [name for name in SECTIONS if name in set(sections)]
+    result: dict = {"as_of": as_of.isoformat(), "district": district}
+    for name in names:
+        result[name] = SECTIONS[name](as_of, district)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: figures by district and over the years
+
+
+def organizations_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per registering authority (the city bureau's code for city-level ones): total and by type. One query."""
+    rows = organizations_counting_on(as_of).order_by().values("registered_by_id", "org_type").annotate(n=Count("pk"))
+    result: dict[str, dict] = {}
+    for row in rows:
+        entry = result.setdefault(row["registered_by_id"], _no_organizations())
+        entry["by_type"][row["org_type"]] += row["n"]
+        entry["total"] += row["n"]
+    return result
+
+
+def filings_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per district: filings counting on `as_of` in urban and in rural communities. One query."""
+    rows = (
+        filings_counting_on(as_of)
+        .order_by()
+        .values("district_id")
+        .annotate(n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False)))
+    )
+    return {row["district_id"]: {"urban": row["n_urban"], "rural": row["n_rural"]} for row in rows}
+
+
+def _no_filings() -> dict:
+    return {"urban": 0, "rural": 0}
+
+
+def party_by_district(as_of: datetime.date) -> dict[str, int]:
+    """Per registering authority: party organizations in being on `as_of` that cover its organizations. One query."""
+    rows = (
+        PartyOrganization.objects.filter(party_in_force_on(as_of))
+        .order_by()
+        .values("organizations__registered_by_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["organizations__registered_by_id"]: row["n"] for row in rows}
+
+
+def ratings_by_district(as_of: datetime.date) -> dict[str, int]:
+    """Per registering authority: organizations counting on `as_of` whose current grade is 3A or above. One query."""
+    rows = (
+        Evaluation.objects.valid_on(as_of)
+        .filter(organization__in=organizations_counting_on(as_of).values("pk"), grade__gte=PURCHASE_PRIORITY_MIN_GRADE)
+        .order_by()
+        .values("organization__registered_by_id")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    return {row["organization__registered_by_id"]: row["n"] for row in rows}
+
+
+def _authority_of_platform() -> Case:
+    """The district a platform lies in (its division's, or its township's parent); the city's code for
+    city-level platforms, so they fall in the city row of the table."""
+    return Case(When(level=PlatformLevel.TOWNSHIP, then=F("division__parent_id")), default=F("division_id"))
+
+
+def platforms_by_district(as_of: datetime.date) -> dict[str, dict]:
+    """Per district: platforms open on `as_of` and standardised township centres. Two queries."""
+    result: dict[str, dict] = {}
+    rows = platforms_open_on(as_of).order_by().annotate(authority=_authority_of_platform())
+    for row in rows.values("authority").annotate(n=Count("pk")):
+        result.setdefault(row["authority"], _no_platforms())["open"] = row["n"]
+    standardized = standardized_platforms(township_centres_open_on(as_of), on_date=as_of).order_by()
+    for row in standardized.values("division__parent_id").annotate(n=Count("pk")):
+        result.setdefault(row["division__parent_id"], _no_platforms())["standardized_township_centres"] = row["n"]
+    return result
+
+
+def _no_platforms() -> dict:
+    return {"open": 0, "standardized_township_centres": 0}
+
+
+def _no_organizations() -> dict:
+    return {"total": 0, "by_type": dict.fromkeys(OrgType.values, 0)}
+
+
+# Figures of the district table: name -> (as_of -> {authority code: figures}, figures of an authority
+# without any); each computed in one or two grouped queries.
+DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
+    "organizations": (organizations_by_district, _no_organizations),
+    "community_organizations": (filings_by_district, _no_filings),
+    "rated_3a_plus": (ratings_by_district, int),
+    "party_organizations": (party_by_district, int),
+    "platforms": (platforms_by_district, _no_platforms),
+}
+
+
+def district_table(as_of: datetime.date) -> list[dict]:
+    """One row per current district, then one for the city bureau (city-level organizations), with the
+    figures of `DISTRICT_COLUMNS`; what a district lacks is zero."""
+    columns = {name: (compute(as_of), empty) for name, (compute, empty) in DISTRICT_COLUMNS.items()}
+    divisions = list(
+        Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
+    ) + list(Division.objects.filter(code=CITY_CODE))
+    rows = []
+    for division in divisions:
+        row = {"code": division.code, "name": division.name, "city": division.code == CITY_CODE}
+        for name, (values, empty) in columns.items():
+            row[name] = values.get(division.code) or empty()
+        rows.append(row)
+    return rows
+
+
+def registrations_per_year(as_of: datetime.date, district: str | None = None) -> list[tuple[int, int]]:
+    """(year, organizations registered that year) up to `as_of`, whatever became of them since."""
+    queryset = Organization.objects.filter(registered_on__lte=as_of)
+    if district:
+        queryset = queryset.filter(registered_by_id=district)
+    rows = (
+        queryset.order_by()
+        .annotate(year=ExtractYear("registered_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return [(row["year"], row["n"]) for row in rows]
+
+
+def value_at(data: dict, key: str):
+    """The value at a dotted path (`organizations.by_type.foundation`), or None when absent."""
+    node = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if not isinstance(node, dict) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Published figures held against the registry
+
+
+def _round_to(value: Decimal, precision: Decimal) -> Decimal:
+    return (value / precision).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * precision
+
+
+def as_decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def figure_in_unit(value: Decimal | None, unit: str):
+    """A value in the JSON type its unit takes: counts whole numbers, ratios and averages numbers,
+    amounts of money strings with two decimals (as every amount in the API)."""
+    if value is None:
+        return None
+    if unit == FigureUnit.YUAN:
+        return f"{value.quantize(Decimal('0.01'))}"
+    if unit in (FigureUnit.COUNT, FigureUnit.PERSONS) and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """A published figure, the registry's value on its reference date, and how they compare."""
+
+    figure: PublishedFigure
+    registry_value: Decimal | None
+    difference: Decimal | None
+    faithful: bool | None
+
+
+def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
+    """Hold the registry's value against a published figure under the figure's rule.
+
+    Exact figures are compared at the precision the reply states them (26 per community against
+    26.02); the difference of an approximate figure is the plain difference.
+    """
+    published = figure.value
+    registry = as_decimal(registry_value)
+    if figure.comparison == Comparison.REFERENCE_ONLY or registry is None:
+        return FigureCheck(figure, registry, None, None)
+    rounded = _round_to(registry, figure.precision)
+    if figure.comparison == Comparison.EXACT:
+        difference = rounded - published
+        faithful = difference == 0
+    elif figure.comparison == Comparison.ABOUT:
+        difference = registry - published
+        faithful = rounded == published
+    elif figure.comparison == Comparison.ODD:  # "150余": more than 150, fewer than 160
+        difference = registry - published
+        faithful = published < registry < published + figure.precision
+    elif figure.comparison == Comparison.MORE_THAN:
+        difference = registry - published
+        faithful = registry > published
+    else:  # at least
+        difference = registry - published
+        faithful = registry >= published
+    return FigureCheck(figure, registry, difference, faithful)
+
+
+def published_comparisons(district: str | None = None) -> list[FigureCheck]:
+    """Every published figure (of `district` only, when given) against the registry on its reference date.
+
+    Each section is computed once per reference date and district it is needed for.
+    """
+    figures = PublishedFigure.objects.select_related("district").order_by("id")
+    if district:
+        figures = figures.filter(district_id=district)
+    computed: dict[tuple, dict] = {}
+    results = []
+    for figure in figures:
+        section = figure.key.split(".", 1)[0]
+        value = None
+        if section in SECTIONS and figure.comparison != Comparison.REFERENCE_ONLY:
+            cache_key = (section, figure.reference_date, figure.district_id)
+            if cache_key not in computed:
+                computed[cache_key] = {section: SECTIONS[section](figure.reference_date, figure.district_id)}
+            value = value_at(computed[cache_key], figure.key)
+        results.append(compare(figure, value))
+    return results
+
+
+def comparison_row(result: FigureCheck) -> dict:
+    """One published figure against the registry, as the API shows it."""
+    figure = result.figure
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "district": figure.district_id,
+        "value": figure_in_unit(figure.value, figure.unit),
+        "unit": figure.unit,
+        "precision": _plain_number(figure.precision),
+        "reference_date": figure.reference_date.isoformat(),
+        "comparison": figure.comparison,
+        "approximate": figure.approximate,
+        "registry_value": figure_in_unit(result.registry_value, figure.unit),
+        "difference": figure_in_unit(result.difference, figure.unit),
+        "faithful": result.faithful,
+        "sentence": figure.sentence,
+        "note": figure.note,
+    }

@@ -201,5 +201,6 @@ def test_openapi_schema_describes_the_token_scheme(clerk_api):
         "type": "apiKey",
         "in": "header",
         "name": "Authorization",
-        "description": "`Token <key>`: a key made by `manage.py create_api_client`.",
+        "description": "`Token <key>`: the key printed by `manage.py create_api_client` or shown once in the "
+        "admin when a clerk issues a token.",
     }

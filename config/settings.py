@@ -121,9 +121,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Set by config/wsgi.py for the web server (30 s unless the environment says otherwise), so a
+    # runaway query of a request is cancelled; management commands (migrate, seed_demo) have none.
     statement_timeout = os.environ.get("DB_STATEMENT_TIMEOUT_MS")
     if statement_timeout:
-        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={int(statement_timeout)}"
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c statement_timeout={int(statement_timeout)}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -191,6 +194,8 @@ REGISTRY_MAX_PAGE_SIZE = 1000
 REGISTRY_BULK_MAX_ROWS = 1000
 # Rows of one spreadsheet imported in the admin (core.imports), validated and written in one transaction.
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
+# bench/views.py's minimal list at /bench/ (make bench only; off unless BENCH_VIEWS=1).
+REGISTRY_BENCH_VIEWS = env_bool("BENCH_VIEWS", default=False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "宁波市社会组织登记管理系统 API",
@@ -201,6 +206,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.document_export_formats",
+    ],
+    # One name per choice set used under several field names (else `check --deploy` warns).
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentResultEnum": "platforms.choices.AssessmentResult",
+        "PlatformGradeEnum": "platforms.choices.PlatformGrade",
+        "InspectionResultEnum": "registry.choices.InspectionResult",
+        "GradeEnum": "ratings.choices.Grade",
+        "ChangeSourceEnum": "core.choices.ChangeSource",
+        "FundingSourceEnum": "platforms.choices.FundingSource",
+        "RevocationGroundEnum": "ratings.choices.RevocationGround",
+    },
 }
 
 LOGIN_URL = "admin:login"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -18,3 +19,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+# The benchmark's yardstick view (bench/views.py): only when BENCH_VIEWS=1, never in production.
+if settings.REGISTRY_BENCH_VIEWS:
+    urlpatterns.append(path("bench/", include("bench.urls")))

@@ -32,6 +32,7 @@ from core.services import token_revoke
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
 admin.site.site_title = _("Ningbo Social Organization Registry")
+admin.site.site_url = None  # no public site behind the admin: a "view site" link would lead to a 404
 admin.site.index_title = _("Registry administration")
 
 VERSION_FIELD = "registry_version"

@@ -27,10 +27,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, models, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.relations import PrimaryKeyRelatedField, SlugRelatedField
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -233,14 +234,14 @@ class BulkSync:
                 lookup = "pk"
             else:
                 continue
-            values = {row.data.get(name) for row in batch if isinstance(row.data, dict) and not row.errors}
+            values = [row.data.get(name) for row in batch if isinstance(row.data, dict) and not row.errors]
             values = {value for value in values if isinstance(value, (str, int)) and not isinstance(value, bool)}
             if not values:
                 continue
             try:
                 candidates = field.get_queryset().filter(**{f"{lookup}__in": values})
                 found = {str(getattr(obj, lookup)): obj for obj in candidates}
-            except (TypeError, ValueError, DjangoValidationError):
+            except (TypeError, ValueError, OverflowError, DjangoValidationError):
                 continue  # a value of the wrong type: the field's own lookup will say so, row by row
             field.to_internal_value = _cached_lookup(field.to_internal_value, found)
 
@@ -486,6 +487,17 @@ BulkErrorsSerializer = inline_serializer(
     },
 )
 
+# A 400 is the rows' errors, or an error about the whole body (not a list; not JSON).
+BulkBadRequestSerializer = PolymorphicProxySerializer(
+    component_name="BulkBadRequest",
+    serializers=[
+        BulkErrorsSerializer,
+        inline_serializer("BulkBodyError", {ROW_ERRORS_KEY: serializers.ListField(child=serializers.CharField())}),
+        inline_serializer("BulkParseError", {"detail": serializers.CharField()}),
+    ],
+    resource_type_field_name=None,
+)
+
 
 # `POST <resource>/bulk/` on a RegistryViewSet: a JSON list of at most REGISTRY_BULK_MAX_ROWS rows keyed by
 # `bulk_key`; 200 `{"results": [...]}`, or 400/403 `{"errors": [...]}` and nothing written, or 413 for too
@@ -513,10 +525,10 @@ class BulkSyncMixin:
         return super().get_serializer(*args, **kwargs)
 
     @extend_schema(
-        responses={200: BulkResultSerializer, 400: BulkErrorsSerializer, 403: BulkErrorsSerializer, 413: None},
+        responses={200: BulkResultSerializer, 400: BulkBadRequestSerializer, 403: BulkErrorsSerializer, 413: None},
         description="Create or update up to REGISTRY_BULK_MAX_ROWS rows in one transaction (docs/api.md).",
     )
-    @action(detail=False, methods=["post"], url_path="bulk")
+    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[JSONParser])
     def bulk(self, request, *args, **kwargs):
         limit = settings.REGISTRY_BULK_MAX_ROWS
         too_many = _("At most %(limit)d rows per request.") % {"limit": limit}

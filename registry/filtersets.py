@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from core.search import contains_text
 from ratings.filtersets import OrganizationGradeFilterSet
 from registry import selectors
 from registry.choices import (
@@ -28,6 +29,7 @@ from registry.models import (
 )
 from registry.models import credit as credit_models
 from registry.models import party as party_models
+from registry.validators import ALPHABET as USCC_ALPHABET
 from registry.validators import normalise_uscc
 
 # `inspection_result=none`: organizations without any recorded inspection.
@@ -46,6 +48,8 @@ ON_LIST_CHOICES = [
 class DivisionFilterSet(RegistryFilterSet):
     level = django_filters.ChoiceFilter(choices=DivisionLevel.choices, label=_("level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent (code)"))
+    # Divisions are reference data without `last_updated`: the inherited sync filter would be a 500.
+    last_updated_from = None
 
     class Meta:
         model = Division
@@ -93,7 +97,12 @@ class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
         term = normalise_text(value)
         if not term:
             return queryset
-        return queryset.filter(Q(name__icontains=term) | Q(uscc__contains=normalise_uscc(term)))
+        # Indexed on PostgreSQL (core.search); a term with characters no credit code has skips the code.
+        condition = contains_text("name", term, short_gram_index=True)
+        code = normalise_uscc(term)
+        if set(code) <= set(USCC_ALPHABET):
+            condition |= Q(uscc__contains=code)
+        return queryset.filter(condition)
 
     def filter_inspection_result(self, queryset, name, value):
         latest = AnnualInspection.objects.filter(organization=OuterRef("pk")).order_by("-year").values("result")[:1]

@@ -24,6 +24,7 @@ from rest_framework import serializers
 from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
 
+from core.api.fast import render_rows
 from core.exports.resources import record_code_field
 
 YES = _("Yes")
@@ -118,6 +119,43 @@ class Column:
             return "；".join(filter(None, (self.readable_record(item) for item in value)))
         return readable_value(self.field, value)
 
+    def converter(self):
+        """`self.readable` with what depends on the field alone worked out once per export (labels
+        translated once, not per cell); other values fall through to `self.readable`. Call it in the
+        export's language."""
+        readable = self.readable
+        if self.codes is not None:
+            return readable
+        field = self.field
+        if isinstance(field, serializers.BooleanField):
+            yes, no = str(YES), str(NO)
+
+            def convert(value):
+                if value is None or value == "":
+                    return None
+                return (yes if value else no) if isinstance(value, bool) else readable(value)
+
+        elif isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
+            labels = {key: str(label) for key, label in field.choices.items()}
+
+            def convert(value):
+                if value is None or value == "":
+                    return None
+                if type(value) in (str, int):
+                    return labels.get(value, str(value))
+                return readable(value)
+
+        elif type(field) is serializers.CharField:
+
+            def convert(value):
+                if value is None or value == "":
+                    return None
+                return value if type(value) is str else readable(value)
+
+        else:
+            return readable
+        return convert
+
     def readable_record(self, record: dict) -> str | None:
         """A nested record on one line, its values made readable by the nested serializer's fields (ids left out)."""
         fields = self.nested.fields if self.nested is not None else {}
@@ -181,6 +219,7 @@ class ExportTable:
                 f"export_fields of {type(serializer).__name__} name fields it does not read: {', '.join(unknown)}"
             )
         self.columns = [self._column(serializer, name, readable[name]) for name in names]
+        self._converters = None  # made with the first rows, in the export's language
 
     @staticmethod
     def _column(serializer, name: str, field) -> Column:
@@ -214,5 +253,8 @@ class ExportTable:
     def _chunk_rows(self, chunk: list, lookups: list[CodeLookup]) -> Iterator[list]:
         for lookup in lookups:
             lookup.prepare(chunk)
-        for instance in chunk:
-            yield self.row(instance)
+        if self._converters is None:
+            self._converters = [(column.name, column.converter()) for column in self.columns]
+        # The chunk rendered by one plan (core/api/fast.py), as the JSON list renders a page.
+        for data in render_rows(self.serializer, chunk):
+            yield [convert(data.get(name)) for name, convert in self._converters]

@@ -38,7 +38,7 @@ class PlatformSerializer(RegistrySerializer):
         queryset=Organization.objects.all(), required=False, allow_null=True, label=_("operating organization")
     )
     operator_name = serializers.CharField(
-        source="operator.name", read_only=True, default=None, label=_("operating organization name")
+        source="operator.name", read_only=True, default=None, allow_null=True, label=_("operating organization name")
     )
     standardized = serializers.BooleanField(read_only=True, label=_("standardised"))
     latest_assessment_result = serializers.ChoiceField(

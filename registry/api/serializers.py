@@ -7,7 +7,7 @@ from core.api.serializers import RegistrySerializer
 from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
-from registry.choices import CreditList, DivisionLevel, InspectionResult
+from registry.choices import CreditList, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
@@ -22,6 +22,8 @@ from registry.validators import normalise_uscc
 class DivisionSerializer(RegistrySerializer):
     parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
     successor = serializers.CharField(source="successor_id", read_only=True, allow_null=True)
+    # Blank for divisions other than communities; said so, so the schema admits "".
+    urban_rural_class = serializers.ChoiceField(choices=UrbanRuralClass.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Division
@@ -114,7 +116,11 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
         entries = getattr(organization, selectors.CURRENT_CREDIT_ENTRIES, None)
         if entries is None:
             entries = selectors.current_listings([organization.pk]).get(organization.pk, [])
-        return CurrentListingSerializer(entries, many=True).data
+        # Plain dicts, as CurrentListingSerializer renders them: a serializer per row costs more than the row.
+        return [
+            {"id": e.id, "list_kind": e.list_kind, "listed_on": e.listed_on.isoformat(), "reason": e.reason}
+            for e in entries
+        ]
 
 
 class CommunityOrganizationSerializer(RegistrySerializer):

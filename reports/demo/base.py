@@ -106,7 +106,7 @@ class DemoContext:
                 object_id=0,
                 object_repr=f"{DEMO_PREFIX}{model._meta.verbose_name_plural} × {count}"[:300],
                 action=ChangeAction.CREATE,
-                actor_name=getattr(context, "actor_label", "")[:150],
+                actor_name=context.actor_label[:150],
                 source=context.source,
                 request_id=context.request_id,
                 changes={"rows": [None, count], "scale": [None, self.scale], "seed": [None, self.seed]},

@@ -215,4 +215,5 @@ def test_the_bulk_load_is_recorded_once_per_model(demo):
     organizations = records.get(content_type__model="organization")
     assert organizations.changes["rows"] == [None, Organization.objects.filter(is_demo=True).count()]
     assert organizations.object_repr.startswith("【演示】") and organizations.source == "command"
+    assert organizations.actor_name.startswith("manage.py seed_demo")
     assert records.count() == records.values("content_type").distinct().count()

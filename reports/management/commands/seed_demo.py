@@ -2,11 +2,11 @@
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
-from core.choices import ChangeSource
 from core.context import change_context
+from core.management.base import RecordedCommand
 from registry.models import Organization
 from reports.demo.base import DemoContext
 from reports.demo.seed import write_demo_data
@@ -14,7 +14,7 @@ from reports.demo.seed import write_demo_data
 DEFAULT_SEED = 333  # the reply answers suggestion No. 333
 
 
-class Command(BaseCommand):
+class Command(RecordedCommand):
     help = (
         "Write a synthetic, deterministic data set whose statistics equal the figures of the bureau's reply "
         "at scale 1 (stats/?as_of=2023-06-15; ratings ?as_of=2022-12-31). Every name is marked 【演示】 and "
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         context = DemoContext(scale=scale, seed=seed, log=lambda message: self.stdout.write(f"  {message}"))
         message = f"seed_demo --scale {scale} --seed {seed}"
-        with change_context(source=ChangeSource.COMMAND, message=message), transaction.atomic():
+        with change_context(message=message), transaction.atomic():
             write_demo_data(context)
             context.record_bulk_load(message)
         self.stdout.write(

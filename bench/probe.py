@@ -1,0 +1,139 @@
+"""What the benchmark asks of the application itself, run with Django set up against the bench
+database (`python -m bench.probe COMMAND`, DATABASE_URL in the environment). Prints JSON."""
+
+import json
+import random
+import sys
+
+import django
+
+
+def fixtures() -> list[str]:
+    from django.conf import settings
+
+    return list(settings.REGISTRY_FIXTURES)
+
+
+def token() -> str:
+    """A clerk's API key (the benchmark reads and writes as the city bureau)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from core.choices import Role
+    from core.models import ApiToken
+    from core.roles import ensure_role_groups
+
+    ensure_role_groups()
+    user, _ = get_user_model().objects.get_or_create(username="bench-clerk", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=Role.CLERK))
+    _, key = ApiToken.issue(user=user)
+    return key
+
+
+def sample() -> dict:
+    """Identifiers the requests cycle through, drawn with a fixed seed."""
+    from django.db.models import Count
+
+    from registry.models import CommunityOrganization, Organization
+
+    ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
+    townships = (
+        CommunityOrganization.objects.values("township_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "township_id")
+        .values_list("township_id", flat=True)[:20]
+    )
+    rng = random.Random(10)
+    return {
+        "organization_ids": rng.sample(ids, min(200, len(ids))),
+        "townships": list(townships),
+        "organizations": len(ids),
+        "filings": CommunityOrganization.objects.count(),
+    }
+
+
+def export_sql(resource: str) -> str:
+    """The SELECT of the list's queryset as the database receives it (for COPY ... TO STDOUT)."""
+    from django.db import connection
+
+    from registry.api.views import CommunityOrganizationViewSet, OrganizationViewSet
+
+    viewset = {"community-organizations": CommunityOrganizationViewSet, "organizations": OrganizationViewSet}[resource]
+    queryset = viewset.queryset.all()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
+
+
+def queries() -> dict:
+    """Queries per list page at page_size 10 and 100: constant when they are equal."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token()}")
+    township = sample()["townships"][0]
+    lists = {
+        "organizations": "/api/v1/organizations/?",
+        "organizations_filtered": "/api/v1/organizations/?district=330212&org_type=social_service&",
+        "organizations_q": "/api/v1/organizations/?q=服务中心&",
+        "filings_township": f"/api/v1/community-organizations/?township={township}&",
+        "filings_rural": "/api/v1/community-organizations/?urban=false&category=service&",
+        "evaluations": "/api/v1/evaluations/?",
+        "platforms": "/api/v1/platforms/?",
+    }
+    counts = {}
+    for name, url in lists.items():
+        row = {}
+        for size in (10, 100):
+            with CaptureQueriesContext(connection) as captured:
+                status = client.get(f"{url}page_size={size}").status_code
+            row[str(size)] = len(captured) if status == 200 else f"HTTP {status}"
+        counts[name] = row
+    return counts
+
+
+def bulk_rows(count: int, offset: int) -> list[dict]:
+    """`count` organizations for organizations/bulk/, keyed by valid credit codes not yet used."""
+    from registry.choices import CREDIT_CODE_CATEGORY
+    from registry.validators import uscc_with_check
+
+    districts = ["330203", "330205", "330206", "330211", "330212", "330213", "330225", "330226", "330281"]
+    rows = []
+    for index in range(offset, offset + count):
+        district = districts[index % len(districts)]
+        body = f"5{CREDIT_CODE_CATEGORY['social_service']}{district}BX{index:07d}"
+        rows.append(
+            {
+                "uscc": uscc_with_check(body),
+                "name": f"基准测试同步社会服务机构{index}【演示】",
+                "org_type": "social_service",
+                "registered_by": district,
+                "registered_on": "2020-05-01",
+                "legal_representative": "王五",
+                "phone": "13900001111",
+                "address": "宁波市演示路1号",
+                "business_scope": "为社区居民提供养老、托育等服务。",
+            }
+        )
+    return rows
+
+
+def main() -> None:
+    django.setup()
+    command, *args = sys.argv[1:]
+    handlers = {
+        "fixtures": fixtures,
+        "token": token,
+        "sample": sample,
+        "export-sql": lambda: export_sql(args[0]),
+        "queries": queries,
+        "bulk-rows": lambda: bulk_rows(int(args[0]), int(args[1])),
+    }
+    print(json.dumps(handlers[command](), ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""A clerk deregisters an organization with a date and a reason: it leaves the list of active
+organizations, stays in the register as deregistered, and its history shows who changed what, why."""
+
+import datetime
+
+import pytest
+
+from core.choices import Role
+from registry.choices import OrgStatus
+from tests.browser.admin_pages import changelist_names, expect, filter_choice, log_in, run_action, success_message
+from tests.conftest import make_organization, make_user
+
+pytestmark = pytest.mark.browser
+
+REASON = "经会员大会表决解散，清算已完成"
+
+
+def test_deregistered_organization_leaves_the_active_list_and_its_history_shows_the_change(page, site):
+    make_user(Role.CLERK, username="clerk-li")
+    leaving = make_organization(name="宁波市鄞州区书法爱好者协会", registered_by="330212")
+    staying = make_organization(name="宁波市鄞州区象棋协会", registered_by="330212")
+
+    log_in(page, site, "clerk-li")
+    page.goto(f"{site}/admin/registry/organization/")
+    filter_choice(page, "状态", "正常")
+    assert changelist_names(page) == [leaving.name, staying.name]
+
+    run_action(page, [leaving.name], "注销登记")
+    expect(page.locator("h1")).to_have_text("注销登记")
+    expect(page.locator(".breadcrumbs")).to_have_text("首页 › 社会组织登记 › 社会组织 › 注销登记")
+    expect(page.locator("#content > ul")).to_have_text(leaving.name)
+    page.fill("#id_date", "2024-06-30")
+    page.fill("#id_reason", REASON)
+    page.click("form input[type=submit].default")
+
+    expect(success_message(page)).to_have_text("注销登记：已处理 1 条记录。")
+    assert "status__exact=active" in page.url
+    assert changelist_names(page) == [staying.name]
+
+    filter_choice(page, "状态", "已注销")
+    assert changelist_names(page) == [leaving.name]
+    leaving.refresh_from_db()
+    assert (leaving.status, leaving.status_date, leaving.status_reason) == (
+        OrgStatus.DEREGISTERED,
+        datetime.date(2024, 6, 30),
+        REASON,
+    )

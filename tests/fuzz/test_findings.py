@@ -1,0 +1,70 @@
+"""What the fuzzing found (tests/fuzz/test_schemathesis.py), pinned as plain rules."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_divisions_take_no_last_updated_filter(clerk_api):
+    """Divisions have no last_updated: the filter is refused as unknown, never a 500."""
+    response = clerk_api.get("/api/v1/divisions/", {"last_updated_from": "2024-01-01"})
+    assert response.status_code == 400
+    assert "last_updated_from" in response.json()
+
+
+@pytest.mark.django_db
+def test_timestamp_filter_with_an_offset_postgresql_cannot_store_is_read_in_utc(clerk_api):
+    """Found by fuzzing: +22:54 is a valid ISO 8601 offset for Python, not for PostgreSQL (a 500)."""
+    response = clerk_api.get("/api/v1/organizations/", {"last_updated_from": "1195-07-06T11:48:07+22:54"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_timestamp_filter_at_the_edge_of_the_calendar_is_a_400(clerk_api):
+    response = clerk_api.get("/api/v1/organizations/", {"last_updated_from": "0001-01-01T00:00:00+10:00"})
+    assert response.status_code == 400
+    assert "last_updated_from" in response.json()
+
+
+@pytest.mark.django_db
+def test_division_list_admits_a_blank_urban_rural_class_in_its_schema(clerk_api):
+    schema = clerk_api.get("/api/schema/", {"format": "json"}).json()
+    field = schema["components"]["schemas"]["Division"]["properties"]["urban_rural_class"]
+    assert any(part.get("$ref", "").endswith("/BlankEnum") for part in field.get("oneOf", [])), field
+
+
+@pytest.mark.django_db
+def test_id_filter_beyond_64_bit_integers_is_a_400(clerk_api):
+    response = clerk_api.get("/api/v1/community-organizations/", {"registered_as": "-5.05e274"})
+    assert response.status_code == 400
+    assert "registered_as" in response.json()
+
+
+@pytest.mark.django_db
+def test_related_id_beyond_64_bit_integers_is_not_found(clerk_api):
+    response = clerk_api.post("/api/v1/inspections/", {"organization": 10**30, "year": 2022}, format="json")
+    assert response.status_code == 400
+    assert "organization" in response.json()
+
+
+@pytest.mark.django_db
+def test_bulk_row_naming_a_division_by_an_object_is_a_row_error(clerk_api):
+    rows = [{"name": "甲", "township": {"code": "330212001"}, "community": {}, "category": "other"}]
+    response = clerk_api.post("/api/v1/community-organizations/bulk/", rows, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["index"] == 0
+
+
+@pytest.mark.django_db
+def test_bulk_takes_json_only(clerk_api):
+    response = clerk_api.post("/api/v1/organizations/bulk/", {"name": "甲"}, format="multipart")
+    assert response.status_code == 415
+
+
+@pytest.mark.django_db
+def test_schema_documents_the_export_formats_of_every_list(clerk_api):
+    paths = clerk_api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    content = paths["/api/v1/community-organizations/"]["get"]["responses"]["200"]["content"]
+    assert set(content) >= {"application/json", "text/csv", XLSX}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -78,8 +78,10 @@ class Organization(HistoryModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["registration_level", "org_type"], name="org_level_type_idx"),
-            models.Index(fields=["registered_by", "org_type"], name="org_district_type_idx"),
+            # With the list's order (id) last: a page filtered by level or district and type is read
+            # in order from the index, and its exact count from the index alone.
+            models.Index(fields=["registration_level", "org_type", "id"], name="org_level_type_idx"),
+            models.Index(fields=["registered_by", "org_type", "id"], name="org_district_type_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ import queue
 import threading
 from collections.abc import Generator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Expression
@@ -159,14 +160,19 @@ class _Cancelled(Exception):
 
 
 def copy_chunks(queryset: QuerySet, expressions: list[Expression]) -> Generator[bytes, None, int]:
-    """The rows as CSV, written by COPY and streamed (the generator returns how many rows it wrote): a thread reads COPY into a bounded queue, so memory
-    stays flat whatever the size and a slow client slows the database down instead of filling memory.
+    """The rows as CSV, written by COPY and streamed; the generator returns how many rows it wrote.
+
+    A thread reads COPY into a bounded queue, so memory stays flat whatever the size and a slow
+    client slows the database down instead of filling memory.
 
     COPY is one statement, so the web requests' statement timeout (docs/decisions/0073) would limit the
     whole download by a slow client; it is lifted for the COPY and restored after it.
     """
     connection = connections[queryset.db]
-    statement = copy_statement(queryset, expressions)
+    try:
+        statement = copy_statement(queryset, expressions)
+    except EmptyResultSet:  # a filter no row can match (an id beyond any key): no query to run
+        return 0
     raw = connection.connection
     chunks: queue.Queue = queue.Queue(maxsize=QUEUE_CHUNKS)
     cancelled = threading.Event()

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -91,11 +91,13 @@ def xlsx_text_cell(sheet, text: str, **style) -> WriteOnlyCell:
 def xlsx_cell(sheet, value):
     if value is None:
         return None
-    if isinstance(value, bool):
-        return xlsx_text_cell(sheet, str(value))
-    if isinstance(value, (*NUMBERS, datetime.date)):  # dates get a date format from openpyxl
-        return value
-    return xlsx_text_cell(sheet, str(value))
+    if isinstance(value, (*NUMBERS, datetime.date)) and not isinstance(value, bool):
+        return value  # dates get a date format from openpyxl
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_MAX_CELL_CHARS]
+    if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
+        return xlsx_text_cell(sheet, text)
+    # Plain text that openpyxl writes as a string cell as it is: no cell object of our own to make.
+    return text
 
 
 def sheet_title(title: str) -> str:

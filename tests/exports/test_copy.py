@@ -2,7 +2,6 @@
 taken only where SQL can write every column and the reader sees every record's personal data."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -28,7 +27,7 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 # Text that CSV must quote, that a spreadsheet would run, that is empty, or Chinese.
 AWKWARD_NAMES = [
     '阳光,"义工"队',
-    "=HYPERLINK(\"http://example.com\")",
+    '=HYPERLINK("http://example.com")',
     "+86 合唱团",
     "-减压小组",
     "@邻里",
@@ -146,19 +145,8 @@ def test_every_list_written_by_copy_reads_as_the_python_path_writes_it(demo, cle
         assert content == b"".join(clerk_api.get(url, {"format": "csv"}).streaming_content), url
 
 
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_a_download_closed_early_stops_the_copy_and_leaves_a_working_connection(clerk_api, monkeypatch):
-    from core.exports import copy as export_copy
-
-    monkeypatch.setattr(export_copy, "QUEUE_CHUNKS", 1)
-    monkeypatch.setattr(export_copy, "COPY_CHUNK_BYTES", 512)
-    for _ in range(60):
-        make_filing()
-    response = clerk_api.get(URL, {"format": "csv"})
-    content = iter(response.streaming_content)
-    next(content), next(content)  # the header, then the first rows from COPY
-    response.close()  # what the server does when the client goes away
-
-    assert not [thread for thread in threading.enumerate() if thread.name == "csv-export-copy"]
-    assert CommunityOrganization.objects.count() == 60  # the next query gets a working connection
+def test_a_filter_no_row_can_match_gives_the_header_only(clerk_api):
+    """An organization id beyond any key makes the query empty before it runs (found by fuzzing)."""
+    make_filing()
+    rows = read_csv(clerk_api.get("/api/v1/inspections/", {"format": "csv", "organization": "4.58e16"}))
+    assert len(rows) == 1 and rows[0][0] == "ID"

@@ -84,6 +84,8 @@ def queries() -> dict:
         "evaluations": "/api/v1/evaluations/?",
         "platforms": "/api/v1/platforms/?",
     }
+    # The first request of a process (and of a new token) does once-only work: last_used, caches.
+    client.get("/api/v1/organizations/?page_size=1")
     counts = {}
     for name, url in lists.items():
         row = {}

@@ -3,9 +3,8 @@
 loopback, at scale 1 and scale 20 (issue 10). Never part of `make test`.
 
 For each scale it creates its own database (registry_bench; dropped at the end unless --keep), runs
-the migrations, loads the fixtures, seeds it with `seed_demo --scale N` (timed; hand-made data of the
-same shape from bench/synthetic.py when seed_demo is missing, and the results say so), starts
-gunicorn on 127.0.0.1 and measures what bench/README.md lists. It writes
+the migrations, loads the fixtures, seeds it with `seed_demo --scale N` (timed), starts gunicorn on
+127.0.0.1 and measures what bench/README.md lists. It writes
 bench/results/<timestamp>.json with the machine's description and prints a table.
 
 Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
@@ -145,9 +144,6 @@ class Django:
     def probe(self, *args: str):
         _, result = self.run("-m", "bench.probe", *args)
         return json.loads(result.stdout.strip().splitlines()[-1])
-
-    def has_command(self, name: str) -> bool:
-        return self.manage("help", name, check=False)[1].returncode == 0
 
 
 # The server
@@ -426,23 +422,14 @@ def list_items(sample: dict, terms: dict) -> dict[str, list[str]]:
     }
 
 
-def without_min_grade(url: str) -> str:
-    return url.replace("&min_grade=3", "")
-
-
 def prepare(django: Django, url: str, scale: int, args, result: dict) -> None:
     """Migrations, fixtures and the data of the scale (seed_demo, timed), then statistics for the planner."""
     seconds, _ = django.manage("migrate", "--noinput")
     result["migrate_s"] = round(seconds, 1)
     django.manage("loaddata", *django.probe("fixtures"))
-    if django.has_command("seed_demo"):
-        log(f"scale {scale}: seed_demo --scale {scale} --seed {args.seed}")
-        seconds, _ = django.manage("seed_demo", "--scale", str(scale), "--seed", str(args.seed))
-        result["seed_demo"] = {"seconds": round(seconds, 1), "source": "seed_demo"}
-    else:
-        log(f"scale {scale}: seed_demo missing: hand-made data of its shape (bench/synthetic.py)")
-        seconds, _ = django.run("-m", "bench.synthetic", "--scale", str(scale), "--seed", str(args.seed))
-        result["seed_demo"] = {"seconds": round(seconds, 1), "source": "bench/synthetic.py (seed_demo missing)"}
+    log(f"scale {scale}: seed_demo --scale {scale} --seed {args.seed}")
+    seconds, _ = django.manage("seed_demo", "--scale", str(scale), "--seed", str(args.seed))
+    result["seed_demo"] = {"seconds": round(seconds, 1), "source": "seed_demo"}
     connection = psycopg2.connect(url)
     connection.autocommit = True  # VACUUM runs outside a transaction (so no `with connection`)
     with connection.cursor() as cursor:
@@ -497,13 +484,7 @@ def measure(server: Server, token: str, sample: dict, url: str, django: Django, 
             continue
         log(f"  {name}")
         workers = server.workers()
-        measured = latency(session, [base + path for path in paths], args.requests, workers=workers)
-        if name == "org_list_filtered" and "min_grade" in measured.get("error", ""):
-            measured = latency(
-                session, [base + without_min_grade(path) for path in paths], args.requests, workers=workers
-            )
-            measured["note"] = "min_grade is not a filter yet (ratings not merged): measured without it"
-        items[name] = measured
+        items[name] = latency(session, [base + path for path in paths], args.requests, workers=workers)
 
     if wanted("throughput"):
         items.update(throughput(session, base, token, args, server.workers()))
@@ -526,8 +507,6 @@ def throughput(session: requests.Session, base: str, token: str, args, workers: 
     filtered = "page_size=100&district=330212&org_type=social_service&min_grade=3"
     minimal = f"{base}/bench/minimal/organizations/?{filtered}"
     api = f"{base}/api/v1/organizations/?{filtered}"
-    if session.get(api).status_code == 400:
-        minimal, api = without_min_grade(minimal), without_min_grade(api)
     items["minimal_view"] = latency(session, [minimal], args.requests, workers=workers)
     log(f"  throughput: 16 clients for {args.seconds} s, API then minimal view")
     api_rate = wrk(api, token, args.seconds, 16)
@@ -563,8 +542,6 @@ def verdicts(result: dict) -> list[dict]:
                 continue
             source = scale["seed_demo"] if item == "seed_demo" else scale.get("items", {}).get(item, {})
             value = source.get(metric)
-            if item == "seed_demo" and source.get("source") != "seed_demo":
-                value = None  # the hand-made stand-in says nothing about seed_demo's own time
             if value is None:
                 verdict = "not measured"
             elif metric in LOWER_IS_BETTER:

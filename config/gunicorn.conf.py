@@ -21,5 +21,6 @@ limit_request_line = 8190
 limit_request_fields = 100
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Web requests get a statement timeout; config/wsgi.py sets the default when unset.
+# Web requests get a statement timeout and planner settings; config/wsgi.py sets the defaults when unset.
 os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "30000")
+os.environ.setdefault("DB_PLANNER_SETTINGS", "jit=off,random_page_cost=1.1,parallel_setup_cost=10000")

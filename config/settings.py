@@ -123,10 +123,17 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Set by config/wsgi.py for the web server (30 s unless the environment says otherwise), so a
     # runaway query of a request is cancelled; management commands (migrate, seed_demo) have none.
+    options = DATABASES["default"]["OPTIONS"]
     statement_timeout = os.environ.get("DB_STATEMENT_TIMEOUT_MS")
     if statement_timeout:
-        options = DATABASES["default"]["OPTIONS"]
         options["options"] = f"{options.get('options', '')} -c statement_timeout={int(statement_timeout)}".strip()
+    # Likewise the planner settings of short requests, "name=value" pairs separated by commas
+    # (docs/decisions/0076-planner-settings-for-web-requests.md).
+    for setting in filter(None, os.environ.get("DB_PLANNER_SETTINGS", "").replace(" ", "").split(",")):
+        name, _equals, value = setting.partition("=")
+        if not (name.replace("_", "").isalpha() and value.replace(".", "").replace("_", "").isalnum()):
+            raise ImproperlyConfigured(f"DB_PLANNER_SETTINGS: {setting!r} is not name=value")
+        options["options"] = f"{options.get('options', '')} -c {name}={value}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

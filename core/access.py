@@ -42,9 +42,14 @@ class Principal:
     def reads_history(self) -> bool:
         return self.role in {Role.CLERK, Role.AUDITOR}
 
+    @property
+    def sees_all_personal_data(self) -> bool:
+        """Clerks and auditors see every record's personal data in full."""
+        return self.role in {Role.CLERK, Role.AUDITOR}
+
     def sees_personal_data_of(self, district_code: str | None) -> bool:
         """Clerks, auditors and the district holding a record see its personal data in full."""
-        if self.role in {Role.CLERK, Role.AUDITOR}:
+        if self.sees_all_personal_data:
             return True
         return self.role == Role.DISTRICT and district_code is not None and district_code == self.district
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
 from core.search import contains_text
@@ -131,7 +132,7 @@ class CommunityOrganizationFilterSet(RegistryFilterSet):
     community = django_filters.CharFilter(field_name="community_id", label=_("community (code)"))
     urban = StrictBooleanFilter(label=_("urban community"))
     category = django_filters.ChoiceFilter(choices=FilingCategory.choices, label=_("category"))
-    field = django_filters.ChoiceFilter(choices=Field.choices, label=_("field"))
+    field = django_filters.ChoiceFilter(choices=Field.choices, label=pgettext_lazy("area of activity", "field"))
     active = StrictBooleanFilter(label=_("actively operating"))
     status = django_filters.ChoiceFilter(choices=FilingStatus.choices, label=_("status"))
     registered_as = django_filters.NumberFilter(

@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.serializers import LIST_SERIALIZER_KWARGS, LIST_SERIALIZER_KWARGS_REMOVE
 
 from core.access import jurisdiction_of, principal_of
-from core.models import ChangeRecord, ExportLog
 from core.api.fast import PlannedListSerializer
+from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
 
 

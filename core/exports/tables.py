@@ -152,8 +152,22 @@ class Column:
                     return None
                 return value if type(value) is str else readable(value)
 
+        elif isinstance(field, serializers.DateTimeField):
+
+            def convert(value):
+                return None if value is None or value == "" else _as_datetime(value)
+
         else:
-            return readable
+            # Method fields and the rest: their yes/no answers without translating per cell.
+            yes, no = str(YES), str(NO)
+
+            def convert(value):
+                if value is True:
+                    return yes
+                if value is False:
+                    return no
+                return None if value is None else readable(value)
+
         return convert
 
     def readable_record(self, record: dict) -> str | None:

@@ -10,15 +10,14 @@ that would otherwise read as formulas when edited.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import decimal
-import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -30,6 +29,7 @@ XLSX_MAX_CELL_CHARS = 32767
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024
 STREAM_CHUNK_BYTES = 64 * 1024
 NUMBERS = (int, float, decimal.Decimal)
+CSV_QUOTED = re.compile('[,"\r\n]')
 
 
 def inert_csv_text(text: str) -> str:
@@ -49,19 +49,31 @@ def csv_cell(value) -> str:
     return inert_csv_text(str(value))
 
 
+def csv_field(text: str) -> str:
+    """A field as PostgreSQL's COPY writes it in CSV (so the two export paths give the same bytes):
+    quoted when it holds a comma, a quote, a carriage return or a line feed."""
+    if CSV_QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_line(values: Sequence) -> str:
+    return ",".join([csv_field(csv_cell(value)) for value in values]) + "\n"
+
+
 def csv_chunks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel reads Chinese), one header row, then the rows, in chunks of ~64 KB."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write(BOM)
-    writer.writerow([csv_cell(header) for header in headers])
+    """UTF-8 with a BOM (so Excel reads Chinese), one header row, then the rows, in chunks of ~64 KB.
+    Lines end in LF, as COPY writes them (core/exports/copy.py)."""
+    parts = [BOM, csv_line(headers)]
+    size = 0
     for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        if buffer.tell() >= STREAM_CHUNK_BYTES:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+        line = csv_line(row)
+        parts.append(line)
+        size += len(line)
+        if size >= STREAM_CHUNK_BYTES:
+            yield "".join(parts).encode("utf-8")
+            parts, size = [], 0
+    yield "".join(parts).encode("utf-8")
 
 
 def xlsx_text_cell(sheet, text: str, **style) -> WriteOnlyCell:
@@ -79,11 +91,13 @@ def xlsx_text_cell(sheet, text: str, **style) -> WriteOnlyCell:
 def xlsx_cell(sheet, value):
     if value is None:
         return None
-    if isinstance(value, bool):
-        return xlsx_text_cell(sheet, str(value))
-    if isinstance(value, (*NUMBERS, datetime.date)):  # dates get a date format from openpyxl
-        return value
-    return xlsx_text_cell(sheet, str(value))
+    if isinstance(value, (*NUMBERS, datetime.date)) and not isinstance(value, bool):
+        return value  # dates get a date format from openpyxl
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_MAX_CELL_CHARS]
+    if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
+        return xlsx_text_cell(sheet, text)
+    # Plain text that openpyxl writes as a string cell as it is: no cell object of our own to make.
+    return text
 
 
 def sheet_title(title: str) -> str:

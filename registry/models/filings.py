@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
@@ -108,7 +108,9 @@ class CommunityOrganization(HistoryModel):
     )
     urban = models.BooleanField(_("urban community"), editable=False)
     category = models.CharField(_("category"), max_length=20, choices=FilingCategory.choices, db_index=True)
-    field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True, db_index=True)
+    field = models.CharField(
+        pgettext_lazy("area of activity", "field"), max_length=20, choices=Field.choices, blank=True, db_index=True
+    )
     filed_on = models.DateField(_("filing date"), db_index=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -160,6 +162,9 @@ class CommunityOrganization(HistoryModel):
             models.Index(fields=["district", "status"], name="filing_district_status_idx"),
             models.Index(fields=["township", "status"], name="filing_township_status_idx"),
             models.Index(fields=["urban", "status"], name="filing_urban_status_idx"),
+            # Urban or rural by category, in the list's order: the page and its exact count from the
+            # index alone (bench/README.md: 223 → … ms p95 at scale 20).
+            models.Index(fields=["urban", "category", "id"], name="filing_urban_category_idx"),
         ]
 
     def __str__(self) -> str:

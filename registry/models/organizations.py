@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.filters import normalise_text
 from core.models import HistoryModel
@@ -53,7 +54,9 @@ class Organization(HistoryModel):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     supervising_unit = models.CharField(_("supervising unit"), max_length=200, blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
-    field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True)
+    field = models.CharField(
+        pgettext_lazy("area of activity", "field"), max_length=20, choices=Field.choices, blank=True
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone of the legal representative"), max_length=30, blank=True)
     is_hub = models.BooleanField(_("hub organization"), default=False)
@@ -78,8 +81,10 @@ class Organization(HistoryModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["registration_level", "org_type"], name="org_level_type_idx"),
-            models.Index(fields=["registered_by", "org_type"], name="org_district_type_idx"),
+            # With the list's order (id) last: a page filtered by level or district and type is read
+            # in order from the index, and its exact count from the index alone.
+            models.Index(fields=["registration_level", "org_type", "id"], name="org_level_type_idx"),
+            models.Index(fields=["registered_by", "org_type", "id"], name="org_district_type_idx"),
         ]
 
     def __str__(self) -> str:
@@ -126,8 +131,11 @@ class Organization(HistoryModel):
                     division = Division.objects.filter(code=segment).first()
                 if division is None or division.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:
                     errors["uscc"] = [
-                        _("Positions 3–8 (division code) are %(code)s, which is not a Ningbo city or district "
-                          "code, current or historical.") % {"code": segment}
+                        _(
+                            "Positions 3–8 (division code) are %(code)s, which is not a Ningbo city or district "
+                            "code, current or historical."
+                        )
+                        % {"code": segment}
                     ]
         if self.registered_by_id:
             authority = self.registered_by

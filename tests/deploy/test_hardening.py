@@ -109,7 +109,26 @@ def test_statement_timeout_is_configurable_for_the_web_server():
 
 def test_statement_timeout_keeps_options_given_in_the_database_url():
     values = production_settings("import config.wsgi", DATABASE_URL=POSTGRES + "?options=-c%20lock_timeout%3D2000")
-    assert values["db_options"] == "-c lock_timeout=2000 -c statement_timeout=30000"
+    assert values["db_options"] == (
+        "-c lock_timeout=2000 -c statement_timeout=30000 "
+        "-c jit=off -c random_page_cost=1.1 -c parallel_setup_cost=10000"
+    )
+
+
+def test_web_server_entry_point_sets_the_planner_for_short_requests_and_commands_keep_the_defaults():
+    web = production_settings("import config.wsgi", DATABASE_URL=POSTGRES)["db_options"]
+    assert "-c jit=off -c random_page_cost=1.1 -c parallel_setup_cost=10000" in web
+    command = production_settings(DATABASE_URL=POSTGRES)["db_options"]
+    assert "jit" not in command and "random_page_cost" not in command
+    tuned = production_settings("import config.wsgi", DATABASE_URL=POSTGRES, DB_PLANNER_SETTINGS="jit=on")
+    assert tuned["db_options"].endswith("-c statement_timeout=30000 -c jit=on")
+
+
+def test_a_malformed_planner_setting_is_refused_by_name():
+    result = run_python(
+        "import django; django.setup()", production_env(DATABASE_URL=POSTGRES, DB_PLANNER_SETTINGS="jit=off;drop")
+    )
+    assert result.returncode != 0 and "DB_PLANNER_SETTINGS: 'jit=off;drop' is not name=value" in result.stderr
 
 
 PRODUCTION_HEADERS = {

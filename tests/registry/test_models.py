@@ -2,9 +2,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from registry.choices import OrgType, RegistrationLevel
-from registry.models import Division, Organization
+from registry.models import CommunityOrganization, Division, Organization
 from registry.validators import check_uscc_form, normalise_uscc, uscc_with_check
 from tests.conftest import make_organization, make_uscc
 
@@ -117,3 +119,11 @@ def test_letters_outside_the_alphabet_are_refused():
     with pytest.raises(ValidationError) as caught:
         check_uscc_form("51330212MJ000000I1")
     assert "I" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize("model", [Organization, CommunityOrganization])
+def test_field_of_activity_reads_as_a_field_of_activity_in_chinese(model):
+    """Not 字段 (a database field), which the same English word means in the change history."""
+    with translation.override("zh-hans"):
+        assert str(model._meta.get_field("field").verbose_name) == "领域"
+        assert str(gettext("field")) == "字段"

@@ -1,0 +1,52 @@
+"""A CSV download closed before its end stops PostgreSQL's COPY (core/exports/copy.py). Apart from
+tests/exports/test_copy.py, whose tests each run in a transaction: closing the connection of an
+interrupted COPY would end it."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from core.exports import copy as export_copy
+from core.models import ApiToken, ChangeRecord, ExportLog
+from registry.models import CommunityOrganization, Division, FilingNumberCounter
+from tests.conftest import api_client_for, make_user
+from tests.registry.builders import make_filing
+
+URL = "/api/v1/community-organizations/"
+
+
+# A year no other test files in, so the filing-number counter this test commits can be removed.
+INTERRUPTED_YEAR_DATE = datetime.date(2001, 5, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_download_closed_early_stops_the_copy_and_leaves_a_working_connection(
+    django_db_setup, django_db_blocker, monkeypatch
+):
+    """Committed rows (the test's own, removed after it): closing the connection of an interrupted COPY
+    must not end a test transaction, so this test has none."""
+    monkeypatch.setattr(export_copy, "QUEUE_CHUNKS", 1)
+    monkeypatch.setattr(export_copy, "COPY_CHUNK_BYTES", 512)
+    with django_db_blocker.unblock():
+        first_record = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        first_log = ExportLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        user = make_user("clerk", username="copy-interrupted-clerk")
+        filings = [make_filing(filed_on=INTERRUPTED_YEAR_DATE) for _ in range(60)]
+        try:
+            response = api_client_for(user).get(URL, {"format": "csv"})
+            content = iter(response.streaming_content)
+            next(content), next(content)  # the header, then the first rows from COPY
+            response.close()  # what the server does when the client goes away
+
+            assert not [thread for thread in threading.enumerate() if thread.name == "csv-export-copy"]
+            assert CommunityOrganization.objects.filter(pk__in=[f.pk for f in filings]).count() == 60
+        finally:
+            CommunityOrganization.objects.filter(pk__in=[f.pk for f in filings]).delete()
+            Division.objects.filter(code__in={f.community_id for f in filings}).delete()
+            FilingNumberCounter.objects.filter(year=INTERRUPTED_YEAR_DATE.year).delete()
+            ExportLog.objects.filter(pk__gt=first_log).delete()
+            ApiToken.objects.filter(user=user).delete()
+            user.delete()
+            ChangeRecord.objects.filter(pk__gt=first_record).delete()

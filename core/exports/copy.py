@@ -35,9 +35,8 @@ COPY_CHUNK_BYTES = 64 * 1024
 _DONE = object()
 
 
-class InertText(Expression):
-    """The text of an expression as the Python path writes it: NULL for empty text, and a leading
-    apostrophe on text a spreadsheet would run as a formula (`core.exports.writers.inert_csv_text`)."""
+class _TextOf(Expression):
+    """Text that SQL writes from one expression (`as_sql` says how)."""
 
     output_field = TextField()
 
@@ -50,6 +49,11 @@ class InertText(Expression):
 
     def set_source_expressions(self, expressions):
         (self.expression,) = expressions
+
+
+class InertText(_TextOf):
+    """The text of an expression as the Python path writes it: NULL for empty text, and a leading
+    apostrophe on text a spreadsheet would run as a formula (`core.exports.writers.inert_csv_text`)."""
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)
@@ -61,20 +65,8 @@ class InertText(Expression):
         )
 
 
-class LocalTimestamp(Expression):
+class LocalTimestamp(_TextOf):
     """A timestamp in the active time zone, to the second: `YYYY-MM-DD HH:MM:SS`."""
-
-    output_field = TextField()
-
-    def __init__(self, expression):
-        super().__init__()
-        self.expression = expression
-
-    def get_source_expressions(self):
-        return [self.expression]
-
-    def set_source_expressions(self, expressions):
-        (self.expression,) = expressions
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.expression)

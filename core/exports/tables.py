@@ -157,6 +157,13 @@ class Column:
             def convert(value):
                 return None if value is None or value == "" else _as_datetime(value)
 
+        elif isinstance(field, serializers.DateField):
+
+            def convert(value):
+                if value is None or value == "":
+                    return None
+                return datetime.date.fromisoformat(value) if type(value) is str else readable(value)
+
         else:
             # Method fields and the rest: their yes/no answers without translating per cell.
             yes, no = str(YES), str(NO)
@@ -187,10 +194,15 @@ class Column:
 
 
 def _as_datetime(value) -> datetime.datetime | None:
+    """A timestamp as the bureau reads it: local time, to the second, without the offset."""
     if isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
     if timezone.is_aware(value):
-        value = timezone.localtime(value).replace(tzinfo=None)
+        local = timezone.get_current_timezone()
+        # Rendered in local time already (the API's timestamps are): only the offset to drop.
+        if value.utcoffset() != local.utcoffset(value.replace(tzinfo=None)):
+            value = value.astimezone(local)
+        value = value.replace(tzinfo=None)
     return value.replace(microsecond=0)
 
 

@@ -32,6 +32,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # The browser's own language too (the context's locale sets the pages'): date inputs show 年/月/日.
+    "--lang=zh-CN",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 20_000  # a generous ceiling for a loaded CI machine; waits end as soon as the page is there

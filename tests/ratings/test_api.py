@@ -403,3 +403,17 @@ def test_three_hundred_best_names_a_filing_and_follows_its_district(yinzhou_api)
     listed = yinzhou_api.get(HONOURS, {"community_organization": own.pk}).json()
     assert [row["id"] for row in listed["results"]] == [created.json()["id"]]
     assert yinzhou_api.get(HONOURS, {"q": own.name}).json()["count"] == 1
+
+
+def test_the_organizations_list_reads_the_current_grade_of_the_day_it_is_asked_on(clerk_api, monkeypatch):
+    """The list's annotated queryset is built once per day (registry.api.views.annotated_organizations):
+    a rating that lapses overnight is gone from the next day's list."""
+    evaluation = make_evaluation(grade=4, concluded_on=datetime.date(2020, 3, 1))
+    last_day = evaluation.valid_until
+    url = f"/api/v1/organizations/{evaluation.organization_id}/"
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: last_day)
+    assert clerk_api.get(url).json()["current_grade"] == 4
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: last_day + datetime.timedelta(days=1))
+    assert clerk_api.get(url).json()["current_grade"] is None
+    listed = clerk_api.get("/api/v1/organizations/", {"min_grade": 1}).json()
+    assert evaluation.organization_id not in [row["id"] for row in listed["results"]]

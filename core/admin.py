@@ -217,43 +217,63 @@ class StatusActionForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def status_action(*, service, target: str, title, needs_date: bool = True):
-    """An admin action that asks for a date and a reason, then runs a status service on each selected
-    record in one transaction (all or none)."""
+class DatedStatusActionForm(StatusActionForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("date") and "date" not in self.errors:
+            self.add_error("date", _("A date is required."))
+        return cleaned
+
+
+def form_action(*, name: str, title, form_class, run):
+    """An admin action that asks for the fields of `form_class`, then calls `run(record, data, user)` on
+    every selected record in one transaction (all or none); a refusal names the record and its reason.
+    Clerks only."""
 
     def action(modeladmin, request, queryset):
         if not is_clerk(request):
             raise PermissionDenied
-        form = StatusActionForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            if needs_date and not form.cleaned_data["date"]:
-                form.add_error("date", _("A date is required."))
-            else:
-                try:
-                    with transaction.atomic():
-                        for record in queryset:
-                            arguments = {target: record, "reason": form.cleaned_data["reason"], "actor": request.user}
-                            if needs_date:
-                                arguments["on"] = form.cleaned_data["date"]
-                            service(**arguments)
-                except ValidationError as error:
-                    messages.error(request, "; ".join(f"{record}: {m}" for m in error.messages))
-                    return None
-                modeladmin.message_user(
-                    request,
-                    _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
-                    messages.SUCCESS,
-                )
+        applying = "apply" in request.POST
+        form = form_class(request.POST if applying else None)
+        if applying and form.is_valid():
+            current = None
+            try:
+                with transaction.atomic():
+                    for record in queryset:
+                        current = record
+                        run(record, form.cleaned_data, request.user)
+            except ValidationError as error:
+                messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
                 return None
-        return render_action_form(modeladmin, request, queryset, title=title, form=form, needs_date=needs_date)
+            modeladmin.message_user(
+                request,
+                _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
+                messages.SUCCESS,
+            )
+            return None
+        return render_action_form(modeladmin, request, queryset, title=title, form=form)
 
-    action.__name__ = service.__name__
+    action.__name__ = name
     action.short_description = title
     action.allowed_permissions = ("change",)
     return action
 
 
-def render_action_form(modeladmin, request, queryset, *, title, form, needs_date: bool):
+def status_action(*, service, target: str, title, needs_date: bool = True):
+    """An admin action that asks for a date (unless `needs_date` is off) and a reason, then runs a status
+    service on each selected record in one transaction (all or none)."""
+
+    def run(record, data, user):
+        arguments = {target: record, "reason": data["reason"], "actor": user}
+        if needs_date:
+            arguments["on"] = data["date"]
+        service(**arguments)
+
+    form_class = DatedStatusActionForm if needs_date else StatusActionForm
+    return form_action(name=service.__name__, title=title, form_class=form_class, run=run)
+
+
+def render_action_form(modeladmin, request, queryset, *, title, form):
     return TemplateResponse(
         request,
         "admin/core/status_action.html",
@@ -261,7 +281,6 @@ def render_action_form(modeladmin, request, queryset, *, title, form, needs_date
             **modeladmin.admin_site.each_context(request),
             "title": title,
             "form": form,
-            "needs_date": needs_date,
             "queryset": queryset,
             "action_name": request.POST.get("action"),
             "opts": modeladmin.model._meta,

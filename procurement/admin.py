@@ -1,14 +1,12 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, is_clerk, status_action
+from core.admin import RegistryAdmin, form_action, is_clerk, status_action
 from procurement import selectors, services
 from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN
 from procurement.models import (
@@ -32,50 +30,6 @@ def _amounts_as_yuan(value):
     if isinstance(value, list):
         return [_amounts_as_yuan(item) for item in value]
     return value
-
-
-def form_action(*, form_class, run, title, name):
-    """An admin action that asks for the fields of `form_class`, then runs `run(record, data, user)` on
-    each selected record in one transaction (all or none); a refusal is shown with its reason."""
-
-    def action(modeladmin, request, queryset):
-        if not is_clerk(request):
-            raise PermissionDenied
-        applying = "apply" in request.POST
-        form = form_class(request.POST if applying else None)
-        if applying and form.is_valid():
-            try:
-                with transaction.atomic():
-                    for record in queryset:
-                        run(record, form.cleaned_data, request.user)
-            except ValidationError as error:
-                messages.error(request, "; ".join(f"{record}: {message}" for message in error.messages))
-                return None
-            modeladmin.message_user(
-                request,
-                _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
-                messages.SUCCESS,
-            )
-            return None
-        return render(
-            request,
-            "admin/core/status_action.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action_name": request.POST.get("action"),
-                "opts": modeladmin.model._meta,
-                "select_across": request.POST.get("select_across", "0"),
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            },
-        )
-
-    action.__name__ = name
-    action.short_description = title
-    action.allowed_permissions = ("change",)
-    return action
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})

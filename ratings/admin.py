@@ -1,15 +1,12 @@
 import datetime
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.shortcuts import render
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import RegistryAdmin, is_clerk
+from core.admin import RegistryAdmin, form_action
 from core.choices import Role
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
@@ -178,50 +175,6 @@ class DowngradeForm(RevokeForm):
 
 class ReinstateForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def form_action(*, name: str, title, form_class, run):
-    """An admin action that asks for the fields of `form_class`, then calls `run(record, data, user)` on
-    every selected rating in one transaction (all or none), like `core.admin.status_action`."""
-
-    def action(modeladmin, request, queryset):
-        if not is_clerk(request):
-            raise PermissionDenied
-        form = form_class(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            try:
-                with transaction.atomic():
-                    for record in queryset:
-                        current = record
-                        run(record, form.cleaned_data, request.user)
-            except ValidationError as error:
-                messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
-                return None
-            modeladmin.message_user(
-                request,
-                _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
-                messages.SUCCESS,
-            )
-            return None
-        return render(
-            request,
-            "admin/core/status_action.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action_name": request.POST.get("action"),
-                "opts": modeladmin.model._meta,
-                "select_across": request.POST.get("select_across", "0"),
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            },
-        )
-
-    action.__name__ = name
-    action.short_description = title
-    action.allowed_permissions = ("change",)
-    return action
 
 
 def _revoke(record, data, user):

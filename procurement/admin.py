@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, form_action, is_clerk, status_action
+from core.admin import RegistryAdmin, RegistryTabularInline, form_action, status_action
 from procurement import selectors, services
 from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN
 from procurement.models import (
@@ -308,24 +308,12 @@ class PurchasedServiceProjectAdmin(RegistryAdmin):
         return response
 
 
-class DemandResponseInline(admin.TabularInline):
+class DemandResponseInline(RegistryTabularInline):
     model = DemandResponse
     extra = 0
     fields = ["organization", "responded_on", "note", "accepted", "accepted_on", "project"]
     readonly_fields = ["accepted", "accepted_on"]
     autocomplete_fields = ["organization", "project"]
-
-    def has_view_permission(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(ServiceDemand)

@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.access import principal_of
-from core.admin import RegistryAdmin, is_clerk, status_action
-from core.choices import Role
+from core.admin import RegistryAdmin, RegistryTabularInline, status_action
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -30,24 +28,6 @@ from registry.models import (
 from registry.models.party import coverage_problems
 
 
-class RegistryInline:
-    """Inlines follow the pages' rules: clerks write, auditors read, only a superuser deletes."""
-
-    extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
-
-    def has_add_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
 @admin.register(Division)
 class DivisionAdmin(RegistryAdmin):
     list_display = ["code", "name", "level", "parent", "urban", "successor", "is_demo"]
@@ -56,25 +36,28 @@ class DivisionAdmin(RegistryAdmin):
     autocomplete_fields = ["parent", "successor"]
 
 
-class AnnualInspectionInline(RegistryInline, admin.TabularInline):
+class AnnualInspectionInline(RegistryTabularInline):
     model = AnnualInspection
+    extra = 0
     fields = ["year", "result", "concluded_on", "remarks"]
     ordering = ["-year"]
 
 
-class CreditListEntryInline(RegistryInline, admin.TabularInline):
+class CreditListEntryInline(RegistryTabularInline):
     model = CreditListEntry
+    extra = 0
     fields = ["list_kind", "listed_on", "reason", "removed_on", "removal_reason"]
     readonly_fields = ["removed_on", "removal_reason"]
     show_change_link = True  # removal is an action of the entry's own page (with date and reason)
 
 
-class PartyCoverageInline(RegistryInline, admin.TabularInline):
+class PartyCoverageInline(RegistryTabularInline):
     """The party organizations covering the organization, read only: coverage is edited on the party
     organization's page, where the standalone/joint rule is checked. Each row is titled by the party
     organization's name."""
 
     model = PartyCoverage
+    extra = 0
     fk_name = "organization"
     verbose_name = _("party organization covering it")
     verbose_name_plural = _("party organizations covering it")

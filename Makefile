@@ -32,8 +32,9 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# Development settings, as for the tests: the check needs no .env.
 check: install
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 SECRET_KEY=tests-only-secret-key-not-for-any-deployment $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
 	$(PY) manage.py compilemessages --ignore=.venv

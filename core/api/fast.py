@@ -23,15 +23,18 @@ _STRING = (fields.CharField,)
 _PLAIN = {fields.IntegerField: int, fields.BooleanField: bool, fields.FloatField: float}
 
 
-def _datetime_renderer(field: fields.DateTimeField):
+def _renders_iso_8601(field: fields.Field, setting: str) -> bool:
+    """Whether DRF writes the field in ISO 8601: its own `format`, else the API setting named."""
     output_format = getattr(field, "format", fields.empty)
     if output_format is fields.empty:
         from rest_framework.settings import api_settings
 
-        output_format = api_settings.DATETIME_FORMAT
-    if output_format is None or output_format.lower() != "iso-8601":
-        return None
-    if hasattr(field, "timezone"):
+        output_format = getattr(api_settings, setting)
+    return output_format is not None and output_format.lower() == "iso-8601"
+
+
+def _datetime_renderer(field: fields.DateTimeField):
+    if not _renders_iso_8601(field, "DATETIME_FORMAT") or hasattr(field, "timezone"):
         return None
     current = timezone.get_current_timezone()
 
@@ -45,12 +48,7 @@ def _datetime_renderer(field: fields.DateTimeField):
 
 
 def _date_renderer(field: fields.DateField):
-    output_format = getattr(field, "format", fields.empty)
-    if output_format is fields.empty:
-        from rest_framework.settings import api_settings
-
-        output_format = api_settings.DATE_FORMAT
-    if output_format is None or output_format.lower() != "iso-8601":
+    if not _renders_iso_8601(field, "DATE_FORMAT"):
         return None
 
     def render(value):

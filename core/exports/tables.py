@@ -260,10 +260,6 @@ class ExportTable:
     def headers(self) -> list[str]:
         return [column.header_text() for column in self.columns]
 
-    def row(self, instance) -> list:
-        data = self.serializer.to_representation(instance)
-        return [column.readable(data.get(column.name)) for column in self.columns]
-
     def rows(self, instances: Iterable, *, chunk_size: int) -> Iterator[list]:
         """The rows of `instances`, a chunk at a time (related records' codes: one query per chunk)."""
         lookups = [column.codes for column in self.columns if column.codes is not None]

@@ -126,17 +126,36 @@ def _column_renderer(field: fields.Field):
     return None
 
 
-def render_rows(child: serializers.Serializer, instances) -> list[dict]:
-    """`[child.to_representation(instance) for instance in instances]`, rendered by a plan made once."""
+def row_plan(child: serializers.Serializer, *, direct=None) -> list | None:
+    """How `render_rows` renders each readable field of `child`: (name, attribute, render, field), with
+    attribute and render set for plain columns; None when the serializer renders rows its own way.
+
+    `direct(field, render)` may give, for a plain column, a function of the model value to use instead of
+    its JSON rendering `render` (exports read values straight from the row: core/exports/tables.py)."""
     if type(child).to_representation is not getattr(type(child), "planned_representation_base", None):
-        return [child.to_representation(item) for item in instances]  # a serializer of its own: DRF's way
+        return None
     model = getattr(getattr(child, "Meta", None), "model", None)
     plan = []
     for field in child._readable_fields:
         planned = renderer_for(field, model) if model is not None else None
         attr, render = planned if planned is not None else (None, None)
+        if planned is not None and direct is not None:
+            render = direct(field, render) or render
         plan.append((field.field_name, attr, render, field))
+    return plan
+
+
+def render_planned(child: serializers.Serializer, plan: list, instances) -> list[dict]:
+    """The rows of `instances` rendered by `plan` (from `row_plan`), each finished by the serializer."""
     return [child.finish_representation(instance, _row(instance, plan)) for instance in instances]
+
+
+def render_rows(child: serializers.Serializer, instances) -> list[dict]:
+    """`[child.to_representation(instance) for instance in instances]`, rendered by a plan made once."""
+    plan = row_plan(child)
+    if plan is None:
+        return [child.to_representation(item) for item in instances]  # a serializer of its own: DRF's way
+    return render_planned(child, plan, instances)
 
 
 def _row(instance, plan) -> dict:

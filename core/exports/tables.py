@@ -24,7 +24,7 @@ from rest_framework import serializers
 from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
 
-from core.api.fast import render_rows
+from core.api.fast import render_planned, render_rows, row_plan
 from core.exports.resources import record_code_field
 
 YES = _("Yes")
@@ -177,6 +177,36 @@ class Column:
 
         return convert
 
+    def direct(self, render):
+        """For a plain model column (`core.api.fast.row_plan`), a function from the stored value straight
+        to the readable one: equal to `self.converter()(render(value))`, where `render` is the column's
+        JSON rendering, without writing and reading back its text. None where that saves nothing. Call it
+        in the export's language."""
+        if self.codes is not None:
+            return None
+        kind = type(self.field)
+        convert = self.converter()
+
+        def by_json(value):
+            return convert(render(value))
+
+        if kind is serializers.CharField:
+            return lambda value: (value or None) if type(value) is str else by_json(value)
+        if kind is serializers.DateField:
+            return lambda value: value if type(value) is datetime.date else by_json(value)
+        if kind is serializers.DateTimeField:
+            local = timezone.get_current_timezone()
+
+            def local_time(value):
+                if type(value) is datetime.datetime and value.tzinfo is not None:
+                    return value.astimezone(local).replace(tzinfo=None, microsecond=0)
+                return by_json(value)
+
+            return local_time
+        if kind in (serializers.BooleanField, serializers.ChoiceField):
+            return _once_per_value(by_json)  # a handful of values, thousands of rows
+        return None
+
     def readable_record(self, record: dict) -> str | None:
         """A nested record on one line, its values made readable by the nested serializer's fields (ids left out)."""
         fields = self.nested.fields if self.nested is not None else {}
@@ -191,6 +221,22 @@ class Column:
                 shown = shown.isoformat()
             parts.append(str(shown))
         return " ".join(parts) or None
+
+
+def _once_per_value(convert):
+    """`convert`, worked out once per distinct (hashable) value."""
+    done = {}
+
+    def memo(value):
+        try:
+            return done[value]
+        except KeyError:
+            result = done[value] = convert(value)
+            return result
+        except TypeError:  # unhashable
+            return convert(value)
+
+    return memo
 
 
 def _as_datetime(value) -> datetime.datetime | None:
@@ -245,7 +291,8 @@ class ExportTable:
                 f"export_fields of {type(serializer).__name__} name fields it does not read: {', '.join(unknown)}"
             )
         self.columns = [self._column(serializer, name, readable[name]) for name in names]
-        self._converters = None  # made with the first rows, in the export's language
+        self._plan = None  # made with the first rows, in the export's language
+        self._converters = None
 
     @staticmethod
     def _column(serializer, name: str, field) -> Column:
@@ -272,11 +319,34 @@ class ExportTable:
         if chunk:
             yield from self._chunk_rows(chunk, lookups)
 
+    def _make_plan(self) -> None:
+        """How each row is read: plain model columns straight to readable values (`Column.direct`), the
+        other fields as the JSON list renders them, then made readable (`Column.converter`)."""
+        columns = {column.name: column for column in self.columns}
+        direct = set()
+
+        def direct_of(field, render):
+            column = columns.get(field.field_name)
+            read = column.direct(render) if column is not None else None
+            if read is not None:
+                direct.add(column.name)
+            return read
+
+        self._plan = row_plan(self.serializer, direct=direct_of)
+        self._converters = [
+            (column.name, None if column.name in direct else column.converter()) for column in self.columns
+        ]
+
     def _chunk_rows(self, chunk: list, lookups: list[CodeLookup]) -> Iterator[list]:
         for lookup in lookups:
             lookup.prepare(chunk)
         if self._converters is None:
-            self._converters = [(column.name, column.converter()) for column in self.columns]
+            self._make_plan()
         # The chunk rendered by one plan (core/api/fast.py), as the JSON list renders a page.
-        for data in render_rows(self.serializer, chunk):
-            yield [convert(data.get(name)) for name, convert in self._converters]
+        if self._plan is None:
+            records = render_rows(self.serializer, chunk)
+        else:
+            records = render_planned(self.serializer, self._plan, chunk)
+        converters = self._converters
+        for data in records:
+            yield [data.get(name) if convert is None else convert(data.get(name)) for name, convert in converters]

@@ -89,14 +89,21 @@ def xlsx_text_cell(sheet, text: str, **style) -> WriteOnlyCell:
 
 
 def xlsx_cell(sheet, value):
-    if value is None:
+    if type(value) is str:  # most cells: plain text that openpyxl writes as a string cell as it is
+        if (
+            len(value) <= XLSX_MAX_CELL_CHARS
+            and not value.startswith(FORMULA_TRIGGERS)
+            and value not in ERROR_CODES
+            and ILLEGAL_CHARACTERS_RE.search(value) is None
+        ):
+            return value
+    elif value is None:
         return None
-    if isinstance(value, (*NUMBERS, datetime.date)) and not isinstance(value, bool):
+    elif isinstance(value, (*NUMBERS, datetime.date)) and not isinstance(value, bool):
         return value  # dates get a date format from openpyxl
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:XLSX_MAX_CELL_CHARS]
     if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
         return xlsx_text_cell(sheet, text)
-    # Plain text that openpyxl writes as a string cell as it is: no cell object of our own to make.
     return text
 
 

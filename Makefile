@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 run: install .env
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py bootstrap
+	$(PY) manage.py bootstrap --address $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests run with development settings (a throwaway secret, no HTTPS redirect) whatever .env says.

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformKind, PlatformLevel, Standard
 from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
 from platforms.selectors import in_district, open_on_condition, standardized_platforms
@@ -26,7 +26,7 @@ class PlatformFilterSet(RegistryFilterSet):
     party_service_centre = StrictBooleanFilter(label=_("party-mass service centre"))
     open_on = django_filters.DateFilter(method="filter_open_on", label=_("open on (date)"))
     q = django_filters.CharFilter(method="filter_q", label=_("name or address contains"))
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(("name", "name"), ("opened_on", "opened_on"), ("id", "id"), ("last_updated", "last_updated")),
         label=_("ordering"),
     )

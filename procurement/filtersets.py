@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from procurement.choices import YEAR_MAX, YEAR_MIN, DemandStatus, FunctionBatch, FunctionCategory, ProjectStatus
 from procurement.models import (
     DemandResponse,
@@ -63,7 +63,7 @@ class PurchasedServiceProjectFilterSet(RegistryFilterSet):
     awarded_from = django_filters.DateFilter(field_name="awarded_on", lookup_expr="gte", label=_("awarded from"))
     awarded_until = django_filters.DateFilter(field_name="awarded_on", lookup_expr="lte", label=_("awarded until"))
     q = django_filters.CharFilter(method="filter_q", label=_("title, department or provider contains"))
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(
             ("year", "year"),
             ("amount", "amount"),

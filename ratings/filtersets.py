@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, normalise_text
+from core.filters import RegistryFilterSet, RegistryOrderingFilter, normalise_text
 from ratings.choices import EvaluationStatus, Grade, HonourKind
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
@@ -22,7 +22,7 @@ class EvaluationFilterSet(RegistryFilterSet):
     concluded_until = django_filters.DateFilter(
         field_name="concluded_on", lookup_expr="lte", label=_("concluded until (inclusive)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(
             ("concluded_on", "concluded_on"),
             ("valid_until", "valid_until"),

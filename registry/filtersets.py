@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.filters import RegistryFilterSet, StrictBooleanFilter, normalise_text
+from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from core.search import contains_text
 from ratings.filtersets import OrganizationGradeFilterSet
+from ratings.selectors import CURRENT_GRADE, with_current_grade
 from registry import selectors
 from registry.choices import (
     CreditList,
@@ -71,9 +72,16 @@ class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
         field_name="registered_on", lookup_expr="lte", label=_("registered until (inclusive)")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("name or credit code contains"))
-    ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("registered_on", "registered_on"), ("uscc", "uscc"), ("id", "id"),
-                ("last_updated", "last_updated")),
+    ordering = RegistryOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("registered_on", "registered_on"),
+            ("uscc", "uscc"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+            (CURRENT_GRADE, "current_grade"),
+        ),
+        annotate={"current_grade": with_current_grade},
         label=_("ordering"),
     )
     # Registry facts of issue 4: inspections, credit lists, party organizations.
@@ -143,7 +151,7 @@ class CommunityOrganizationFilterSet(RegistryFilterSet):
         field_name="filed_on", lookup_expr="lte", label=_("filed until (inclusive)")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("name or filing number contains"))
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(
             ("filing_number", "filing_number"),
             ("name", "name"),
@@ -176,7 +184,7 @@ class AnnualInspectionFilterSet(RegistryFilterSet):
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("year from (inclusive)"))
     year_until = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("year until (inclusive)"))
     result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("result"))
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(("year", "year"), ("organization", "organization"), ("id", "id"), ("last_updated", "last_updated")),
         label=_("ordering"),
     )
@@ -199,7 +207,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
     listed_until = django_filters.DateFilter(
         field_name="listed_on", lookup_expr="lte", label=_("listed until (inclusive)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(
             ("listed_on", "listed_on"),
             ("removed_on", "removed_on"),
@@ -226,7 +234,7 @@ class PartyOrganizationFilterSet(RegistryFilterSet):
     comprehensive_committee = StrictBooleanFilter(label=_("held by a comprehensive party committee"))
     in_being = StrictBooleanFilter(method="filter_in_being", label=_("in being today"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
-    ordering = django_filters.OrderingFilter(
+    ordering = RegistryOrderingFilter(
         fields=(
             ("name", "name"),
             ("established_on", "established_on"),

@@ -17,6 +17,13 @@ LOGIN_FILE = Path(settings.BASE_DIR) / ".admin-login"
 class Command(RecordedCommand):
     help = "Load fixtures and demo data into an empty database and print the admin login."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="host:port the server will listen on (`make run` passes HOST and PORT), printed with the login",
+        )
+
     def handle(self, *args, **options):
         from registry.models import Division, Organization
 
@@ -30,6 +37,7 @@ class Command(RecordedCommand):
         else:
             self.stdout.write("The database has data: nothing loaded.")
         self._admin_login()
+        self.stdout.write(f"Admin: http://{options['address']}/admin/")
 
     def _admin_login(self):
         User = get_user_model()
@@ -46,4 +54,4 @@ class Command(RecordedCommand):
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         LOGIN_FILE.write_text(f"{username} / {password}\n")
-        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}  (http://127.0.0.1:8000/admin/)"))
+        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}"))

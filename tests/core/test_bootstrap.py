@@ -1,0 +1,50 @@
+"""`make run`'s set-up step (`manage.py bootstrap`): loads only into an empty database, creates the admin
+login once, and prints where the server it precedes will listen."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from core.management.commands import bootstrap
+from registry.models import Division, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def login_file(tmp_path, monkeypatch):
+    path = tmp_path / ".admin-login"
+    monkeypatch.setattr(bootstrap, "LOGIN_FILE", path)
+    return path
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("bootstrap", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_database_with_data_is_left_as_it_is_and_the_login_is_made_once(login_file):
+    divisions = Division.objects.count()
+    first = run()
+    assert "nothing loaded" in first
+    assert Division.objects.count() == divisions and not Organization.objects.exists()
+    login = login_file.read_text().strip()
+    assert login.startswith("admin / ") and f"Admin login: {login}" in first
+    assert f"Admin login: {login}" in run()  # the same login again, not a new password
+
+
+def test_prints_the_address_make_run_serves_on(login_file):
+    assert "Admin: http://127.0.0.1:8000/admin/" in run()
+    assert "Admin: http://0.0.0.0:8080/admin/" in run("--address", "0.0.0.0:8080")
+
+
+def test_an_empty_database_gets_the_fixtures_and_the_demo_data(login_file, monkeypatch):
+    loaded = []
+    monkeypatch.setattr(bootstrap, "call_command", lambda name, *args, **kwargs: loaded.append((name, args)))
+    monkeypatch.setattr(Division.objects, "exists", lambda: False)
+    output = run()
+    assert loaded[0] == ("loaddata", tuple(bootstrap.settings.REGISTRY_FIXTURES))
+    assert loaded[1][0] == "seed_demo"
+    assert "Empty database" in output

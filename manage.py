@@ -11,7 +11,7 @@ def main() -> None:
 
     # Django would hide a settings error behind "Models aren't loaded yet"; say what is wrong instead.
     try:
-        settings.INSTALLED_APPS
+        settings.INSTALLED_APPS  # noqa: B018 (reading a setting loads them all)
     except ImproperlyConfigured as error:
         sys.exit(f"manage.py: {error} (`make run` writes a development .env; production sets the environment)")
     execute_from_command_line(sys.argv)

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.context import change_context
+
+
+def require_reason(reason: str) -> str:
+    """The reason of a status change, trimmed; an empty one is refused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("A reason is required.")]})
+    return reason
+
+
+def check_status_date(*, on: datetime.date, since: datetime.date, since_label: str) -> None:
+    """The date of a status change: not in the future, not before the record's own start (`since`)."""
+    if on > timezone.localdate():
+        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    if on < since:
+        raise ValidationError(
+            {
+                "date": [
+                    _("The date may not precede the %(label)s (%(since)s).")
+                    % {"label": since_label, "since": since.isoformat()}
+                ]
+            }
+        )
 
 
 @transaction.atomic
@@ -26,8 +54,6 @@ def instance_save(*, instance, actor=None, message: str = "", exclude: list[str]
 @transaction.atomic
 def token_revoke(*, token, actor=None, message: str = ""):
     """Revoke an API token from now on (recorded in the change history like any change)."""
-    from django.utils import timezone
-
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         instance_save(instance=token, actor=actor, message=message)

@@ -13,15 +13,9 @@ from core.access import check_write
 from core.choices import ChangeAction
 from core.context import change_context, current_context
 from core.models import ChangeRecord
+from core.services import require_reason
 from platforms.models import Platform, touch_platforms
 from registry.models import Division
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("A reason is required.")]})
-    return reason
 
 
 @transaction.atomic
@@ -30,7 +24,7 @@ def platform_close(*, platform: Platform, on: datetime.date, reason: str, actor)
     the change history. From that day its township counts as uncovered unless another platform
     serves it."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if platform.closed_on is not None:
         raise ValidationError(
             {"closed_on": [_("The platform is already closed (on %(date)s).") % {"date": platform.closed_on}]}
@@ -52,7 +46,7 @@ def platform_close(*, platform: Platform, on: datetime.date, reason: str, actor)
 def platform_reopen(*, platform: Platform, reason: str, actor) -> Platform:
     """Undo a closure recorded in error, or record that a closed platform operates again."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if platform.closed_on is None:
         raise ValidationError({"closed_on": [_("The platform is open; there is nothing to reopen.")]})
     platform.closed_on = None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.context import change_context
+from core.services import require_reason
 from procurement.choices import DemandStatus, ProjectStatus
 from procurement.models import DemandResponse, PurchasedServiceProject, ServiceDemand
 from procurement.rules import organization_active_on
@@ -26,12 +27,6 @@ def require_3a_in(year: int) -> bool:
     from_year = getattr(settings, "PROCUREMENT_REQUIRE_3A_FROM_YEAR", None)
     return from_year is not None and year >= int(from_year)
 
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("A reason is required.")]})
-    return reason
 
 
 def _check_date(on: datetime.date, *, since: datetime.date | None, since_label: str) -> None:
@@ -158,7 +153,7 @@ def project_cancel(
 ) -> PurchasedServiceProject:
     """取消: an open or awarded project is cancelled on `on`, for a reason. It stays on record."""
     project = _locked_project(project)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if project.status not in {ProjectStatus.OPEN, ProjectStatus.AWARDED}:
         raise _status_refusal(project, _("only a project open for bids or awarded can be cancelled."))
     since, label = (
@@ -177,7 +172,7 @@ def project_reinstate(*, project: PurchasedServiceProject, reason: str, actor) -
     only): a cancellation goes back to awarded or open, a delivery back to awarded, an award back
     to open (provider, grade and flag cleared). The history keeps every version."""
     project = _locked_project(project)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if project.status == ProjectStatus.CANCELLED:
         project.status = ProjectStatus.AWARDED if project.awarded_on else ProjectStatus.OPEN
         project.cancelled_on = None
@@ -219,7 +214,7 @@ def demand_response_accept(*, response: DemandResponse, on: datetime.date, actor
 def demand_close(*, demand: ServiceDemand, on: datetime.date, reason: str, actor) -> ServiceDemand:
     """关闭: the demand takes no more responses (fulfilled, withdrawn or expired)."""
     demand = ServiceDemand.objects.select_for_update().get(pk=demand.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if demand.status == DemandStatus.CLOSED:
         raise ValidationError({"status": [_("The demand is already closed.")]})
     _check_date(on, since=demand.published_on, since_label=_("publication date"))
@@ -233,7 +228,7 @@ def demand_close(*, demand: ServiceDemand, on: datetime.date, reason: str, actor
 def demand_reinstate(*, demand: ServiceDemand, reason: str, actor) -> ServiceDemand:
     """Undo a closing recorded in error (clerks only): open again, or taken if a response was accepted."""
     demand = ServiceDemand.objects.select_for_update().get(pk=demand.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if demand.status != DemandStatus.CLOSED:
         raise ValidationError({"status": [_("The demand is not closed; there is nothing to reinstate.")]})
     taken = demand.responses.filter(accepted=True).exists()

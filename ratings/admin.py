@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import RegistryAdmin, form_action
+from core.admin import RegistryAdmin, form_action, status_action
 from core.choices import Role
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
@@ -113,7 +113,7 @@ class EvaluationInline(ReadableInline, admin.TabularInline):
 class HonourInline(ReadableInline, admin.TabularInline):
     model = Honour
     fk_name = "organization"
-    fields = ["kind", "year", "title", "person_name", "issuing_body"]
+    fields = ["kind", "year", "title", "person_name", "issuing_body", "withdrawn_on"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -283,8 +283,24 @@ class EvaluationAdmin(RegistryAdmin):
 
 @admin.register(Honour)
 class HonourAdmin(RegistryAdmin):
-    list_display = ["year", "kind", "organization", "community_organization", "person_name", "title", "issuing_body"]
-    list_filter = ["kind", "year"]
+    list_display = [
+        "year",
+        "kind",
+        "organization",
+        "community_organization",
+        "person_name",
+        "title",
+        "issuing_body",
+        "withdrawn_on",
+    ]
+    list_filter = ["kind", "year", ("withdrawn_on", admin.EmptyFieldListFilter)]
     search_fields = ["person_name", "organization__name", "community_organization__name", "title"]
     list_select_related = ["organization", "community_organization"]
     autocomplete_fields = ["organization", "community_organization"]
+    readonly_fields = ["withdrawn_on", "withdrawal_reason"]
+    actions = [
+        status_action(service=services.honour_withdraw, target="honour", title=_("Withdraw honour")),
+        status_action(
+            service=services.honour_reinstate, target="honour", title=_("Reinstate honour"), needs_date=False
+        ),
+    ]

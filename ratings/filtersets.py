@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, RegistryOrderingFilter, normalise_text
+from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from ratings.choices import EvaluationStatus, Grade, HonourKind
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
@@ -72,6 +72,7 @@ class HonourFilterSet(RegistryFilterSet):
         field_name="community_organization_id", label=_("community organization filing (id)")
     )
     q = django_filters.CharFilter(method="filter_q", label=_("person, organization or title contains"))
+    withdrawn = StrictBooleanFilter(field_name="withdrawn_on", lookup_expr="isnull", exclude=True, label=_("withdrawn"))
 
     class Meta:
         model = Honour

@@ -248,6 +248,11 @@ class Honour(HistoryModel):
     )
     person_name = models.CharField(_("person"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Withdrawal (撤销荣誉) is a change of the record, never a delete: the honour stays on record.
+    withdrawn_on = models.DateField(_("date withdrawn"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"), blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("honour")
@@ -293,6 +298,17 @@ class Honour(HistoryModel):
                     'The "three hundred best" selection honours a community organization: choose its filing '
                     "(or the organization it registered as)."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
+                name="honour_withdrawal_has_reason",
+                violation_error_message=_("A withdrawal needs both its date and its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__year__gte=models.F("year")),
+                name="honour_withdrawn_after_conferred",
+                violation_error_message=_("An honour is withdrawn in or after the year it was conferred."),
             ),
             models.CheckConstraint(
                 condition=Q(organization__isnull=False) | Q(community_organization__isnull=False) | ~Q(person_name=""),

@@ -1,4 +1,5 @@
-"""Concluding, revoking, lowering and reinstating ratings; recording honours. The API and the admin call these."""
+"""Concluding, revoking, lowering and reinstating ratings; withdrawing and reinstating honours. The API and
+the admin call these."""
 
 from __future__ import annotations
 
@@ -13,18 +14,12 @@ from django.utils.translation import gettext as _
 from core.access import WriteForbidden, check_write, principal_of
 from core.choices import Role
 from core.context import change_context
+from core.services import check_status_date, require_reason
 from ratings.choices import MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
-from ratings.models import Evaluation, add_years
+from ratings.models import Evaluation, Honour, add_years
 from registry.choices import CreditList, InspectionResult, OrgStatus
 from registry.models import AnnualInspection, CreditListEntry, Organization
 from registry.models.credit import in_force_on
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("A reason is required.")]})
-    return reason
 
 
 def _grade_label(grade: int) -> str:
@@ -212,7 +207,7 @@ def evaluation_revoke(
     older rating does not come back).
     """
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     return _revoke(evaluation=evaluation, on=on, reason=reason, ground=ground, actor=actor, message=reason)
 
 
@@ -235,7 +230,7 @@ def evaluation_downgrade(
     Returns the new, lower rating.
     """
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if grade not in Grade.values or grade >= evaluation.grade:
         raise ValidationError(
             {"grade": [_("A downgrade needs a grade below %(grade)s.") % {"grade": evaluation.get_grade_display()}]}
@@ -267,7 +262,7 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     if actor is not None and principal_of(actor).role != Role.CLERK:
         raise WriteForbidden(_("Only a clerk of the bureau may reinstate a rating."))
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if evaluation.revoked_on is None:
         raise ValidationError({"status": [_("The rating is not revoked; there is nothing to reinstate.")]})
     lower = Evaluation.objects.filter(downgraded_from=evaluation).first()
@@ -287,3 +282,37 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     evaluation.revocation_ground = ""
     evaluation.revocation_reason = ""
     return _save(evaluation, actor=actor, message=reason)
+
+
+# Honours (荣誉)
+
+
+@transaction.atomic
+def honour_withdraw(*, honour: Honour, on: datetime.date, reason: str, actor) -> Honour:
+    """撤销荣誉: the honour is withdrawn from `on`; from that day it no longer counts."""
+    honour = Honour.objects.select_for_update().get(pk=honour.pk)
+    reason = require_reason(reason)
+    if honour.withdrawn_on is not None:
+        raise ValidationError({"withdrawn_on": [_("The honour was already withdrawn.")]})
+    check_status_date(on=on, since=datetime.date(honour.year, 1, 1), since_label=_("start of the year conferred"))
+    honour.withdrawn_on = on
+    honour.withdrawal_reason = reason
+    with change_context(actor=actor, message=reason):
+        honour.full_clean()
+        honour.save()
+    return honour
+
+
+@transaction.atomic
+def honour_reinstate(*, honour: Honour, reason: str, actor) -> Honour:
+    """Undo a withdrawal recorded in error (clerks only): the honour counts again."""
+    honour = Honour.objects.select_for_update().get(pk=honour.pk)
+    reason = require_reason(reason)
+    if honour.withdrawn_on is None:
+        raise ValidationError({"withdrawn_on": [_("The honour is in force; there is nothing to reinstate.")]})
+    honour.withdrawn_on = None
+    honour.withdrawal_reason = ""
+    with change_context(actor=actor, message=reason):
+        honour.full_clean()
+        honour.save()
+    return honour

@@ -8,45 +8,29 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import ChangeAction
 from core.context import change_context
 from core.filters import normalise_text
 from core.models import ChangeRecord
-from core.services import instance_save
+from core.services import check_status_date, instance_save, require_reason
 from registry.choices import FilingStatus, OrgStatus, UrbanRuralClass
 from registry.models import CommunityOrganization, CreditListEntry, Division, Organization, PartyOrganization
 from registry.models.divisions import level_for_code, placement_problems
 from registry.models.party import coverage_problems
 
 
-def _check_status_date(*, on: datetime.date, since: datetime.date, since_label: str) -> None:
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
-    if on < since:
-        raise ValidationError({"date": [_("The date may not precede the %(label)s (%(since)s).") % {
-            "label": since_label, "since": since.isoformat()}]})
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("A reason is required.")]})
-    return reason
-
-
 def _organization_end(
     *, organization: Organization, status: str, on: datetime.date, reason: str, actor
 ) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if organization.status != OrgStatus.ACTIVE:
         raise ValidationError(
             {"status": [_("The organization is already %(status)s.") % {"status": organization.get_status_display()}]}
         )
-    _check_status_date(on=on, since=organization.registered_on, since_label=_("registration date"))
+    check_status_date(on=on, since=organization.registered_on, since_label=_("registration date"))
     organization.status = status
     organization.status_date = on
     organization.status_reason = reason
@@ -74,7 +58,7 @@ def organization_revoke(*, organization: Organization, on: datetime.date, reason
 def organization_reinstate(*, organization: Organization, reason: str, actor) -> Organization:
     """Undo a deregistration or revocation recorded in error or overturned on review (clerks only)."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if organization.status == OrgStatus.ACTIVE:
         raise ValidationError({"status": [_("The organization is active; there is nothing to reinstate.")]})
     organization.status = OrgStatus.ACTIVE
@@ -93,10 +77,10 @@ def organization_reinstate(*, organization: Organization, reason: str, actor) ->
 def filing_cancel(*, filing: CommunityOrganization, on: datetime.date, reason: str, actor) -> CommunityOrganization:
     """注销备案: the filing ends on `on` (the group dissolved, merged, or registered as a legal person)."""
     filing = CommunityOrganization.objects.select_for_update().get(pk=filing.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if filing.status != FilingStatus.FILED:
         raise ValidationError({"status": [_("The filing is already cancelled.")]})
-    _check_status_date(on=on, since=filing.filed_on, since_label=_("filing date"))
+    check_status_date(on=on, since=filing.filed_on, since_label=_("filing date"))
     filing.status = FilingStatus.CANCELLED
     filing.status_date = on
     filing.status_reason = reason
@@ -110,7 +94,7 @@ def filing_cancel(*, filing: CommunityOrganization, on: datetime.date, reason: s
 def filing_reinstate(*, filing: CommunityOrganization, reason: str, actor) -> CommunityOrganization:
     """Undo a cancellation recorded in error or overturned on review (clerks only)."""
     filing = CommunityOrganization.objects.select_for_update().get(pk=filing.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if filing.status == FilingStatus.FILED:
         raise ValidationError({"status": [_("The filing is in force; there is nothing to reinstate.")]})
     filing.status = FilingStatus.FILED
@@ -129,10 +113,10 @@ def filing_reinstate(*, filing: CommunityOrganization, reason: str, actor) -> Co
 def credit_entry_remove(*, entry: CreditListEntry, on: datetime.date, reason: str, actor) -> CreditListEntry:
     """移出名录: the organization is off the list from `on` (that day it no longer counts as listed)."""
     entry = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if entry.removed_on is not None:
         raise ValidationError({"removed_on": [_("The organization was already removed from this list.")]})
-    _check_status_date(on=on, since=entry.listed_on, since_label=_("date listed"))
+    check_status_date(on=on, since=entry.listed_on, since_label=_("date listed"))
     entry.removed_on = on
     entry.removal_reason = reason
     with change_context(actor=actor, message=reason):
@@ -145,7 +129,7 @@ def credit_entry_remove(*, entry: CreditListEntry, on: datetime.date, reason: st
 def credit_entry_reinstate(*, entry: CreditListEntry, reason: str, actor) -> CreditListEntry:
     """Undo a removal recorded in error (clerks only): the listing is in force again."""
     entry = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if entry.removed_on is None:
         raise ValidationError({"removed_on": [_("The organization is on this list; there is nothing to reinstate.")]})
     entry.removed_on = None

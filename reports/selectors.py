@@ -146,10 +146,10 @@ def rating_figures(as_of: datetime.date, district: str | None) -> dict:
 
 
 def honour_figures(as_of: datetime.date, district: str | None) -> dict:
-    """Honours conferred in or before the year of `as_of` (only the year is recorded): organizations
-    honoured (distinct, among those that count on the date), and persons and other honours by number.
-    With `district`, honours of organizations it registers."""
-    honours = Honour.objects.filter(year__lte=as_of.year)
+    """Honours conferred in or before the year of `as_of` (only the year is recorded) and not withdrawn
+    on or before it: organizations honoured (distinct, among those that count on the date), and persons
+    and other honours by number. With `district`, honours of organizations it registers."""
+    honours = Honour.objects.filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=as_of), year__lte=as_of.year)
     if district:
         honours = honours.filter(organization__registered_by_id=district)
     counting = organizations_counting_on(as_of, district).values("pk")

@@ -127,6 +127,8 @@ class HonourSerializer(RegistrySerializer):
             "community_organization_name",
             "person_name",
             "note",
+            "withdrawn_on",
+            "withdrawal_reason",
             "created",
             "last_updated",
         ]

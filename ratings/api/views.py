@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 
-from core.api.serializers import ReinstateSerializer
+from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.api.views import RegistryViewSet
 from ratings import services
 from ratings.api.serializers import (
@@ -69,3 +69,14 @@ class HonourViewSet(RegistryViewSet):
     queryset = Honour.objects.select_related("organization", "community_organization")
     serializer_class = HonourSerializer
     filterset_class = HonourFilterSet
+
+    @extend_schema(request=StatusChangeSerializer, responses=HonourSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """撤销荣誉: withdrawn from the date given; from that day the honour no longer counts."""
+        return self.run_status_action(request, services.honour_withdraw, target="honour")
+
+    @extend_schema(request=ReinstateSerializer, responses=HonourSerializer)
+    @action(detail=True, methods=["post"], clerk_only_action=True)
+    def reinstate(self, request, pk=None):
+        return self.run_status_action(request, services.honour_reinstate, target="honour", reinstate=True)

@@ -19,6 +19,11 @@ def revoked(evaluation: Evaluation) -> dict:
     return {"reason": "矩阵测试：撤销有误"}
 
 
+def withdrawn(honour: Honour) -> dict:
+    services.honour_withdraw(honour=honour, on=datetime.date(2023, 6, 30), reason="matrix", actor=None)
+    return {"reason": "矩阵测试：撤销有误"}
+
+
 register(
     MatrixBuilder(
         model=Evaluation,
@@ -53,5 +58,9 @@ register(
         },
         patch_payload=lambda honour: {"note": "矩阵测试"},
         move_payload=lambda honour, district: {"organization": organization_of(district)},
+        actions={
+            "withdraw": lambda honour: {"date": "2023-06-30", "reason": "矩阵测试：撤销品牌称号"},
+            "reinstate": withdrawn,
+        },
     )
 )

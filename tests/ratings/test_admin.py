@@ -176,6 +176,34 @@ def test_honours_admin_lists_and_adds(clerk_browser):
     assert Honour.objects.get().issuing_body == "民政部"
 
 
+def test_honours_admin_withdraws_and_reinstates(clerk_browser):
+    honour = Honour.objects.create(kind="provincial_brand", year=2021, organization=make_organization())
+    honours = "/admin/ratings/honour/"
+    ask = clerk_browser.post(honours, {"action": "honour_withdraw", "_selected_action": [honour.pk]})
+    assert ask.status_code == 200 and "撤销荣誉" in ask.content.decode()
+    done = clerk_browser.post(
+        honours,
+        {
+            "action": "honour_withdraw",
+            "_selected_action": [honour.pk],
+            "apply": "1",
+            "date": "2023-06-30",
+            "reason": "撤销品牌称号",
+        },
+    )
+    assert done.status_code in (200, 302)
+    honour.refresh_from_db()
+    assert honour.withdrawn_on == D(2023, 6, 30) and honour.withdrawal_reason == "撤销品牌称号"
+    listed = clerk_browser.get(honours, {"withdrawn_on__isempty": "0"}).content.decode()
+    assert "撤销日期" in listed and "2023" in listed
+    clerk_browser.post(
+        honours,
+        {"action": "honour_reinstate", "_selected_action": [honour.pk], "apply": "1", "reason": "误撤销"},
+    )
+    honour.refresh_from_db()
+    assert honour.withdrawn_on is None and honour.withdrawal_reason == ""
+
+
 def test_clerk_corrects_the_score_but_not_the_grade_in_the_admin(clerk_browser):
     evaluation = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
     response = clerk_browser.post(f"{LIST}{evaluation.pk}/change/", {"score": "91.50", "grade": "5"})

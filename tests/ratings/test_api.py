@@ -417,3 +417,48 @@ def test_the_organizations_list_reads_the_current_grade_of_the_day_it_is_asked_o
     assert clerk_api.get(url).json()["current_grade"] is None
     listed = clerk_api.get("/api/v1/organizations/", {"min_grade": 1}).json()
     assert evaluation.organization_id not in [row["id"] for row in listed["results"]]
+
+
+# Withdrawing an honour (撤销荣誉): an action with a date and a reason, never a delete.
+
+
+def make_honour(organization=None, *, year: int = 2021) -> Honour:
+    return Honour.objects.create(kind="provincial_brand", year=year, organization=organization or make_organization())
+
+
+def test_an_honour_is_withdrawn_by_its_action_and_stays_on_record(clerk_api):
+    honour = make_honour(year=2021)
+    url = f"{HONOURS}{honour.pk}/withdraw/"
+    patched = clerk_api.patch(f"{HONOURS}{honour.pk}/", {"withdrawn_on": "2023-01-01", "withdrawal_reason": "x"})
+    assert patched.status_code == 200 and patched.json()["withdrawn_on"] is None
+    assert "date" in clerk_api.post(url, {"date": "2020-12-31", "reason": "x"}, format="json").json()
+    assert "reason" in clerk_api.post(url, {"date": "2023-01-01", "reason": " "}, format="json").json()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert "date" in clerk_api.post(url, {"date": tomorrow, "reason": "x"}, format="json").json()
+    withdrawn = clerk_api.post(url, {"date": "2023-06-30", "reason": "严重违法失信，撤销品牌称号"}, format="json")
+    assert withdrawn.status_code == 200, withdrawn.json()
+    assert withdrawn.json()["withdrawn_on"] == "2023-06-30"
+    assert withdrawn.json()["withdrawal_reason"] == "严重违法失信，撤销品牌称号"
+    assert clerk_api.post(url, {"date": "2023-07-01", "reason": "again"}, format="json").status_code == 400
+    assert clerk_api.delete(f"{HONOURS}{honour.pk}/").status_code == 405
+    assert clerk_api.get(HONOURS, {"withdrawn": "true"}).json()["count"] == 1
+    assert clerk_api.get(HONOURS, {"withdrawn": "false"}).json()["count"] == 0
+    assert clerk_api.get(HONOURS, {"withdrawn": "maybe"}).status_code == 400
+    changes = clerk_api.get("/api/v1/changes/", {"model": "honour", "object_id": honour.pk}).json()["results"]
+    assert changes[0]["changes"]["withdrawn_on"] == [None, "2023-06-30"]
+
+
+def test_reinstating_an_honour_is_for_clerks_and_withdrawing_follows_the_district(clerk_api, yinzhou_api):
+    own = make_honour(make_organization(registered_by="330212"))
+    other = make_honour(make_organization(registered_by="330203"))
+    body = {"date": "2023-01-01", "reason": "撤销"}
+    assert yinzhou_api.post(f"{HONOURS}{other.pk}/withdraw/", body, format="json").status_code == 403
+    assert yinzhou_api.post(f"{HONOURS}{own.pk}/withdraw/", body, format="json").status_code == 200
+    reinstate = f"{HONOURS}{own.pk}/reinstate/"
+    assert yinzhou_api.post(reinstate, {"reason": "复核"}, format="json").status_code == 403
+    reinstated = clerk_api.post(reinstate, {"reason": "误撤销，恢复"}, format="json")
+    assert reinstated.status_code == 200 and reinstated.json()["withdrawn_on"] is None
+    assert reinstated.json()["withdrawal_reason"] == ""
+    assert clerk_api.post(reinstate, {"reason": "again"}, format="json").status_code == 400
+    other.refresh_from_db()
+    assert other.withdrawn_on is None

@@ -3,6 +3,7 @@
 import pytest
 
 from ratings.models import Honour
+from ratings.services import honour_withdraw
 from registry.choices import OrgStatus, OrgType
 from registry.models import CommunityOrganization
 from reports.selectors import (
@@ -275,6 +276,14 @@ def test_honours_count_from_their_year():
     assert honour_figures(D(2023, 1, 1), None)["provincial_brand"] == 2
     assert honour_figures(D(2022, 12, 31), None)["provincial_leader"] == 1
     assert honour_figures(D(2021, 12, 31), None)["provincial_leader"] == 0
+
+
+def test_a_withdrawn_honour_counts_until_the_day_before_its_withdrawal():
+    brand = make_organization(registered_on=D(2010, 1, 1))
+    honour = Honour.objects.create(kind="provincial_brand", year=2021, organization=brand)
+    honour_withdraw(honour=honour, on=D(2023, 6, 30), reason="撤销品牌称号", actor=None)
+    assert honour_figures(D(2023, 6, 29), None)["provincial_brand"] == 1
+    assert honour_figures(D(2023, 6, 30), None)["provincial_brand"] == 0
 
 
 # Purchased services: the four calendar years before the date's (docs/decisions/0060)

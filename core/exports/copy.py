@@ -158,7 +158,8 @@ def copy_chunks(queryset: QuerySet, expressions: list[Expression]) -> Generator[
     client slows the database down instead of filling memory.
 
     COPY is one statement, so the web requests' statement timeout (docs/decisions/0073) would limit the
-    whole download by a slow client; it is lifted for the COPY and restored after it.
+    whole download by a slow client; it is lifted for the COPY's own transaction (`SET LOCAL`), so
+    nothing of it stays on the connection, behind PgBouncer's transaction pooling too.
     """
     connection = connections[queryset.db]
     try:
@@ -191,15 +192,18 @@ def copy_chunks(queryset: QuerySet, expressions: list[Expression]) -> Generator[
     def read() -> None:
         try:
             with raw.cursor() as cursor:
-                cursor.execute("SHOW statement_timeout")
-                (timeout,) = cursor.fetchone()
-                cursor.execute("SET statement_timeout = 0")
+                # A transaction of its own, unless the connection is in one already (a test's): the
+                # timeout lifted by SET LOCAL ends with it. A failed COPY's connection is closed below.
+                own_transaction = raw.autocommit
+                if own_transaction:
+                    cursor.execute("BEGIN")
+                cursor.execute("SET LOCAL statement_timeout = 0")
                 sink = Sink()
                 cursor.copy_expert(statement, sink)
                 sink.flush()
                 written = cursor.rowcount
-                # Restored after a complete COPY; after a failed one the connection is closed instead.
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [timeout])
+                if own_transaction:
+                    cursor.execute("COMMIT")
             chunks.put((_DONE, written))
         except BaseException as error:  # handed to the response's thread, which raises it
             chunks.put(error)

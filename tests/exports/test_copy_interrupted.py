@@ -50,3 +50,32 @@ def test_a_download_closed_early_stops_the_copy_and_leaves_a_working_connection(
             ApiToken.objects.filter(user=user).delete()
             user.delete()
             ChangeRecord.objects.filter(pk__gt=first_record).delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_the_copy_outlasts_the_statement_timeout_and_leaves_it_as_it_was(
+    django_db_setup, django_db_blocker, monkeypatch
+):
+    """Outside any transaction, as in production: a COPY longer than the web requests' statement timeout
+    completes, and the connection keeps its timeout afterwards (nothing sticks to a pooled connection)."""
+    slow = "COPY (SELECT n FROM generate_series(1, 3) AS n, pg_sleep(0.4)) TO STDOUT WITH CSV"
+    monkeypatch.setattr(export_copy, "copy_statement", lambda queryset, expressions: slow)
+    with django_db_blocker.unblock():
+        first_record = ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        first_log = ExportLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        user = make_user("clerk", username="copy-timeout-clerk")
+        try:
+            client = api_client_for(user)
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 250")
+            content = b"".join(client.get(URL, {"format": "csv"}).streaming_content)
+            assert content.endswith(b"1\n2\n3\n")
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                assert cursor.fetchone()[0] == "250ms"
+                cursor.execute("SET statement_timeout = 0")
+        finally:
+            ExportLog.objects.filter(pk__gt=first_log).delete()
+            ApiToken.objects.filter(user=user).delete()
+            user.delete()
+            ChangeRecord.objects.filter(pk__gt=first_record).delete()

@@ -306,6 +306,8 @@ def honour_withdraw(*, honour: Honour, on: datetime.date, reason: str, actor) ->
 @transaction.atomic
 def honour_reinstate(*, honour: Honour, reason: str, actor) -> Honour:
     """Undo a withdrawal recorded in error (clerks only): the honour counts again."""
+    if actor is not None and principal_of(actor).role != Role.CLERK:
+        raise WriteForbidden(_("Only a clerk of the bureau may reinstate an honour."))
     honour = Honour.objects.select_for_update().get(pk=honour.pk)
     reason = require_reason(reason)
     if honour.withdrawn_on is None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.access import WriteForbidden
-from core.choices import Role
+from core.choices import ChangeAction, Role
 from core.models import ChangeRecord
 from ratings import services
 from ratings.choices import EvaluationStatus, RevocationGround
@@ -340,3 +340,23 @@ def test_only_a_clerk_reinstates_whichever_door_the_call_comes_through():
         services.evaluation_reinstate(evaluation=evaluation, reason="y", actor=yinzhou)
     evaluation.refresh_from_db()
     assert evaluation.revoked_on == D(2025, 1, 1)
+
+
+def test_only_a_clerk_reinstates_a_withdrawn_honour_and_the_history_keeps_both_steps(clerk_user):
+    from ratings.models import Honour
+
+    honour = Honour.objects.create(kind="provincial_brand", year=2021, organization=make_organization())
+    services.honour_withdraw(honour=honour, on=D(2023, 6, 30), reason="撤销品牌称号", actor=clerk_user)
+    with pytest.raises(ValidationError) as error:
+        services.honour_withdraw(honour=honour, on=D(2023, 7, 1), reason="again", actor=clerk_user)
+    assert "withdrawn_on" in error.value.message_dict
+    auditor = make_user(Role.AUDITOR)
+    with pytest.raises(WriteForbidden):
+        services.honour_reinstate(honour=honour, reason="复核", actor=auditor)
+    services.honour_reinstate(honour=honour, reason="误撤销", actor=clerk_user)
+    honour.refresh_from_db()
+    assert honour.withdrawn_on is None and honour.withdrawal_reason == ""
+    steps = ChangeRecord.objects.filter(
+        object_id=honour.pk, action=ChangeAction.UPDATE, changes__has_key="withdrawn_on"
+    ).order_by("time", "id")
+    assert [record.message for record in steps] == ["撤销品牌称号", "误撤销"]

@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 
+from core.choices import ChangeAction
+from core.models import ChangeRecord
 from platforms.choices import FundingSource, PlatformKind, PlatformLevel
 from platforms.models import PlatformFunding
 from platforms.selectors import (
@@ -101,14 +105,45 @@ def _ratio(part: int, whole: int, places: int) -> float | None:
     return round(part / whole, places) if whole else None
 
 
+def active_flags_on(as_of: datetime.date, filings: QuerySet[CommunityOrganization]) -> dict[int, tuple[bool, bool]]:
+    """The filings of `filings` whose `active` flag changed after `as_of`, each with (its flag then, its
+    flag now), read from the change history (docs/decisions/0062): the flag on the day is what the
+    first change after it found, or, for a filing entered into the registry after the day, the flag it
+    was entered with. Filings not in the result have had today's flag since before the day."""
+    if as_of >= timezone.localdate():
+        return {}
+    after = timezone.make_aware(datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min))
+    current = CommunityOrganization.objects.filter(pk=OuterRef("object_id")).values("active")
+    records = (
+        ChangeRecord.objects.filter(
+            content_type=ContentType.objects.get_for_model(CommunityOrganization),
+            time__gte=after,
+            changes__has_key="active",
+            object_id__in=filings.values("pk"),
+        )
+        .annotate(active_now=Subquery(current))
+        .order_by("object_id", "time", "id")
+        .values_list("object_id", "action", "changes__active", "active_now")
+    )
+    flags: dict[int, tuple[bool, bool]] = {}
+    for object_id, action, (before, entered), now in records.iterator():
+        if object_id not in flags:
+            flags[object_id] = (bool(entered if action == ChangeAction.CREATE else before), bool(now))
+    return flags
+
+
 def community_organization_figures(as_of: datetime.date, district: str | None) -> dict:
-    """Filings urban and rural, per community of each kind, and the share that is active."""
-    counts = filings_counting_on(as_of, district).aggregate(
+    """Filings urban and rural, per community of each kind, and the share that was active on the day."""
+    counting = filings_counting_on(as_of, district)
+    counts = counting.aggregate(
         total=Count("pk"),
         n_urban=Count("pk", filter=Q(urban=True)),
         n_rural=Count("pk", filter=Q(urban=False)),
         n_active=Count("pk", filter=Q(active=True)),
     )
+    # Today's flags, corrected for the filings whose flag changed after the day.
+    for then, now in active_flags_on(as_of, counting).values():
+        counts["n_active"] += int(then) - int(now)
     kinds = communities(district).aggregate(
         n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False))
     )

@@ -1,7 +1,13 @@
 """The counting rules of DESIGN §4 on small crafted registers."""
 
-import pytest
+import datetime
 
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from core.models import ChangeRecord
+from core.services import instance_save
 from ratings.models import Honour
 from ratings.services import honour_withdraw
 from registry.choices import OrgStatus, OrgType
@@ -176,6 +182,25 @@ def test_urban_and_rural_filings_per_community_of_each_kind_and_the_active_share
     assert empty_urban.urban and figures["urban_communities"] == 2 and figures["rural_communities"] == 1
     assert figures["per_urban_community"] == 1.5 and figures["per_rural_community"] == 1.0
     assert figures["active"] == 3 and figures["active_rate"] == 0.75
+
+
+def test_the_active_share_on_a_past_day_reads_the_flags_of_that_day_from_the_history():
+    """Flags changed after the day count as they were on it (the first later change's old value); a
+    filing entered after the day counts with the flag it was entered with."""
+    went_quiet, quiet_and_back, always_quiet = (make_filing(active=flag) for flag in (True, True, False))
+    ChangeRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(CommunityOrganization),
+        object_id__in=[went_quiet.pk, quiet_and_back.pk, always_quiet.pk],
+    ).update(time=timezone.make_aware(datetime.datetime(2022, 1, 1, 9, 0)))  # entered in 2022
+    for filing, flags in ((went_quiet, [False]), (quiet_and_back, [False, True])):
+        for flag in flags:
+            filing.active = flag
+            instance_save(instance=filing, message="活跃度变更")
+    make_filing(active=True)  # entered today, filed in 2021
+    on_the_day = community_organization_figures(D(2023, 6, 15), YINZHOU)
+    assert (on_the_day["total"], on_the_day["active"], on_the_day["active_rate"]) == (4, 3, 0.75)
+    today = community_organization_figures(timezone.localdate(), YINZHOU)
+    assert (today["total"], today["active"], today["active_rate"]) == (4, 2, 0.5)
 
 
 def test_filings_of_a_district_are_those_in_its_townships():

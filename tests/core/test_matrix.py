@@ -2,7 +2,9 @@
 covered without touching this file (its app registers a builder: tests/core/matrix_builders.py).
 
 For every case the status code is asserted, and after every refusal that nothing changed: no change
-record was written, no record was added, and the addressed record is as it was.
+record was written, no record was added, and the addressed record is as it was. The plain views of the
+API (statistics, procurement totals), found from the URL configuration, are read by every role and
+written by none.
 """
 
 from __future__ import annotations
@@ -250,3 +252,40 @@ def _json(body):
     import json
 
     return "" if body is None else json.dumps(body)
+
+
+def plain_api_views() -> list[str]:
+    """The paths of the API served by a plain APIView (figures, not records: statistics, procurement
+    totals), found from the URL configuration, so a view added later is covered too."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from rest_framework.views import APIView
+
+    def walk(patterns, prefix: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                view = getattr(pattern.callback, "view_class", None)
+                if view is not None and issubclass(view, APIView) and not getattr(pattern.callback, "actions", None):
+                    yield prefix + str(pattern.pattern)
+
+    return sorted("/" + route for route in walk(get_resolver().url_patterns, "") if route.startswith("api/v1/"))
+
+
+def test_the_plain_views_are_found():
+    assert {"/api/v1/stats/", "/api/v1/procurement-totals/"} <= set(plain_api_views())
+
+
+@pytest.mark.parametrize("path", plain_api_views())
+@pytest.mark.parametrize("actor", ACTORS, ids=lambda actor: actor.name)
+def test_plain_views_are_read_by_every_role_and_written_by_none(path, actor):
+    client = client_for(actor)
+    records_before = ChangeRecord.objects.count()
+    assert client.get(path).status_code == (401 if actor.role is None else 200), (path, actor.name)
+    # A write: refused for want of a token, of the right to write (read-only tokens, auditors), or,
+    # for those who may write elsewhere, because these views take none.
+    refused = 401 if actor.role is None else 405 if actor.writes else 403
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = client.generic(method, path, data="{}", content_type="application/json")
+        assert response.status_code == refused, (path, actor.name, method)
+    assert ChangeRecord.objects.count() == records_before

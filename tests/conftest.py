@@ -18,14 +18,41 @@ from registry.models import Organization
 from registry.validators import uscc_with_check
 
 _serial = itertools.count(1)
+# The database the settings name, before pytest-django sets up the test database in its place.
+CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
+def test_database_is_set_up() -> bool:
+    """pytest-django sets up the test database only when a collected test asks for it (a `django_db`
+    mark or the `db` fixture); until then the connection names the configured, real database."""
+    from django.db import connection
+
+    return connection.settings_dict["NAME"] != CONFIGURED_DATABASE
+
+
+test_database_is_set_up.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the reference fixtures (divisions, townships, ...)."""
+    """Every test database starts with the reference fixtures (divisions, townships, ...); nothing is
+    ever loaded into the configured database itself."""
+    if not test_database_is_set_up():
+        return
     with django_db_blocker.unblock():
         call_command("loaddata", *settings.REGISTRY_FIXTURES, verbosity=0)
         ensure_role_groups()
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):
+    """The test database outside any test transaction, for tests that commit their rows (and remove
+    them): concurrent connections, an interrupted COPY. Never the configured database: without a test
+    database they are skipped."""
+    if not test_database_is_set_up():
+        pytest.skip("no test database: select a database test with this one (pytest-django sets one up only then)")
+    with django_db_blocker.unblock():
+        yield
 
 
 def make_uscc(org_type: str = OrgType.SOCIAL_GROUP, division: str = "330212", serial: int | None = None) -> str:

@@ -101,58 +101,53 @@ def test_compare_and_set_refuses_the_second_writer_holding_the_same_etag(clerk):
     reason="SQLite's test database is in memory and serialises all writers on one lock: two threads cannot "
     "hold concurrent transactions there (the compare-and-set is shown step by step by the test above).",
 )
-def test_two_concurrent_writers_with_the_same_etag_exactly_one_succeeds(
-    django_db_setup, django_db_blocker, monkeypatch
-):
+def test_two_concurrent_writers_with_the_same_etag_exactly_one_succeeds(committed_db, monkeypatch):
     """Two threads, two connections, committed transactions. Both read the record and pass the ETag
     comparison (a barrier holds each until the other has too), then race for the compare-and-set."""
-    with django_db_blocker.unblock():
-        first_record = (ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()) or 0
-        user = make_user("clerk", username="concurrency-clerk")
-        organization = make_organization(address="起点")
-        clients = [api_client_for(user), api_client_for(user)]
-        etag = clients[0].get(f"{URL}{organization.pk}/")["ETag"]
-        barrier = threading.Barrier(2, timeout=20)
-        original = core_views._etag_matches
+    first_record = (ChangeRecord.objects.order_by("-pk").values_list("pk", flat=True).first()) or 0
+    user = make_user("clerk", username="concurrency-clerk")
+    organization = make_organization(address="起点")
+    clients = [api_client_for(user), api_client_for(user)]
+    etag = clients[0].get(f"{URL}{organization.pk}/")["ETag"]
+    barrier = threading.Barrier(2, timeout=20)
+    original = core_views._etag_matches
 
-        def matches_then_wait(header, current):
-            result = original(header, current)
-            barrier.wait()
-            return result
+    def matches_then_wait(header, current):
+        result = original(header, current)
+        barrier.wait()
+        return result
 
-        monkeypatch.setattr(core_views, "_etag_matches", matches_then_wait)
-        statuses, errors = [], []
+    monkeypatch.setattr(core_views, "_etag_matches", matches_then_wait)
+    statuses, errors = [], []
 
-        def write(client, address):
-            try:
-                response = client.patch(
-                    f"{URL}{organization.pk}/", {"address": address}, format="json", HTTP_IF_MATCH=etag
-                )
-                statuses.append(response.status_code)
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=write, args=(c, a)) for c, a in zip(clients, ["甲", "乙"], strict=True)]
+    def write(client, address):
         try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
-            assert not errors, errors
-            assert sorted(statuses) == [200, 412]
-            stored = Organization.objects.get(pk=organization.pk)
-            assert stored.address in {"甲", "乙"}
-            updates = ChangeRecord.objects.filter(
-                pk__gt=first_record, content_type__model="organization", object_id=organization.pk, action="update"
-            )
-            assert updates.count() == 1 and updates.get().changes == {"address": ["起点", stored.address]}
+            response = client.patch(f"{URL}{organization.pk}/", {"address": address}, format="json", HTTP_IF_MATCH=etag)
+            statuses.append(response.status_code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
         finally:
-            Organization.objects.filter(pk=organization.pk).delete()
-            ApiToken.objects.filter(user=user).delete()
-            user.delete()
-            ChangeRecord.objects.filter(pk__gt=first_record).delete()
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(c, a)) for c, a in zip(clients, ["甲", "乙"], strict=True)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+        assert sorted(statuses) == [200, 412]
+        stored = Organization.objects.get(pk=organization.pk)
+        assert stored.address in {"甲", "乙"}
+        updates = ChangeRecord.objects.filter(
+            pk__gt=first_record, content_type__model="organization", object_id=organization.pk, action="update"
+        )
+        assert updates.count() == 1 and updates.get().changes == {"address": ["起点", stored.address]}
+    finally:
+        Organization.objects.filter(pk=organization.pk).delete()
+        ApiToken.objects.filter(user=user).delete()
+        user.delete()
+        ChangeRecord.objects.filter(pk__gt=first_record).delete()
 
 
 @pytest.mark.django_db

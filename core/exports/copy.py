@@ -5,11 +5,13 @@ Reading a million rows into Python and writing them with the csv module costs ab
 PostgreSQL a CSV export whose every column can be written as SQL is written by COPY: each column of
 the export table becomes an SQL expression that gives the same text the Python path writes (labels in
 the active language, 是/否, dates, local timestamps to the second, formula-safe text, empty text as
-an empty cell), and the server streams the CSV. tests/core/test_export_copy.py holds the two paths to
+an empty cell), and the server streams the CSV. tests/exports/test_copy.py holds the two paths to
 byte-identical output.
 
-A column that SQL cannot express (a method field, a nested record), personal data that must be masked
-for the reader, or another database: the export takes the Python path (`core.exports.tables`).
+Personal data is masked in SQL as `core.services.mask_personal` masks it, for the records whose district
+is not the reader's (the model names the path to its district: `jurisdiction_path`). A column that SQL
+cannot express (a method field, a nested record), personal data of a model without such a path, or
+another database: the export takes the Python path (`core.exports.tables`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.expressions import Expression
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat, Left, Length, Repeat, Right
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from rest_framework import relations, serializers
 
+from core.choices import Role
 from core.exports.tables import NO, YES, Column, ExportTable, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
 
@@ -120,15 +124,46 @@ def column_expression(serializer: serializers.Serializer, column: Column) -> Exp
     return None
 
 
-def copy_columns(table: ExportTable, principal) -> list[Expression] | None:
-    """Every column of `table` as SQL, or None when one cannot be, or when the reader must not see some
-    personal data in full (masking is per record and stays in Python)."""
-    serializer = table.serializer
-    if getattr(getattr(serializer, "Meta", None), "personal_fields", ()) and not principal.sees_all_personal_data:
+def masked(expression) -> Expression:
+    """`core.services.mask_personal` in SQL: 138****5678 from 11 characters on, only `*` up to 4, else
+    all but the last two masked."""
+    length = Length(expression)
+    return Case(
+        When(GreaterThanOrEqual(length, 11), then=Concat(Left(expression, 3), Value("****"), Right(expression, 4))),
+        When(LessThanOrEqual(length, 4), then=Repeat(Value("*"), length)),
+        default=Concat(Repeat(Value("*"), length - 2), Right(expression, 2)),
+        output_field=TextField(),
+    )
+
+
+def personal_expression(serializer: serializers.Serializer, column: Column, principal) -> Expression | None:
+    """A personal column as the reader may see it: in full for the records of the reader's district
+    (`principal.sees_personal_data_of`), masked for the others; None when the model does not say in
+    SQL which district a record belongs to."""
+    path = getattr(serializer.Meta.model, "jurisdiction_path", None)
+    model_field = model_field_for(serializer, column.field)
+    if path is None or model_field is None or type(column.field) is not serializers.CharField:
         return None
+    value = F(model_field.attname)
+    if principal.role == Role.DISTRICT and principal.district:
+        own = Exact(F(path), Value(principal.district))
+        return Case(When(own, then=InertText(value)), default=InertText(masked(value)), output_field=TextField())
+    return InertText(masked(value))
+
+
+def copy_columns(table: ExportTable, principal) -> list[Expression] | None:
+    """Every column of `table` as SQL (personal data masked for the reader as the JSON list masks it),
+    or None when one cannot be."""
+    serializer = table.serializer
+    personal = set(getattr(getattr(serializer, "Meta", None), "personal_fields", ()))
+    if principal.sees_all_personal_data:
+        personal = set()
     expressions = []
     for column in table.columns:
-        expression = column_expression(serializer, column)
+        if column.name in personal:
+            expression = personal_expression(serializer, column, principal)
+        else:
+            expression = column_expression(serializer, column)
         if expression is None:
             return None
         expressions.append(expression)

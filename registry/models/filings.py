@@ -170,6 +170,9 @@ class CommunityOrganization(HistoryModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.filing_number}）" if self.filing_number else self.name
 
+    # The same in SQL (core/exports/copy.py masks personal data by it).
+    jurisdiction_path = "township__parent"
+
     def jurisdiction_district(self) -> str | None:
         """A filing belongs to the district of its township."""
         return self.township.parent_id if self.township_id else None

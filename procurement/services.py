@@ -28,7 +28,6 @@ def require_3a_in(year: int) -> bool:
     return from_year is not None and year >= int(from_year)
 
 
-
 def _check_date(on: datetime.date, *, since: datetime.date | None, since_label: str) -> None:
     if on > timezone.localdate():
         raise ValidationError({"date": [_("The date may not lie in the future.")]})

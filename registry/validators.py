@@ -44,8 +44,11 @@ def check_uscc_form(code: str) -> None:
         )
     if code[1] not in CIVIL_AFFAIRS_CATEGORIES:
         raise ValidationError(
-            _("Position 2 (category) is %(found)s; civil affairs registers 1 (social group), 2 (social service "
-              "institution) or 3 (foundation).") % {"found": code[1]},
+            _(
+                "Position 2 (category) is %(found)s; civil affairs registers 1 (social group), 2 (social service "
+                "institution) or 3 (foundation)."
+            )
+            % {"found": code[1]},
             code="uscc_category",
         )
     if not code[2:8].isdigit():

@@ -32,8 +32,13 @@ def test_admin_deregister_action_asks_reason_then_applies(clerk_browser):
     assert form.status_code == 200 and "reason" in form.content.decode()
     done = clerk_browser.post(
         url,
-        {"action": "organization_deregister", "_selected_action": [organization.pk], "apply": "1",
-         "date": "2023-03-01", "reason": "自行解散"},
+        {
+            "action": "organization_deregister",
+            "_selected_action": [organization.pk],
+            "apply": "1",
+            "date": "2023-03-01",
+            "reason": "自行解散",
+        },
     )
     assert done.status_code in (200, 302)
     organization.refresh_from_db()

@@ -103,8 +103,9 @@ def ids(response):
 
 
 def test_filters(clerk_api):
-    foundation = make_organization(org_type=OrgType.FOUNDATION, registered_by_id="330200",
-                                   registered_on=datetime.date(2010, 3, 1))
+    foundation = make_organization(
+        org_type=OrgType.FOUNDATION, registered_by_id="330200", registered_on=datetime.date(2010, 3, 1)
+    )
     haishu = make_organization(registered_by_id="330203", registered_on=datetime.date(2018, 6, 30))
     yinzhou = make_organization(registered_by_id="330212", registered_on=datetime.date(2018, 7, 1), name="鄞州慈善总会")
     assert ids(clerk_api.get(URL, {"org_type": "foundation"})) == {foundation.pk}

@@ -28,6 +28,7 @@ run: install .env
 test: install
 	DEBUG=1 SECRET_KEY=tests-only-secret-key-not-for-any-deployment $(PY) -m pytest
 
+# Also run by the suite (tests/core/test_lint.py), so CI fails on a lint error or unformatted code.
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

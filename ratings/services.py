@@ -100,11 +100,11 @@ def eligibility_refusals(*, organization: Organization, on: datetime.date) -> li
     return refusals
 
 
-def _save(evaluation: Evaluation, *, actor, message: str) -> Evaluation:
+def _save(record: Evaluation | Honour, *, actor, message: str) -> Evaluation | Honour:
     with change_context(actor=actor, message=message):
-        evaluation.full_clean()
-        evaluation.save()
-    return evaluation
+        record.full_clean()
+        record.save()
+    return record
 
 
 @transaction.atomic
@@ -297,10 +297,7 @@ def honour_withdraw(*, honour: Honour, on: datetime.date, reason: str, actor) ->
     check_status_date(on=on, since=datetime.date(honour.year, 1, 1), since_label=_("start of the year conferred"))
     honour.withdrawn_on = on
     honour.withdrawal_reason = reason
-    with change_context(actor=actor, message=reason):
-        honour.full_clean()
-        honour.save()
-    return honour
+    return _save(honour, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -314,7 +311,4 @@ def honour_reinstate(*, honour: Honour, reason: str, actor) -> Honour:
         raise ValidationError({"withdrawn_on": [_("The honour is in force; there is nothing to reinstate.")]})
     honour.withdrawn_on = None
     honour.withdrawal_reason = ""
-    with change_context(actor=actor, message=reason):
-        honour.full_clean()
-        honour.save()
-    return honour
+    return _save(honour, actor=actor, message=reason)

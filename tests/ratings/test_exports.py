@@ -5,12 +5,13 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from ratings.api.views import EvaluationViewSet
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
 from tests.exports.builders import content_of, read_csv
-from tests.ratings.builders import make_evaluation
+from tests.ratings.builders import make_evaluation, years_ago
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/evaluations/"
@@ -31,11 +32,14 @@ def test_evaluations_csv_reads_grades_statuses_and_organizations_as_people_do(cl
     assert rows[0][who] == organization.uscc  # the organization by its credit code
 
 
+@pytest.mark.date_sensitive
 def test_the_90_day_worklist_exports_exactly_what_the_list_counts(clerk_api):
-    for index in range(3):
-        make_evaluation(grade=3, concluded_on=D(2021, 12, 1) + datetime.timedelta(days=index))
-    make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
-    params = {"status": "valid", "expiring_before": "2027-02-26"}
+    for index in range(3):  # valid for another 10 to 12 days
+        make_evaluation(grade=3, concluded_on=years_ago(5, days=-(11 + index)))
+    make_evaluation(grade=4, concluded_on=years_ago(1))
+    make_evaluation(grade=2, concluded_on=years_ago(5, days=10))  # lapsed: not on the worklist
+    in_90_days = timezone.localdate() + datetime.timedelta(days=90)
+    params = {"status": "valid", "expiring_before": in_90_days.isoformat()}
     count = clerk_api.get(URL, params).json()["count"]
     assert count == 3
     assert len(read_csv(clerk_api.get(URL, {**params, "format": "csv"}))) == 1 + count

@@ -20,6 +20,10 @@ TODAY_VARIABLE = "REGISTRY_TODAY"
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
+        "today(date): the test runs with today fixed at that date (ISO), for rules stated on fixed dates",
+    )
+    config.addinivalue_line(
+        "markers",
         "date_sensitive: depends on what today is (validity, worklists, expiry, defaults of as_of); "
         "tests/core/test_any_date.py runs these with today moved",
     )
@@ -27,10 +31,26 @@ def pytest_configure(config):
     if moved:
         import time_machine
 
-        today = datetime.date.fromisoformat(moved)
-        noon = datetime.datetime.combine(today, datetime.time(12), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
-        config._registry_travel = time_machine.travel(noon, tick=True)
+        config._registry_travel = time_machine.travel(beijing_noon(datetime.date.fromisoformat(moved)), tick=True)
         config._registry_travel.start()
+
+
+def beijing_noon(today: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(today, datetime.time(12), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(request):
+    """`@pytest.mark.today("2026-06-01")`: a rule stated on fixed dates (concluded 2024-03-01, valid
+    until 2029-02-28) is tested on a day inside them, whatever the real or moved today is."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(beijing_noon(datetime.date.fromisoformat(marker.args[0])), tick=True):
+        yield
 
 
 def pytest_report_header(config):

@@ -18,7 +18,7 @@ from core.models import AccessProfile, ApiToken, ChangeRecord, hash_token_key
 from tests.conftest import make_organization, make_user
 from tests.core.conftest import admin_form_data, make_client_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 URL = "/api/v1/organizations/"
 
 

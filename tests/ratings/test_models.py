@@ -14,6 +14,7 @@ from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import HAISHU_TOWNSHIP, make_filing
 
+pytestmark = pytest.mark.date_sensitive
 D = datetime.date
 
 

@@ -10,7 +10,7 @@ from registry.models import Organization
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.date
 
 

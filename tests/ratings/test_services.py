@@ -20,7 +20,7 @@ from tests.conftest import make_organization, make_user
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import make_credit_entry, make_inspection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.date
 RATED_ON = D(2024, 3, 1)
 

@@ -11,7 +11,7 @@ from registry.choices import InspectionResult
 from tests.conftest import make_organization
 from tests.registry.builders import make_inspection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 URL = "/api/v1/inspections/"
 ORGANIZATIONS = "/api/v1/organizations/"
 

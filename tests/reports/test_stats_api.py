@@ -29,6 +29,7 @@ def test_every_role_reads_the_statistics(clerk_api, auditor_api, yinzhou_api):
         assert client.get(URL).status_code == 200
 
 
+@pytest.mark.date_sensitive
 def test_as_of_defaults_to_today(clerk_api):
     assert clerk_api.get(URL).json()["as_of"] == timezone.localdate().isoformat()
 

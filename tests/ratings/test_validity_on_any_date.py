@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.choices import Role
-from ratings.models import Evaluation
+from ratings.models import Evaluation, validity_end
 from tests.conftest import make_organization, make_user
 from tests.exports.builders import read_csv
 from tests.ratings.builders import make_evaluation, years_ago
@@ -33,11 +33,21 @@ def ids(client, **params):
     return {row["id"] for row in client.get(URL, {"page_size": 1000, **params}).json()["results"]}
 
 
+def earliest_conclusion_still_valid_on(today: datetime.date) -> datetime.date:
+    """The earliest conclusion date whose rating is still valid today (about five years back): the
+    day before it, a rating has lapsed. On 28 February of a leap year no rating ends that very day."""
+    around = years_ago(5)
+    candidates = (around + datetime.timedelta(days=offset) for offset in range(-400, 400))
+    return next(day for day in candidates if validity_end(day) >= today)
+
+
 def test_a_rating_is_current_through_its_last_valid_day_and_not_after(clerk_api):
     today = timezone.localdate()
-    last_day_today = make_evaluation(grade=4, concluded_on=years_ago(5, days=-1))
-    lapsed_yesterday = make_evaluation(grade=5, concluded_on=years_ago(5))
-    assert last_day_today.valid_until >= today > lapsed_yesterday.valid_until
+    earliest = earliest_conclusion_still_valid_on(today)
+    last_day_today = make_evaluation(grade=4, concluded_on=earliest)
+    lapsed_yesterday = make_evaluation(grade=5, concluded_on=earliest - datetime.timedelta(days=1))
+    assert today <= last_day_today.valid_until
+    assert lapsed_yesterday.valid_until < today
     current = clerk_api.get(f"{ORGANIZATIONS}{last_day_today.organization_id}/").json()
     assert current["current_grade"] == 4 and current["grade_valid_until"] == last_day_today.valid_until.isoformat()
     assert clerk_api.get(f"{ORGANIZATIONS}{lapsed_yesterday.organization_id}/").json()["current_grade"] is None

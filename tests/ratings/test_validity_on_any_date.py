@@ -41,18 +41,18 @@ def earliest_conclusion_still_valid_on(today: datetime.date) -> datetime.date:
     return next(day for day in candidates if validity_end(day) >= today)
 
 
-def test_a_rating_is_current_through_its_last_valid_day_and_not_after(clerk_api):
+def test_a_rating_is_current_until_its_validity_ends_and_not_after(clerk_api):
     today = timezone.localdate()
     earliest = earliest_conclusion_still_valid_on(today)
-    last_day_today = make_evaluation(grade=4, concluded_on=earliest)
-    lapsed_yesterday = make_evaluation(grade=5, concluded_on=earliest - datetime.timedelta(days=1))
-    assert today <= last_day_today.valid_until
-    assert lapsed_yesterday.valid_until < today
-    current = clerk_api.get(f"{ORGANIZATIONS}{last_day_today.organization_id}/").json()
-    assert current["current_grade"] == 4 and current["grade_valid_until"] == last_day_today.valid_until.isoformat()
-    assert clerk_api.get(f"{ORGANIZATIONS}{lapsed_yesterday.organization_id}/").json()["current_grade"] is None
-    assert ids(clerk_api, status="valid") == {last_day_today.pk}
-    assert ids(clerk_api, valid_on=today.isoformat()) == {last_day_today.pk}
+    still_valid = make_evaluation(grade=4, concluded_on=earliest)
+    lapsed = make_evaluation(grade=5, concluded_on=earliest - datetime.timedelta(days=1))
+    assert today <= still_valid.valid_until
+    assert lapsed.valid_until < today
+    current = clerk_api.get(f"{ORGANIZATIONS}{still_valid.organization_id}/").json()
+    assert current["current_grade"] == 4 and current["grade_valid_until"] == still_valid.valid_until.isoformat()
+    assert clerk_api.get(f"{ORGANIZATIONS}{lapsed.organization_id}/").json()["current_grade"] is None
+    assert ids(clerk_api, status="valid") == {still_valid.pk}
+    assert ids(clerk_api, valid_on=today.isoformat()) == {still_valid.pk}
 
 
 def test_ratings_lapsing_in_the_next_90_days(clerk_api):

@@ -44,11 +44,8 @@ class DateOrDateTimeField(forms.Field):
             # as midnight, and an inclusive `until` date would then lose the whole day.
             day = parse_date(value) if len(value) == 10 else None
             if day is not None:
-                if self.end_of_day:
-                    day += datetime.timedelta(days=1)
-                moment = datetime.datetime.combine(day, datetime.time.min)
-                if self.end_of_day:
-                    moment -= datetime.timedelta(microseconds=1)
+                # The day's last microsecond directly: "the next day minus one" overflows on 9999-12-31.
+                moment = datetime.datetime.combine(day, datetime.time.max if self.end_of_day else datetime.time.min)
             else:
                 moment = parse_datetime(value)
                 if moment is None:

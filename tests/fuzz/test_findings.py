@@ -68,3 +68,15 @@ def test_schema_documents_the_export_formats_of_every_list(clerk_api):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/changes/", "/api/v1/export-log/"])
+@pytest.mark.parametrize("export", [None, "csv"])
+def test_until_the_last_day_of_the_calendar_is_read_not_overflowed(clerk_api, path, export):
+    """Found by hand: `until=9999-12-31` overflowed computing the next day (a 500)."""
+    query = {"until": "9999-12-31"} | ({"format": export} if export else {})
+    response = clerk_api.get(path, query)
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 400:
+        assert "until" in response.json()

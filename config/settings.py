@@ -176,6 +176,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.RoleRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.RegistryPagination",
     "DEFAULT_FILTER_BACKENDS": ["core.filters.StrictFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.RegistryJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.registry_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [

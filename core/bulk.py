@@ -31,7 +31,6 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inl
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.relations import PrimaryKeyRelatedField, SlugRelatedField
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -42,6 +41,7 @@ from core.choices import ChangeSource
 from core.context import change_context
 from core.exceptions import PayloadTooLarge
 from core.filters import normalise_text
+from core.parsers import RegistryJSONParser
 
 CREATED = "created"
 UPDATED = "updated"
@@ -528,7 +528,7 @@ class BulkSyncMixin:
         responses={200: BulkResultSerializer, 400: BulkBadRequestSerializer, 403: BulkErrorsSerializer, 413: None},
         description="Create or update up to REGISTRY_BULK_MAX_ROWS rows in one transaction (docs/api.md).",
     )
-    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[JSONParser])
+    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[RegistryJSONParser])
     def bulk(self, request, *args, **kwargs):
         limit = settings.REGISTRY_BULK_MAX_ROWS
         too_many = _("At most %(limit)d rows per request.") % {"limit": limit}

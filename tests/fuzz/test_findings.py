@@ -80,3 +80,60 @@ def test_until_the_last_day_of_the_calendar_is_read_not_overflowed(clerk_api, pa
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 400:
         assert "until" in response.json()
+
+
+def _organization_count():
+    from registry.models import Organization
+
+    return Organization.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "\\ud800", "uscc": "x"}',
+        '{"\\udfff": 1}',
+        '[{"uscc": "\\ud800"}]',
+    ],
+)
+def test_a_lone_surrogate_in_json_is_a_400(clerk_api, body):
+    """Found by hand: an error message echoing "\\ud800" made the renderer fail (a 500)."""
+    before = _organization_count()
+    for path in ("/api/v1/organizations/", "/api/v1/organizations/bulk/"):
+        response = clerk_api.post(path, body, content_type="application/json")
+        assert response.status_code == 400, (path, response.status_code)
+        assert "detail" in response.json()
+    assert _organization_count() == before
+
+
+@pytest.mark.django_db
+def test_json_nested_a_thousand_deep_is_a_400(clerk_api):
+    """Found by hand: 1,000 levels of nesting raised RecursionError (a 500)."""
+    for body in ("[" * 1000 + "]" * 1000, '{"name": ' + "[" * 40 + "]" * 40 + "}", "[" * 100000):
+        response = clerk_api.post("/api/v1/organizations/", body, content_type="application/json")
+        assert response.status_code == 400, response.status_code
+        assert "detail" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_body_in_a_documented_charset_is_decoded_as_declared(clerk_api):
+    body = '{"name": "宁波市测试协会"}'.encode("gb18030")
+    for charset in ("gb18030", "GBK"):
+        response = clerk_api.generic(
+            "POST", "/api/v1/organizations/", body, content_type=f"application/json; charset={charset}"
+        )
+        assert response.status_code == 400, response.status_code
+        assert "name" not in response.json()  # decoded: the name was read, the missing fields are named
+        assert "uscc" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", "x-unknown"])
+def test_a_body_in_an_undocumented_charset_is_a_415(clerk_api, charset):
+    before = _organization_count()
+    body = '{"name": "abc"}'.encode("utf-16" if charset == "utf-16" else "latin-1")
+    for path in ("/api/v1/organizations/", "/api/v1/organizations/bulk/"):
+        response = clerk_api.generic("POST", path, body, content_type=f"application/json; charset={charset}")
+        assert response.status_code == 415, (path, response.status_code)
+    assert _organization_count() == before

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -26,10 +26,8 @@ class RegistryPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        # Plain ASCII digits only: int() also reads "１０", " 10" and "+10".
+        size = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else 0
         if not 1 <= size <= self.max_page_size:
             message = _("Enter a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
             raise ValidationError({self.page_size_query_param: [message]})
@@ -41,7 +39,13 @@ class RegistryPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.after = self._after(request)
         if self.after is None:
-            return super().paginate_queryset(queryset, request, view)
+            self._check_page_number(request)
+            try:
+                return super().paginate_queryset(queryset, request, view)
+            except NotFound:
+                raise ValidationError(
+                    {self.page_query_param: [_("That page does not exist: the list has fewer pages.")]}
+                ) from None
         if request.query_params.get("ordering") or request.query_params.get(self.page_query_param):
             raise ValidationError(
                 {AFTER_PARAMETER: [_("Cursor mode reads in id order: send neither ordering nor page with it.")]}
@@ -54,6 +58,14 @@ class RegistryPagination(PageNumberPagination):
         rows = rows[: self.page_size_value]
         self.last_pk = rows[-1].pk if rows else None
         return rows
+
+    def _check_page_number(self, request) -> None:
+        """`page` is a whole number from 1 (DRF answers 404 for 0, -1 or "abc", as for a missing record)."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: [_("Enter a page number: a whole number from 1.")]})
 
     def get_paginated_response(self, data):
         if getattr(self, "after", None) is None:

@@ -137,3 +137,26 @@ def test_a_body_in_an_undocumented_charset_is_a_415(clerk_api, charset):
         response = clerk_api.generic("POST", path, body, content_type=f"application/json; charset={charset}")
         assert response.status_code == 415, (path, response.status_code)
     assert _organization_count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "１", " 1", "+1", "99999", "1" * 40])
+def test_a_page_that_does_not_exist_is_a_400_naming_page(clerk_api, page):
+    """Found by hand: these were 404s, as for a missing record."""
+    response = clerk_api.get("/api/v1/organizations/", {"page": page})
+    assert response.status_code == 400, response.status_code
+    assert "page" in response.json()
+
+
+@pytest.mark.django_db
+def test_the_first_page_of_an_empty_list_is_a_200(clerk_api):
+    response = clerk_api.get("/api/v1/organizations/", {"page": "1", "q": "没有这样的名字"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["１０", " 10", "+10", "10 ", "1e1", "0x10"])
+def test_page_size_takes_plain_ascii_digits_only(clerk_api, size):
+    response = clerk_api.get("/api/v1/organizations/", {"page_size": size})
+    assert response.status_code == 400, response.status_code
+    assert "page_size" in response.json()

@@ -174,7 +174,9 @@ class RegistryFilterSet(django_filters.FilterSet):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter, plus: an unknown query parameter is a 400 naming it."""
+    """django-filter, plus: an unknown query parameter is a 400 naming it. List filters narrow lists
+    only: a detail route (`organizations/604/?district=330212`) addresses its record by id alone, so
+    the filters are read there (a typo is still a 400) but never turn the record into a 404."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -184,4 +186,22 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
+        if getattr(view, "detail", False):
+            return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class NoQueryParametersOnWrites:
+    """Viewset mixin: a write takes its input from the body alone, so any query parameter on a
+    POST, PUT or PATCH (the create, the update, a status action, bulk sync) is a 400 naming it,
+    before anything is read or written (`bulk/?dry_run=1` wrote the batch; found by hand)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A method the view does not answer stays a 405.
+        if request.method in WRITE_METHODS and hasattr(self, request.method.lower()) and request.query_params:
+            message = _("Unknown query parameter: a write takes its input from the body only.")
+            raise ValidationError({name: [message] for name in sorted(request.query_params)})

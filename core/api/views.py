@@ -14,6 +14,7 @@ from core.api.serializers import (
 )
 from core.exceptions import PreconditionFailed
 from core.exports.views import ExportMixin
+from core.filters import NoQueryParametersOnWrites
 from core.filtersets import ChangeRecordFilterSet, ExportLogFilterSet
 from core.models import ChangeRecord, ExportLog
 from core.permissions import HISTORY_READERS
@@ -38,11 +39,12 @@ def _etag_matches(header: str, current: str) -> bool:
     return "*" in tags or current in tags
 
 
-class RegistryReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class RegistryReadOnlyViewSet(NoQueryParametersOnWrites, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only resources (reference data such as divisions). Lists export to CSV/XLSX (ExportMixin)."""
 
 
 class RegistryViewSet(
+    NoQueryParametersOnWrites,
     ExportMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

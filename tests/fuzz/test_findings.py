@@ -160,3 +160,53 @@ def test_page_size_takes_plain_ascii_digits_only(clerk_api, size):
     response = clerk_api.get("/api/v1/organizations/", {"page_size": size})
     assert response.status_code == 400, response.status_code
     assert "page_size" in response.json()
+
+
+@pytest.mark.django_db
+def test_bulk_with_a_query_parameter_is_a_400_and_writes_nothing(clerk_api):
+    """Found by hand: `bulk/?dry_run=1` wrote the batch."""
+    from tests.exports.builders import org_row
+
+    before = _organization_count()
+    response = clerk_api.post("/api/v1/organizations/bulk/?dry_run=1", [org_row()], format="json")
+    assert response.status_code == 400
+    assert "dry_run" in response.json()
+    assert _organization_count() == before
+
+
+@pytest.mark.django_db
+def test_create_update_and_actions_with_a_query_parameter_are_a_400_naming_it(clerk_api):
+    from tests.conftest import make_organization
+
+    organization = make_organization()
+    before = _organization_count()
+    created = clerk_api.post("/api/v1/organizations/?format=json&x=1", {"name": "甲"}, format="json")
+    assert created.status_code == 400 and {"format", "x"} <= set(created.json())
+    assert _organization_count() == before
+    path = f"/api/v1/organizations/{organization.pk}/"
+    for method in ("put", "patch"):
+        response = getattr(clerk_api, method)(f"{path}?name=x", {"address": "新址"}, format="json")
+        assert response.status_code == 400 and "name" in response.json()
+    action = clerk_api.post(f"{path}deregister/?force=1", {"date": "2024-01-01", "reason": "注销"}, format="json")
+    assert action.status_code == 400 and "force" in action.json()
+    organization.refresh_from_db()
+    assert organization.address != "新址" and organization.status == "active"
+    assert clerk_api.delete(f"{path}?x=1").status_code == 405
+
+
+@pytest.mark.django_db
+def test_detail_routes_ignore_list_filters(yinzhou_api):
+    """Found by hand: a detail route applied the list's filters, so the owner's PATCH with
+    `?district=` answered 404 and a GET with another district's filter too."""
+    from tests.conftest import make_organization
+
+    organization = make_organization(registered_by="330212")
+    path = f"/api/v1/organizations/{organization.pk}/"
+    response = yinzhou_api.patch(f"{path}?district=330212", {"address": "新址"}, format="json")
+    assert response.status_code == 400 and "district" in response.json()
+    organization.refresh_from_db()
+    assert organization.address != "新址"
+    for district in ("330212", "330203"):
+        assert yinzhou_api.get(path, {"district": district}).status_code == 200
+    response = yinzhou_api.get(path, {"distirct": "330212"})
+    assert response.status_code == 400 and "distirct" in response.json()

@@ -11,10 +11,24 @@ from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
 
 
+def is_whole_number(data) -> bool:
+    """An integer, or a string of ASCII digits: never a bool, a float (1313.9 read as 1313) or "１３"."""
+    if isinstance(data, bool):
+        return False
+    if isinstance(data, int):
+        return True
+    return isinstance(data, str) and data.isascii() and data.isdigit()
+
+
 class RegistryPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """DRF's, plus: an id beyond the database's integers (SQLite raises OverflowError) is "not found"."""
+    """DRF's, plus: an integer id is a whole number (`1313.9` and `true` are refused, never truncated to
+    1313 or read as 1; found by hand), and an id beyond the database's integers (SQLite raises
+    OverflowError) is "not found"."""
 
     def to_internal_value(self, data):
+        if self.pk_field is None and not is_whole_number(data):
+            if isinstance(self.get_queryset().model._meta.pk, models.IntegerField):
+                self.fail("incorrect_type", data_type=type(data).__name__)
         try:
             return super().to_internal_value(data)
         except OverflowError:

@@ -210,3 +210,44 @@ def test_detail_routes_ignore_list_filters(yinzhou_api):
         assert yinzhou_api.get(path, {"district": district}).status_code == 200
     response = yinzhou_api.get(path, {"distirct": "330212"})
     assert response.status_code == 400 and "distirct" in response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [1313.9, 1313.0, True, "1313.9", "１３１３", [1313]])
+def test_an_id_that_is_not_a_whole_number_is_a_400_not_truncated(clerk_api, value):
+    """Found by hand: `"organization": 1313.9` was read as 1313."""
+    from ratings.models import Evaluation
+    from tests.conftest import make_organization
+
+    organization = make_organization(pk=1313)
+    body = {"organization": value, "grade": 3, "concluded_on": "2024-01-01"}
+    response = clerk_api.post("/api/v1/evaluations/", body, format="json")
+    assert response.status_code == 400, response.status_code
+    assert "organization" in response.json()
+    assert not Evaluation.objects.filter(organization=organization).exists()
+    in_bulk = clerk_api.post(
+        "/api/v1/community-organizations/bulk/",
+        [
+            {
+                "name": "甲",
+                "township": "330212001",
+                "community": "330212001001",
+                "category": "other",
+                "registered_as": value,
+            }
+        ],
+        format="json",
+    )
+    assert in_bulk.status_code == 400
+    assert "registered_as" in in_bulk.json()["errors"][0]
+
+
+@pytest.mark.django_db
+def test_an_id_as_a_string_of_digits_is_still_accepted(clerk_api):
+    from tests.conftest import make_organization
+
+    organization = make_organization(pk=1313)
+    body = {"organization": "1313", "grade": 3, "concluded_on": "2024-01-01"}
+    response = clerk_api.post("/api/v1/evaluations/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["organization"] == organization.pk

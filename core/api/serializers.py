@@ -1,6 +1,8 @@
 import copy
+import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.serializers import LIST_SERIALIZER_KWARGS, LIST_SERIALIZER_KWARGS_REMOVE
@@ -9,6 +11,40 @@ from core.access import jurisdiction_of, principal_of
 from core.api.fast import PlannedListSerializer
 from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
+
+# Free text without a column limit (TextField): at most this many characters through the API, unless
+# `Meta.text_limits` says otherwise (docs/decisions/0120-input-limits.md).
+TEXT_MAX_LENGTH = 2000
+
+# No record of this registry predates the founding of the People's Republic.
+EARLIEST_FACT_DATE = datetime.date(1949, 10, 1)
+
+
+def years_from_today(years: int) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + years, day=28)
+
+
+class FactDateField(serializers.DateField):
+    """Every date the API takes: from 1949-10-01 to a year from today (`years_ahead` for a planned date,
+    such as the end of an incubation). Without a range, 9999-12-31 was stored and overflowed later,
+    when a rating's validity or a period was computed from it (a 500, found by hand)."""
+
+    default_error_messages = {"out_of_range": _("Enter a date from {earliest} to {latest}.")}
+
+    def __init__(self, *args, years_ahead: int = 1, **kwargs):
+        self.years_ahead = years_ahead
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        latest = years_from_today(self.years_ahead)
+        if not EARLIEST_FACT_DATE <= day <= latest:
+            self.fail("out_of_range", earliest=EARLIEST_FACT_DATE.isoformat(), latest=latest.isoformat())
+        return day
 
 
 def is_whole_number(data) -> bool:
@@ -40,6 +76,9 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     Writes go through `core.services.instance_save` (full model validation, history, jurisdiction);
     fields named in `Meta.personal_fields` are masked for readers outside the record's district.
+    Every date is a FactDateField; `Meta.planned_date_fields` maps a date that may lie further ahead
+    to its years from today. Every text has a limit: a CharField its column's, a TextField
+    TEXT_MAX_LENGTH or its entry in `Meta.text_limits`.
     """
 
     serializer_related_field = RegistryPrimaryKeyRelatedField
@@ -75,6 +114,16 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
+        meta = getattr(self, "Meta", None)
+        if field_class is serializers.DateField:
+            field_class = FactDateField
+            planned = getattr(meta, "planned_date_fields", {})
+            if field_name in planned:
+                kwargs["years_ahead"] = planned[field_name]
+        if isinstance(model_field, models.TextField) and "choices" not in kwargs:
+            kwargs["max_length"] = getattr(meta, "text_limits", {}).get(
+                field_name, model_field.max_length or TEXT_MAX_LENGTH
+            )
         if "choices" in kwargs and model_field.blank and not model_field.null:
             kwargs["allow_blank"] = True  # also when not editable, where DRF leaves it out
         return field_class, kwargs
@@ -129,7 +178,7 @@ class RegistrySerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.Serializer):
     """Body of a status action: `{"date": "YYYY-MM-DD", "reason": "..."}`."""
 
-    date = serializers.DateField(label=_("date"))
+    date = FactDateField(label=_("date"))
     reason = serializers.CharField(label=_("reason"), max_length=2000)
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import RegistrySerializer
+from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
 from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformLevel
 from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
@@ -34,7 +34,7 @@ class PlatformSerializer(RegistrySerializer):
     )
     division_name = serializers.CharField(source="division.name", read_only=True, label=_("division name"))
     district = serializers.SerializerMethodField(label=_("district"))
-    operator = serializers.PrimaryKeyRelatedField(
+    operator = RegistryPrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True, label=_("operating organization")
     )
     operator_name = serializers.CharField(
@@ -100,7 +100,7 @@ class PlatformSerializer(RegistrySerializer):
 class PlatformRecordSerializer(RegistrySerializer):
     """Base of the records about a platform: the platform by id, with its name and district shown."""
 
-    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
+    platform = RegistryPrimaryKeyRelatedField(queryset=Platform.objects.all())
     platform_name = serializers.CharField(source="platform.name", read_only=True, label=_("platform name"))
     district = serializers.SerializerMethodField(label=_("district"))
 
@@ -168,7 +168,7 @@ class PlatformFundingSerializer(PlatformRecordSerializer):
 
 
 class IncubationSerializer(PlatformRecordSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = RegistryPrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
 
     class Meta:
@@ -184,6 +184,7 @@ class IncubationSerializer(PlatformRecordSerializer):
         ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
+        planned_date_fields = {"incubated_until": 10}  # the end an incubation is agreed to run to
 
 
 class FundingTotalSerializer(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.serializers import RegistrySerializer
+from core.api.serializers import FactDateField, RegistryPrimaryKeyRelatedField, RegistrySerializer
 from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, YEAR_MAX, YEAR_MIN
 from procurement.models import (
     DemandResponse,
@@ -118,8 +118,8 @@ class PurchasedServiceProjectSerializer(RegistrySerializer):
 class ProjectAwardSerializer(serializers.Serializer):
     """Body of `award`: the provider, the award date, and optionally the contract amount and a note."""
 
-    provider = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), label=_("provider"))
-    date = serializers.DateField(label=_("award date"))
+    provider = RegistryPrimaryKeyRelatedField(queryset=Organization.objects.all(), label=_("provider"))
+    date = FactDateField(label=_("award date"))
     amount = serializers.DecimalField(required=False, min_value=0, label=_("amount (yuan)"), **AMOUNT)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("note"))
 
@@ -127,14 +127,14 @@ class ProjectAwardSerializer(serializers.Serializer):
 class ProjectDeliverSerializer(serializers.Serializer):
     """Body of `deliver`: the date of delivery (acceptance) and an optional note."""
 
-    date = serializers.DateField(label=_("delivery date"))
+    date = FactDateField(label=_("delivery date"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("note"))
 
 
 class AcceptSerializer(serializers.Serializer):
     """Body of `accept`: the date the department accepted the response."""
 
-    date = serializers.DateField(label=_("date of acceptance"))
+    date = FactDateField(label=_("date of acceptance"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, label=_("note"))
 
 
@@ -164,7 +164,7 @@ class ServiceDemandSerializer(RegistrySerializer):
 
 class DemandResponseSerializer(RegistrySerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
-    project = serializers.PrimaryKeyRelatedField(
+    project = RegistryPrimaryKeyRelatedField(
         queryset=PurchasedServiceProject.objects.all(), required=False, allow_null=True
     )
 
@@ -197,7 +197,7 @@ class DemandResponseSerializer(RegistrySerializer):
 
 class TransferredFunctionSerializer(RegistrySerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, label=_("department name"))
-    receiving_organizations = serializers.PrimaryKeyRelatedField(
+    receiving_organizations = RegistryPrimaryKeyRelatedField(
         queryset=Organization.objects.all(), many=True, required=False, label=_("receiving organizations")
     )
     receiving_organization_names = serializers.SerializerMethodField(label=_("receiving organization names"))
@@ -230,7 +230,7 @@ class TotalsQuerySerializer(serializers.Serializer):
 
     year_from = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, default=FOUR_YEARS_FROM)
     year_until = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, default=FOUR_YEARS_UNTIL)
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+    department = RegistryPrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
 
     def validate(self, attrs):
         if attrs["year_from"] > attrs["year_until"]:

@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import RegistrySerializer
+from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
 from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
@@ -121,6 +121,8 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "credit_lists",
         ]
         personal_fields = ["phone"]
+        # The request body cap is computed to admit 1,000 rows with every text full (config/settings.py).
+        text_limits = {"business_scope": 1000}
 
     def validate_uscc(self, value):
         return normalise_uscc(value)
@@ -272,7 +274,7 @@ class CreditListEntrySerializer(RegistrySerializer):
 
 
 class PartyOrganizationSerializer(RegistrySerializer):
-    organizations = serializers.PrimaryKeyRelatedField(
+    organizations = RegistryPrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), help_text=_("Ids of the organizations covered.")
     )
     in_being = serializers.SerializerMethodField(help_text=_("Established and not dissolved today."))

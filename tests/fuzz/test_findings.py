@@ -251,3 +251,29 @@ def test_an_id_as_a_string_of_digits_is_still_accepted(clerk_api):
     response = clerk_api.post("/api/v1/evaluations/", body, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["organization"] == organization.pk
+
+
+@pytest.mark.django_db
+def test_an_evaluation_concluded_in_9999_is_a_400_naming_concluded_on(clerk_api):
+    """Found by hand: concluded_on 9999-06-01 overflowed computing the validity (a 500)."""
+    from ratings.models import Evaluation
+    from tests.conftest import make_organization
+
+    organization = make_organization()
+    body = {"organization": organization.pk, "grade": 3, "concluded_on": "9999-06-01"}
+    response = clerk_api.post("/api/v1/evaluations/", body, format="json")
+    assert response.status_code == 400
+    assert "concluded_on" in response.json()
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_organization_registered_on_9999_12_31_is_a_400_naming_registered_on(clerk_api):
+    from registry.models import Organization
+    from tests.core.matrix_builders import organization_payload
+
+    body = organization_payload("330212") | {"registered_on": "9999-12-31"}
+    response = clerk_api.post("/api/v1/organizations/", body, format="json")
+    assert response.status_code == 400
+    assert "registered_on" in response.json()
+    assert not Organization.objects.filter(uscc=body["uscc"]).exists()

@@ -39,7 +39,7 @@ from core.access import WriteForbidden, check_write
 from core.api.serializers import RegistrySerializer
 from core.choices import ChangeSource
 from core.context import change_context
-from core.exceptions import PayloadTooLarge
+from core.exceptions import PayloadTooLarge, integrity_error_detail
 from core.filters import normalise_text
 from core.parsers import RegistryJSONParser
 
@@ -310,10 +310,7 @@ class BulkSync:
             except ValidationError as error:
                 return self._abandon(row, error_lists(error.detail))
             except IntegrityError as error:
-                return self._abandon(
-                    row,
-                    {ROW_ERRORS_KEY: [_("The change conflicts with a stored record (%(error)s).") % {"error": error}]},
-                )
+                return self._abandon(row, error_lists(integrity_error_detail(error)))
             results.append({"index": row.index, "id": instance.pk, "action": row.action})
         return BulkOutcome(results=results, errors=[])
 
@@ -391,7 +388,11 @@ class BatchModelValidator:
                 try:
                     self._validate_constraint(constraint, model_class, instance, exclude, using)
                 except DjangoValidationError as error:
-                    errors = error.update_error_dict(errors)
+                    fields = getattr(constraint, "fields", ())
+                    if getattr(error, "code", None) == "unique" and len(fields) == 1:
+                        errors.setdefault(fields[0], []).append(error)  # as Model.validate_constraints does
+                    else:
+                        errors = error.update_error_dict(errors)
         return errors
 
     def _clean_foreign_key(self, field, raw, instance):

@@ -57,6 +57,7 @@ class Department(HistoryModel):
             models.UniqueConstraint(
                 fields=["name"],
                 name="procurement_department_name_unique",
+                violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("A department of this name is already recorded."),
             ),
         ]
@@ -103,6 +104,7 @@ class ProjectCap(HistoryModel):
             models.UniqueConstraint(
                 fields=["effective_from"],
                 name="procurement_cap_effective_from_unique",
+                violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("A cap taking effect on this date is already recorded."),
             ),
             models.CheckConstraint(

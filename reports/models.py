@@ -129,6 +129,7 @@ class Document(HistoryModel):
             models.UniqueConstraint(
                 fields=["title"],
                 name="document_title_unique",
+                violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("A document with this title is already recorded."),
             ),
             models.CheckConstraint(

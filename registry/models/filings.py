@@ -145,6 +145,7 @@ class CommunityOrganization(HistoryModel):
             models.UniqueConstraint(
                 fields=["filing_number"],
                 name="filing_number_unique",
+                violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("A filing with this filing number already exists."),
             ),
             models.CheckConstraint(

@@ -72,6 +72,7 @@ class Organization(HistoryModel):
             models.UniqueConstraint(
                 fields=["uscc"],
                 name="organization_uscc_unique",
+                violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("An organization with this credit code is already registered."),
             ),
             models.CheckConstraint(

@@ -332,3 +332,108 @@ def test_the_rule_holds_outside_the_api_too():
         CommunityOrganization.objects.filter(pk=filing.pk).update(registered_as=foreign)
 
     assert unchanged.holds()
+
+
+# --- jurisdiction before validation: a foreign write is a 403 whatever the body ------------------
+
+
+def test_a_link_to_other_districts_project_is_a_403_even_with_an_invalid_body(yinzhou_api):
+    response = accepted_response(YINZHOU)
+    project = make_project(purchaser=make_department(division=HAISHU))
+    unchanged = Unchanged(response, project)
+
+    answer = yinzhou_api.patch(
+        f"/api/v1/demand-responses/{response.pk}/",
+        {"project": project.pk, "responded_on": "not a date"},
+        format="json",
+    )
+
+    assert answer.status_code == 403, answer.content
+    assert unchanged.holds()
+
+
+def test_a_400_never_tells_the_state_of_other_districts_project(yinzhou_api):
+    """Linking to a project awarded to someone else would be a 400 naming its provider."""
+    from tests.procurement.builders import award
+
+    response = accepted_response(YINZHOU)
+    project = make_project(purchaser=make_department(division=HAISHU))
+    award(project, make_organization(name="海曙中标组织"), datetime.date(2022, 3, 1))
+
+    answer = yinzhou_api.patch(f"/api/v1/demand-responses/{response.pk}/", {"project": project.pk}, format="json")
+
+    assert answer.status_code == 403, answer.content
+    assert "海曙中标组织" not in answer.content.decode()
+
+
+def test_creating_a_record_of_another_district_is_a_403_even_with_an_invalid_body(yinzhou_api):
+    demand = make_demand(department=make_department(division=HAISHU))
+    organization = make_organization()
+    unchanged = Unchanged(demand, models=(DemandResponse,))
+
+    answer = yinzhou_api.post(
+        "/api/v1/demand-responses/",
+        {"demand": demand.pk, "organization": organization.pk, "responded_on": "1999-99-99"},
+        format="json",
+    )
+
+    assert answer.status_code == 403, answer.content
+    assert unchanged.holds()
+
+
+def test_registering_an_organization_for_another_district_is_a_403_even_with_an_invalid_code(yinzhou_api):
+    from tests.core.matrix_builders import organization_payload
+
+    unchanged = Unchanged(models=(Organization,))
+
+    answer = yinzhou_api.post(
+        "/api/v1/organizations/", {**organization_payload(HAISHU), "uscc": "not a code"}, format="json"
+    )
+
+    assert answer.status_code == 403, answer.content
+    assert unchanged.holds()
+
+
+def test_moving_an_organization_to_another_district_is_a_403_even_with_an_invalid_body(yinzhou_api):
+    organization = make_organization(registered_by_id=YINZHOU)
+    unchanged = Unchanged(organization)
+
+    answer = yinzhou_api.patch(
+        f"/api/v1/organizations/{organization.pk}/", {"registered_by": HAISHU, "org_type": "nonsense"}, format="json"
+    )
+
+    assert answer.status_code == 403, answer.content
+    assert unchanged.holds()
+
+
+def test_an_unknown_link_is_still_a_400_for_a_district_client(yinzhou_api):
+    response = accepted_response(YINZHOU)
+
+    answer = yinzhou_api.patch(f"/api/v1/demand-responses/{response.pk}/", {"project": 999999}, format="json")
+
+    assert answer.status_code == 400, answer.content
+    assert "project" in answer.json()
+
+
+def test_an_incomplete_body_of_the_clients_own_district_is_still_a_400(yinzhou_api):
+    answer = yinzhou_api.post(
+        "/api/v1/demand-responses/",
+        {"organization": make_organization().pk, "responded_on": "2022-03-05"},
+        format="json",
+    )
+
+    assert answer.status_code == 400, answer.content
+    assert "demand" in answer.json()
+
+
+def test_a_bulk_row_of_another_district_is_a_403_even_when_another_field_is_invalid(yinzhou_api):
+    from tests.core.matrix_builders import organization_payload
+
+    unchanged = Unchanged(models=(Organization,))
+    rows = [organization_payload(YINZHOU), {**organization_payload(HAISHU), "registered_on": "not a date"}]
+
+    answer = yinzhou_api.post("/api/v1/organizations/bulk/", rows, format="json")
+
+    assert answer.status_code == 403, answer.content
+    assert answer.json()["errors"][0]["index"] == 1
+    assert unchanged.holds()

@@ -83,14 +83,15 @@ class HistoryQuerySet(models.QuerySet):
                 before = {obj.pk: obj for obj in base.filter(pk__in=chunk).select_for_update()}
                 rows += base.filter(pk__in=chunk).update(**kwargs)
                 entries = []
-                for obj in base.filter(pk__in=chunk):
+                updated = list(base.filter(pk__in=chunk))
+                for obj in updated:
                     stored = before[obj.pk]
                     check_write(actor, before=stored, after=obj)
                     changes = diff_snapshots(stored.history_snapshot(), obj.history_snapshot())
                     if changes:
                         entries.append((obj, ChangeAction.UPDATE, changes))
                 ChangeRecord.record_many(entries, context=context, actor=actor)
-                for obj in base.filter(pk__in=chunk):
+                for obj in updated:
                     record_link_changes(obj, before[obj.pk].loaded_values(), context=context, actor=actor)
         return rows
 

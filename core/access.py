@@ -99,11 +99,18 @@ def is_restricted_writer(actor) -> bool:
     return not (principal.role == Role.CLERK and not principal.read_only)
 
 
-def check_write(actor, *, before, after) -> None:
+def check_write(actor, *, before, after, owner_known: bool = True) -> None:
     """Refuse a write that the actor's role or jurisdiction does not allow.
 
     `before` is the stored record (None on create), `after` the record to be stored (None on delete).
     Writes without an actor are the system's own (migrations, fixtures, seed data) and pass.
+    `owner_known=False`: `after` is a draft made from a request body before validation that may not
+    name its owner yet; only an owner that is another district's refuses it then.
+
+    Callers: `HistoryModel.save`, `HistoryQuerySet.update` and `bulk_create` (core.models), the delete
+    signal (core.signals), the API's early check before a body is validated
+    (`RegistryViewSet.check_jurisdiction`, core.api.views), bulk sync (core.bulk), and services that
+    check a write before making it (ratings, platforms, procurement's many-to-many signal).
     """
     if actor is None:
         return
@@ -117,8 +124,60 @@ def check_write(actor, *, before, after) -> None:
             _("This record belongs to %(owner)s, outside this client's district %(district)s.")
             % {"owner": jurisdiction_of(before) or _("the city bureau"), "district": principal.district}
         )
+    if after is not None:
+        check_links(principal, before=before, after=after)
     if after is not None and jurisdiction_of(after) != principal.district:
+        if not owner_known and jurisdiction_of(after) is None:
+            return
         raise WriteForbidden(
             _("The change would put the record under %(owner)s, outside this client's district %(district)s.")
             % {"owner": jurisdiction_of(after) or _("the city bureau"), "district": principal.district}
         )
+
+
+def _stored_link(field, before, after):
+    """The key a link had before the write: on the stored record, else as `after` was read."""
+    if before is not None:
+        return getattr(before, field.attname)
+    if after._state.adding:
+        return None
+    return getattr(after, "_history_loaded", {}).get(field.attname)
+
+
+def changed_links(after, *, before=None, names=None) -> list[tuple]:
+    """(field, old key, new key) of each link of `after` named in `names` (default: the model's
+    `guarded_links`) whose target the write changes."""
+    found = []
+    for name in getattr(type(after), "guarded_links", ()) if names is None else names:
+        field = after._meta.get_field(name)
+        old, new = _stored_link(field, before, after), getattr(after, field.attname)
+        if old != new:
+            found.append((field, old, new))
+    return found
+
+
+def check_links(principal: Principal, *, before, after) -> None:
+    """A guarded link changes both the record it leaves and the record it reaches: both must be
+    within the writer's district."""
+    for field, old, new in changed_links(after, before=before):
+        for key in (old, new):
+            if key is None:
+                continue
+            if key == new:
+                target = getattr(after, field.name)
+            else:
+                target = field.related_model._base_manager.filter(pk=key).first()
+            owner = jurisdiction_of(target)
+            if target is not None and owner != principal.district:
+                raise WriteForbidden(
+                    _(
+                        "The linked record %(record)s belongs to %(owner)s, outside this client's district "
+                        "%(district)s; only the city bureau makes or undoes this link."
+                    )
+                    % {
+                        "record": target,
+                        "owner": owner or _("the city bureau"),
+                        "district": principal.district,
+                    },
+                    field=field.name,
+                )

@@ -255,6 +255,14 @@ class BulkSync:
                 row.errors, row.forbidden = _forbidden(refusal), True
                 return
         serializer = self._bind(row)
+        drafted = serializer.draft(row.data) if hasattr(serializer, "draft") else None
+        if drafted is not None:  # a row outside the jurisdiction is a 403 whatever else it holds
+            draft, owner_known = drafted
+            try:
+                check_write(self.actor, before=row.existing, after=draft, owner_known=owner_known or bool(row.existing))
+            except WriteForbidden as refusal:
+                row.errors, row.forbidden = _forbidden(refusal), True
+                return
         try:
             row.validated = serializer.run_validation(row.data)
         except ValidationError as error:

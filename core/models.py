@@ -67,6 +67,7 @@ class HistoryQuerySet(models.QuerySet):
             )
             for obj in objs:
                 obj._state.adding = False
+                record_link_changes(obj, None, context=context, actor=actor)
         return created
 
     def update(self, **kwargs):
@@ -82,13 +83,16 @@ class HistoryQuerySet(models.QuerySet):
                 before = {obj.pk: obj for obj in base.filter(pk__in=chunk).select_for_update()}
                 rows += base.filter(pk__in=chunk).update(**kwargs)
                 entries = []
-                for obj in base.filter(pk__in=chunk):
+                updated = list(base.filter(pk__in=chunk))
+                for obj in updated:
                     stored = before[obj.pk]
                     check_write(actor, before=stored, after=obj)
                     changes = diff_snapshots(stored.history_snapshot(), obj.history_snapshot())
                     if changes:
                         entries.append((obj, ChangeAction.UPDATE, changes))
                 ChangeRecord.record_many(entries, context=context, actor=actor)
+                for obj in updated:
+                    record_link_changes(obj, before[obj.pk].loaded_values(), context=context, actor=actor)
         return rows
 
     update.alters_data = True
@@ -97,6 +101,33 @@ class HistoryQuerySet(models.QuerySet):
 
 class HistoryManager(models.Manager.from_queryset(HistoryQuerySet)):
     """Default manager of every history-keeping model (custom managers must extend it: core.checks)."""
+
+
+def record_link_changes(instance, before: dict | None, *, context=None, actor=None, deleted: bool = False) -> None:
+    """Write a change of a guarded or recorded link (HistoryModel.guarded_links, recorded_links) to
+    the history of the record it leaves and of the record it reaches, under the name of the reverse
+    relation: `{"honours": [None, 12]}` when honour 12 comes to name the record, `[12, None]` when it
+    stops. `before` holds the column values as stored (None on create); `deleted`: the record is gone.
+    """
+    model = type(instance)
+    names = (*getattr(model, "guarded_links", ()), *getattr(model, "recorded_links", ()))
+    entries = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        if before is not None and field.attname not in before:  # not read (deferred): not changed here
+            continue
+        old = None if before is None else before[field.attname]
+        new = None if deleted else getattr(instance, field.attname)
+        if old == new or not issubclass(field.related_model, HistoryModel):
+            continue
+        relation = field.remote_field.get_accessor_name()
+        for key, change in ((old, [instance.pk, None]), (new, [None, instance.pk])):
+            if key is None:
+                continue
+            target = getattr(instance, name) if key == new else field.related_model._base_manager.filter(pk=key).first()
+            if target is not None:
+                entries.append((target, ChangeAction.UPDATE, {relation: change}))
+    ChangeRecord.record_many(entries, context=context, actor=actor)
 
 
 def diff_snapshots(before: dict, after: dict) -> dict:
@@ -120,6 +151,13 @@ class HistoryModel(models.Model):
 
     # Fields the history leaves out (timestamps: every change moves them; secrets: never shown).
     history_exclude_fields: tuple[str, ...] = ("created", "last_updated")
+
+    # Links (foreign-key names) that oblige or block the linked record's owner: a district system
+    # makes or undoes one only to records of its own district (core.access.check_links), and each
+    # change of one is written to the linked record's history too, as are the `recorded_links`
+    # (links across districts that are legitimate): docs/decisions/0100-links-across-districts.md.
+    guarded_links: tuple[str, ...] = ()
+    recorded_links: tuple[str, ...] = ()
 
     objects = HistoryManager()
 
@@ -158,6 +196,7 @@ class HistoryModel(models.Model):
                     context=context,
                     actor=actor,
                 )
+                record_link_changes(self, None, context=context, actor=actor)
                 return
             if update_fields is not None:
                 saved = {self._meta.get_field(name).name for name in update_fields}
@@ -167,6 +206,10 @@ class HistoryModel(models.Model):
                 ChangeRecord.record(
                     instance=self, action=ChangeAction.UPDATE, changes=changes, context=context, actor=actor
                 )
+            if update_fields is not None:  # a link left out of the save did not change
+                unsaved = {field.attname for field in self._meta.concrete_fields if field.name not in saved}
+                before = {**before, **{name: value for name, value in self._history_loaded.items() if name in unsaved}}
+            record_link_changes(self, before, context=context, actor=actor)
 
     save.alters_data = True
 

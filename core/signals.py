@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from core.access import check_write
 from core.choices import ChangeAction
 from core.context import current_context
-from core.models import ChangeRecord, HistoryModel
+from core.models import ChangeRecord, HistoryModel, record_link_changes
 
 
 @receiver(pre_delete)
@@ -29,3 +29,4 @@ def record_delete(sender, instance, **kwargs):
             action=ChangeAction.DELETE,
             changes={name: [value, None] for name, value in snapshot.items()},
         )
+        record_link_changes(instance, instance.loaded_values(), deleted=True)

@@ -377,6 +377,9 @@ class Incubation(PlatformRecord):
     incubated_until = models.DateField(_("incubated until"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    # Any platform may incubate any organization; the organization's history shows it (0100-…).
+    recorded_links = ("organization",)
+
     class Meta:
         verbose_name = _("incubation")
         verbose_name_plural = _("incubations")

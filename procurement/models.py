@@ -338,6 +338,9 @@ class DemandResponse(HistoryModel):
         verbose_name=_("resulting project"),
     )
 
+    # The project is another department's record, and a response holds it (one response per project).
+    guarded_links = ("project",)
+
     class Meta:
         verbose_name = _("demand response")
         verbose_name_plural = _("demand responses")

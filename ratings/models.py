@@ -248,6 +248,8 @@ class Honour(HistoryModel):
     )
     person_name = models.CharField(_("person"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Naming a filing makes the honour the filing's record too (0100-…).
+    guarded_links = ("community_organization",)
     # Withdrawal (撤销荣誉) is a change of the record, never a delete: the honour stays on record.
     withdrawn_on = models.DateField(_("date withdrawn"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(
@@ -341,12 +343,14 @@ class Honour(HistoryModel):
         return f"{self.year} {self.get_kind_display()} {recipient}".strip()
 
     def jurisdiction_district(self) -> str | None:
-        """The district of the organization or filing it names; otherwise the city bureau's (None)."""
+        """The district of the organization and the filing it names, when they are one district's;
+        otherwise (or naming neither) the city bureau's (None): docs/decisions/0100-…."""
+        districts = set()
         if self.organization_id:
-            return self.organization.jurisdiction_district()
+            districts.add(self.organization.jurisdiction_district())
         if self.community_organization_id:
-            return self.community_organization.jurisdiction_district()
-        return None
+            districts.add(self.community_organization.jurisdiction_district())
+        return districts.pop() if len(districts) == 1 else None
 
     def clean(self):
         self.person_name = normalise_text(self.person_name)

@@ -1,10 +1,14 @@
 import copy
 import datetime
+from collections.abc import Mapping
 
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.relations import RelatedField
 from rest_framework.serializers import LIST_SERIALIZER_KWARGS, LIST_SERIALIZER_KWARGS_REMOVE
 
 from core.access import jurisdiction_of, principal_of
@@ -149,6 +153,46 @@ class RegistrySerializer(serializers.ModelSerializer):
                     if data.get(name):
                         data[name] = mask_personal(data[name])
         return data
+
+    def draft(self, data) -> tuple[models.Model, bool] | None:
+        """The record as the body's related records would make it, before the body is validated: a copy
+        of the record (a new one on create) with every foreign key of the body that resolves set on it,
+        for the early jurisdiction check (core.api.views.RegistryViewSet.check_jurisdiction). Also says
+        whether the draft names every required foreign key, so its owner is known; None when the body
+        is not an object (validation says so)."""
+        if not isinstance(data, Mapping):
+            return None
+        model = self.Meta.model
+        draft = copy.copy(self.instance) if self.instance is not None else model()
+        unresolved = False
+        for name, field in self.fields.items():
+            if field.read_only or name not in data or not isinstance(field, RelatedField):
+                continue
+            try:
+                model_field = model._meta.get_field(field.source)
+            except FieldDoesNotExist:
+                continue
+            if not (model_field.many_to_one or model_field.one_to_one) or not model_field.concrete:
+                continue
+            value = data[name]
+            if value is None:
+                target = None
+            else:
+                try:
+                    target = field.to_internal_value(value)
+                except (serializers.ValidationError, DjangoValidationError, TypeError, ValueError, OverflowError):
+                    unresolved = True  # not a record: validation will say so
+                    continue
+            setattr(draft, model_field.name, target)
+        required = [
+            field for field in model._meta.concrete_fields if field.is_relation and field.editable and not field.null
+        ]
+        known = (
+            not unresolved
+            and not model._meta.many_to_many
+            and all(getattr(draft, field.attname) is not None for field in required)
+        )
+        return draft, known
 
     def _split_many_to_many(self, validated_data):
         many = {}

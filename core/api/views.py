@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from core.access import check_write
+from core.access import check_write, is_restricted_writer
 from core.api.serializers import (
     ChangeRecordSerializer,
     ExportLogSerializer,
@@ -77,6 +77,7 @@ class RegistryViewSet(
         return response
 
     def create(self, request, *args, **kwargs):
+        self.check_jurisdiction(request, None)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
@@ -84,9 +85,18 @@ class RegistryViewSet(
             return self.respond_with(instance, status.HTTP_201_CREATED)
 
     def check_jurisdiction(self, request, instance) -> None:
-        """Refuse early (403) a write to a record outside the client's jurisdiction, before validating
-        the body. Only a courtesy: the rule itself is enforced by `HistoryModel.save` in the write."""
+        """Refuse early (403), before validating the body, a write outside the client's jurisdiction:
+        to a record of another district, or (create, update) a body whose related records, as far as
+        they resolve, would put the record or one of its guarded links outside it. So a foreign write
+        is a 403 whatever else the body holds, and a 400 never speaks of another district's record.
+        Only a courtesy: the rule itself is enforced by `HistoryModel.save` in the write."""
         check_write(request.user, before=instance, after=None)
+        if self.action not in {"create", "update", "partial_update"} or not is_restricted_writer(request.user):
+            return
+        drafted = getattr(self.get_serializer(instance), "draft", lambda data: None)(request.data)
+        if drafted is not None:
+            draft, owner_known = drafted
+            check_write(request.user, before=instance, after=draft, owner_known=owner_known or instance is not None)
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, **kwargs):

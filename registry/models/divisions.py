@@ -165,6 +165,10 @@ class Division(models.Model):
             division = division.successor
         return division
 
+    def jurisdiction_district(self) -> str | None:
+        """A link to a division (an organization's domicile) lies in the division's district."""
+        return self.district_code()
+
     def district_code(self) -> str | None:
         """The code of the district this division lies in (itself for a district)."""
         if self.level == DivisionLevel.DISTRICT:

@@ -137,6 +137,9 @@ class CommunityOrganization(HistoryModel):
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
+    # Saying which organization a filing became is a statement about that organization (0100-…).
+    guarded_links = ("registered_as",)
+
     class Meta:
         verbose_name = _("community organization filing")
         verbose_name_plural = _("community organization filings")

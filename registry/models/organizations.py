@@ -64,6 +64,9 @@ class Organization(HistoryModel):
     is_community_foundation = models.BooleanField(_("community development foundation"), default=False)
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
+    # A district system keeps the domicile in its own district (docs/decisions/0100-…).
+    guarded_links = ("domicile",)
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")

@@ -17,6 +17,10 @@ Each app registers builders for its own models in `tests/<app>/matrix_builders.p
         actions={"revoke": lambda evaluation: {"date": "2024-01-01", "reason": "matrix"}},
     ))
 
+A model with guarded links (`HistoryModel.guarded_links`: docs/decisions/0100-links-across-districts.md)
+names a `LinkBuilder` for each in `links`: the bodies that link a record of one district to a record
+of another, so the matrix tries every link to the client's own district and to another one.
+
 `make(district)` saves a record of that district as the system would (no actor). Payload builders
 may prepare the record (e.g. deregister it before a `reinstate`) and return the JSON body; the body
 of a list-level action (`bulk`) is made from the district code instead of a record. The PUT
@@ -44,6 +48,17 @@ OTHER_DISTRICT = "330203"  # 海曙区
 
 
 @dataclasses.dataclass
+class LinkBuilder:
+    """Bodies that link to a record of `district`: `patch(record, district)` for an existing record,
+    `create(own, district)` for a new record of district `own`; `no_create` says why a new record
+    cannot carry the link (the create case is skipped with that reason)."""
+
+    patch: Callable[[object, str], dict] | None = None
+    create: Callable[[str, str], dict] | None = None
+    no_create: str = ""
+
+
+@dataclasses.dataclass
 class MatrixBuilder:
     model: type
     make: Callable[[str], object]
@@ -58,6 +73,8 @@ class MatrixBuilder:
     cannot_move: str = ""
     # Records of the city bureau only, whatever `make` is given: no district system writes any of them.
     city_only: bool = False
+    # One per guarded link of the model, by field name.
+    links: dict[str, LinkBuilder] = dataclasses.field(default_factory=dict)
 
 
 BUILDERS: dict[type, MatrixBuilder] = {}
@@ -114,6 +131,13 @@ register(
             "revoke": lambda organization: {"date": "2023-01-31", "reason": "矩阵测试：违法"},
             "reinstate": deregistered,
             "bulk": lambda district: [organization_payload(district), organization_payload(district)],
+        },
+        links={
+            "domicile": LinkBuilder(
+                # The matrix's records are domiciled where they are registered: the address changes too.
+                patch=lambda organization, district: {"domicile": district, "address": "矩阵测试路2号"},
+                create=lambda own, district: {**organization_payload(own), "domicile": district},
+            )
         },
     )
 )

@@ -62,6 +62,16 @@ class Case:
     url_path: str = ""
     clerk_only: bool = False
     supported: bool = True
+    # `link` (PATCH) and `create_link` (POST): the guarded link set, to a record of `link_district`.
+    link: str = ""
+    link_district: str = ""
+
+    @property
+    def label(self) -> str:
+        label = f"{self.prefix}-{self.name}-{self.method}"
+        return (
+            f"{label}-{self.link}-to-{'own' if self.link_district == OWN_DISTRICT else 'other'}" if self.link else label
+        )
 
     @property
     def model(self):
@@ -114,6 +124,12 @@ def cases_of(prefix: str, viewset) -> list[Case]:
         cases += [
             Case(prefix, viewset, "destroy", "DELETE", detail=True, supported=supports("DELETE", "destroy")),
         ]
+        for link in getattr(viewset.queryset.model, "guarded_links", ()):
+            for district in (OWN_DISTRICT, OTHER_DISTRICT):
+                if supports("PATCH", "partial_update"):
+                    cases.append(Case(prefix, viewset, "link", "PATCH", True, link=link, link_district=district))
+                if supports("POST", "create"):
+                    cases.append(Case(prefix, viewset, "create_link", "POST", False, link=link, link_district=district))
     for extra in viewset.get_extra_actions():
         for method in extra.mapping:
             cases.append(
@@ -152,7 +168,9 @@ def expected_status(case: Case, actor: Actor) -> int:
         return 403  # a city record: outside every district
     if actor.role == Role.DISTRICT and (actor.target_district != OWN_DISTRICT or case.name == "move"):
         return 403  # another district's record, or moving its own record out of the district
-    if case.name == "create":
+    if actor.role == Role.DISTRICT and case.link and case.link_district != OWN_DISTRICT:
+        return 403  # a guarded link to another district's record
+    if case.name in {"create", "create_link"}:
         return 201
     return builder.action_status.get(case.name, 200) if builder is not None else 200
 
@@ -183,9 +201,19 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int):
     # A refusal decided before the body is read (401, 403 by role, 405) needs no real body; a district
     # client's create or move is refused BECAUSE of the body, so it needs the real one.
     body_matters = case.supported and (
-        expected < 400 or (actor.role == Role.DISTRICT and case.name in {"create", "move"})
+        expected < 400 or (actor.role == Role.DISTRICT and case.name in {"create", "move", "link", "create_link"})
     )
     missing = f"no {{}} in the matrix builder of {case.model.__name__ if case.model else case.prefix}"
+    if case.link:
+        link = builder.links.get(case.link) if builder is not None else None
+        if link is not None and case.name == "create_link" and link.no_create:
+            return None, f"a new {case.model.__name__} cannot carry {case.link}: {link.no_create}"
+        make_body = None if link is None else link.patch if case.name == "link" else link.create
+        if make_body is None:
+            return (None, missing.format(f"links[{case.link!r}]")) if body_matters else ({}, None)
+        if case.name == "link":
+            return make_body(instance, case.link_district), None
+        return make_body(actor.target_district, case.link_district), None
     if case.name == "create":
         if builder is None or builder.create_payload is None:
             return (None, missing.format("create_payload")) if body_matters else ({}, None)
@@ -217,7 +245,7 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int):
 
 
 @pytest.mark.parametrize("actor", ACTORS, ids=[actor.name for actor in ACTORS])
-@pytest.mark.parametrize("case", CASES, ids=[f"{case.prefix}-{case.name}-{case.method}" for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
 def test_matrix(case: Case, actor: Actor):
     builder = BUILDERS.get(case.model) if case.model is not None else None
     if case.model is not None and builder is None and (case.detail or actor.writes):

@@ -19,7 +19,7 @@ from procurement.models import (
     TransferredFunction,
 )
 from tests.conftest import make_organization
-from tests.core.matrix_builders import MatrixBuilder, register
+from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
 from tests.procurement.builders import award, make_demand, make_department, make_function, make_project
 
 _serial = itertools.count(1)
@@ -105,6 +105,15 @@ def response_of(district: str) -> DemandResponse:
     )
 
 
+def project_of(response: DemandResponse, district: str) -> dict:
+    """Only an accepted response leads to a project: accept it, then link it to a project of `district`."""
+    from core.services import instance_save
+
+    response.accepted, response.accepted_on = True, datetime.date(2022, 3, 6)
+    instance_save(instance=response)
+    return {"project": make_project(purchaser=department_of(district)).pk}
+
+
 # A response stays with its demand (a change of demand is a 400 for everyone): no move_payload.
 register(
     MatrixBuilder(
@@ -117,6 +126,12 @@ register(
         },
         patch_payload=lambda response: {"note": "矩阵测试"},
         actions={"accept": lambda response: {"date": "2022-03-06"}},
+        links={
+            "project": LinkBuilder(
+                patch=project_of,
+                no_create="a new response is not accepted yet, and only an accepted one leads to a project",
+            )
+        },
     )
 )
 

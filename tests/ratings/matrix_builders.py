@@ -6,12 +6,19 @@ from ratings import services
 from ratings.choices import HonourKind
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
-from tests.core.matrix_builders import MatrixBuilder, register
+from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
 from tests.ratings.builders import make_evaluation
 
 
 def organization_of(district: str) -> int:
     return make_organization(registered_by_id=district).pk
+
+
+def filing_of(district: str) -> int:
+    from tests.registry.builders import make_filing
+    from tests.registry.matrix_builders import township_of
+
+    return make_filing(township=township_of(district)).pk
 
 
 def revoked(evaluation: Evaluation) -> dict:
@@ -61,6 +68,20 @@ register(
         actions={
             "withdraw": lambda honour: {"date": "2023-06-30", "reason": "矩阵测试：撤销品牌称号"},
             "reinstate": withdrawn,
+        },
+        links={
+            "community_organization": LinkBuilder(
+                patch=lambda honour, district: {
+                    "kind": HonourKind.CITY_THREE_HUNDRED_BEST,
+                    "community_organization": filing_of(district),
+                },
+                create=lambda own, district: {
+                    "kind": HonourKind.CITY_THREE_HUNDRED_BEST,
+                    "year": 2022,
+                    "organization": organization_of(own),
+                    "community_organization": filing_of(district),
+                },
+            )
         },
     )
 )

@@ -9,7 +9,7 @@ from registry import services
 from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind
 from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, PartyOrganization
 from tests.conftest import make_organization
-from tests.core.matrix_builders import MatrixBuilder, register
+from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
 from tests.registry.builders import (
     make_community,
     make_credit_entry,
@@ -61,6 +61,12 @@ register(
             "cancel": lambda filing: {"date": "2023-01-31", "reason": "矩阵测试：解散"},
             "reinstate": cancelled,
             "bulk": lambda district: [filing_payload(district), filing_payload(district)],
+        },
+        links={
+            "registered_as": LinkBuilder(
+                patch=lambda filing, district: {"registered_as": organization_of(district)},
+                create=lambda own, district: {**filing_payload(own), "registered_as": organization_of(district)},
+            )
         },
     )
 )

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer
-from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
 from registry.choices import CreditList, DivisionLevel, InspectionResult, UrbanRuralClass
@@ -16,6 +15,7 @@ from registry.models import (
     Organization,
     PartyOrganization,
 )
+from registry.models.filings import normalise_filing_number
 from registry.validators import normalise_uscc
 
 
@@ -209,8 +209,11 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         # The key of a row in bulk sync (create or update keyed by filing number).
         bulk_key = "filing_number"
 
+    # How bulk sync looks a row's number up when validate_filing_number refuses it ("exists already").
+    normalise_filing_number = staticmethod(normalise_filing_number)
+
     def validate_filing_number(self, value):
-        number = normalise_text(value)
+        number = normalise_filing_number(value)
         if self.instance is not None and number and number != self.instance.filing_number:
             raise serializers.ValidationError(
                 _("A filing number never changes (it is %(number)s).") % {"number": self.instance.filing_number}

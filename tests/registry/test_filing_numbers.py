@@ -122,3 +122,17 @@ def test_the_admin_refuses_free_text_and_another_townships_number(client):
     response = client.post(ADMIN_ADD, {**form, "filing_number": f"{YINZHOU_TOWNSHIP}-2023-0007"})
     assert response.status_code == 302
     assert CommunityOrganization.objects.get().filing_number == f"{YINZHOU_TOWNSHIP}-2023-0007"
+
+
+def test_the_migration_stores_numbers_as_new_ones_are_stored():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("registry.migrations.0005_filing_number_unique_ignoring_case")
+    legacy = legacy_filing(" rt-ｌｅｇａｃｙ-7 ")
+    desk = legacy_filing("鄞下应备字[2019]3号")
+    migration.store_numbers_normalised(apps, None)
+    legacy.refresh_from_db()
+    desk.refresh_from_db()
+    assert (legacy.filing_number, desk.filing_number) == ("RT-LEGACY-7", "鄞下应备字〔2019〕3号")

@@ -1,9 +1,11 @@
 """Settings of the registry, driven by environment variables (see docs/deploy.md)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "core.apps.LoginLocksConfig",  # django-axes
     "core",
     "registry",
     "ratings",
@@ -85,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "core.middleware.RequestIDMiddleware",
     "core.middleware.ApiBodySizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ChangeContextMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lock page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -236,6 +244,29 @@ SPECTACULAR_SETTINGS = {
 
 LOGIN_URL = "admin:login"
 
+# Failed logins (docs/decisions/0131-login-lockout.md): django-axes counts them per user name and per
+# client address; from the second one each failure is answered more slowly (core.login), and at
+# LOGIN_FAILURE_LIMIT the user name or address is locked for LOGIN_LOCK_MINUTES. Clerks see and lift
+# locks in the admin (访问尝试).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked user or address before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCK_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.login.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.login.client_address"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # core.admin.LoginLockAdmin instead: clerks read and lift locks, never delete
+# nginx (docs/deploy.md) appends the client's address to X-Forwarded-For: the address this many proxies
+# back is the client's. 0: REMOTE_ADDR is the client (runserver, no proxy).
+REGISTRY_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0" if DEBUG else "1"))
+# Delay of the answer to a failed login: this many seconds per earlier failure, at most the maximum.
+REGISTRY_LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "1"))
+REGISTRY_LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "4"))
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -249,6 +280,27 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy of every response (django-csp; docs/decisions/0132-content-security-policy.md):
+# scripts, styles, images and fonts from the registry itself only, nothing inline, no frames, no plugins.
+# The admin, the dashboard and the Swagger UI work under it; ReDoc relaxes it on its own page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Paths whose responses carry personal data (phones, contacts, history, exports): never stored by a
+# browser or a proxy (Cache-Control: no-store; core.middleware.NoStoreMiddleware).
+REGISTRY_NO_STORE_PATHS = ["/admin/", "/api/v1/"]
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ object's "history" page shows its change records.
 
 import datetime
 
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -488,3 +489,57 @@ class AccessProfileAdmin(RegistryAdmin):
     @admin.display(description=_("active tokens"))
     def active_tokens(self, profile):
         return sum(1 for token in profile.user.api_tokens.all() if token.is_active)
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = _("locked")
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        if self.value() == "no":
+            return queryset.filter(failures_since_start__lt=settings.AXES_FAILURE_LIMIT)
+        return queryset
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins by user name and address (django-axes), and which of them are locked: clerks read
+    them and lift a lock; the rows go when the lock runs out (docs/decisions/0131-login-lockout.md)."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_until"]
+    list_filter = [LockedFilter, "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+    fields = [
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "locked_until",
+        "path_info",
+        "user_agent",
+    ]
+    readonly_fields = fields
+    actions = ["lift_locks"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("locked until"))
+    def locked_until(self, attempt: AccessAttempt):
+        if attempt.failures_since_start < settings.AXES_FAILURE_LIMIT:
+            return gettext("not locked (%(left)d attempts left)") % {
+                "left": settings.AXES_FAILURE_LIMIT - attempt.failures_since_start
+            }
+        return timezone.localtime(attempt.attempt_time + settings.AXES_COOLOFF_TIME)
+
+    @admin.action(description=_("Lift the lock of the selected user names and addresses"), permissions=["change"])
+    def lift_locks(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()  # as axes resets a lock: the failures counted go, and the lock with them
+        self.message_user(request, gettext("%(count)d locks lifted.") % {"count": count}, messages.SUCCESS)

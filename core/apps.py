@@ -1,3 +1,4 @@
+import axes.apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,4 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the history receivers, registers the system checks and the OpenAPI auth scheme.
-        from core import checks, schema, signals  # noqa: F401
+        from core import checks, login, schema, signals  # noqa: F401
+
+
+class LoginLocksConfig(axes.apps.AppConfig):
+    """django-axes (failed logins and locks, docs/decisions/0131-login-lockout.md) under a Chinese name in
+    the admin; its own admin pages are replaced by core.admin.LoginLockAdmin."""
+
+    default = False  # named in INSTALLED_APPS; "core" stays CoreConfig
+    verbose_name = _("Login locks")

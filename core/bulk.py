@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, models, router, transaction
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
@@ -188,7 +189,8 @@ class BulkSync:
             except (ValidationError, DjangoValidationError):
                 # It refuses the key without its record at hand ("this number exists already"): look the
                 # record up by the key as text; the row's own validation, with the record bound, decides.
-                value = normalise_text(value) if isinstance(value, str) else value
+                normalise = getattr(serializer, f"normalise_{self.key}", normalise_text)
+                value = normalise(value) if isinstance(value, str) else value
         if value is None or value == "":
             return False
         row.key = value
@@ -448,12 +450,12 @@ class BatchModelValidator:
             raise self._checks[memo_key]
 
     def _is_key_uniqueness(self, constraint) -> bool:
-        return (
-            isinstance(constraint, models.UniqueConstraint)
-            and tuple(constraint.fields) == (self.key,)
-            and constraint.condition is None
-            and not constraint.expressions
-        )
+        """The key unique as stored, or ignoring case (Upper(key)): keys are looked up normalised."""
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
+            return False
+        if constraint.expressions:
+            return len(constraint.expressions) == 1 and constraint.expressions[0] == Upper(self.key)
+        return tuple(constraint.fields) == (self.key,)
 
 
 def _forbidden(refusal: WriteForbidden) -> dict:

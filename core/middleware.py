@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from core.choices import ChangeSource
@@ -16,6 +17,22 @@ def request_id_from(request) -> str:
     """The client's X-Request-ID when it is well formed (1–128 of letters, digits and . _ : -), else a new one."""
     given = request.headers.get(REQUEST_ID_HEADER, "")
     return given if REQUEST_ID_PATTERN.match(given) else uuid.uuid4().hex
+
+
+class NoStoreMiddleware:
+    """Responses of the admin and the API carry personal data (phones, contacts, history, exports):
+    `Cache-Control: no-store` (and private, no-cache), so no browser cache or proxy keeps a copy
+    (docs/decisions/0132-content-security-policy.md). Conditional requests by ETag still work."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paths = tuple(settings.REGISTRY_NO_STORE_PATHS)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.paths):
+            add_never_cache_headers(response)
+        return response
 
 
 class RequestIDMiddleware:

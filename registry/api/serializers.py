@@ -16,6 +16,7 @@ from registry.models import (
     Organization,
     PartyOrganization,
 )
+from registry.models.filings import normalise_filing_number
 from registry.validators import normalise_uscc
 
 
@@ -211,8 +212,11 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         # The key of a row in bulk sync (create or update keyed by filing number).
         bulk_key = "filing_number"
 
+    # How bulk sync looks a row's number up when validate_filing_number refuses it ("exists already").
+    normalise_filing_number = staticmethod(normalise_filing_number)
+
     def validate_filing_number(self, value):
-        number = normalise_text(value)
+        number = normalise_filing_number(value)
         if self.instance is not None and number and number != self.instance.filing_number:
             raise serializers.ValidationError(
                 _("A filing number never changes (it is %(number)s).") % {"number": self.instance.filing_number}

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,55 @@ from registry.models.organizations import Organization
 
 # 330212001-2023-0007: township code, year of filing, sequence within that township and year.
 FILING_NUMBER_FORMAT = "{township}-{year}-{sequence:04d}"
+REGISTRY_NUMBER = re.compile(r"(?P<township>\d{9})-(?P<year>\d{4})-(?P<sequence>\d{4,})")
+# A township desk's own number from before the registry (docs/decisions/0130-filing-number-formats.md):
+# 鄞下应备字〔2023〕1号 — the desk's prefix in Chinese characters, 备字, the year in brackets, the sequence.
+DESK_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,12})备字〔(?P<year>\d{4})〕第?(?P<sequence>\d{1,6})号")
+# Brackets as desks type them (after NFKC: [ ( 【 〖 ［ （) written the one way, so a number is one text.
+DESK_BRACKETS = str.maketrans(
+    {"[": "〔", "(": "〔", "【": "〔", "〖": "〔", "]": "〕", ")": "〕", "】": "〕", "〗": "〕"}
+)
+
+
+def normalise_filing_number(value: str) -> str:
+    """NFKC, trimmed, upper case (numbers are compared ignoring case); a desk number's brackets as 〔〕."""
+    number = normalise_text(value).upper()
+    if "备字" in number:
+        number = number.translate(DESK_BRACKETS)
+    return number
+
+
+def filing_number_errors(number: str, *, township_id: str | None, year: int | None) -> list[str]:
+    """What is wrong with a number given for a new filing of `township_id` filed in `year` (nothing: [])."""
+    if match := REGISTRY_NUMBER.fullmatch(number):
+        errors = []
+        if township_id and match["township"] != township_id:
+            errors.append(
+                gettext("The number names the township %(number_township)s; this filing is kept by %(township)s.")
+                % {"number_township": match["township"], "township": township_id}
+            )
+        if year and int(match["year"]) != year:
+            errors.append(
+                gettext("The number names the year %(number_year)s; this filing was filed in %(year)d.")
+                % {"number_year": match["year"], "year": year}
+            )
+        if int(match["sequence"]) == 0:
+            errors.append(gettext("The sequence of a filing number starts at 0001."))
+        return errors
+    if match := DESK_NUMBER.fullmatch(number):
+        if year and int(match["year"]) != year:
+            return [
+                gettext("The number names the year %(number_year)s; this filing was filed in %(year)d.")
+                % {"number_year": match["year"], "year": year}
+            ]
+        return []
+    return [
+        gettext(
+            "%(number)s is not a filing number: leave it empty for a new one, or give the registry's "
+            "(township code-year-sequence, 330212001-2023-0007) or a township desk's (鄞下应备字〔2023〕1号)."
+        )
+        % {"number": number}
+    ]
 
 
 class FilingNumberCounter(models.Model):
@@ -151,6 +203,12 @@ class CommunityOrganization(HistoryModel):
                 violation_error_code="unique",  # reported on the field, not under __all__
                 violation_error_message=_("A filing with this filing number already exists."),
             ),
+            # Stored in upper case; this holds also for a write that bypasses save() (rt-1 and RT-1 are one).
+            models.UniqueConstraint(
+                Upper("filing_number"),
+                name="filing_number_unique_ignoring_case",
+                violation_error_message=_("A filing with this filing number already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(member_count__gte=0),
                 name="filing_member_count_not_negative",
@@ -197,7 +255,7 @@ class CommunityOrganization(HistoryModel):
 
     def clean_fields(self, exclude=None):
         self.name = normalise_text(self.name)
-        self.filing_number = normalise_text(self.filing_number)
+        self.filing_number = normalise_filing_number(self.filing_number)
         self.contact_person = normalise_text(self.contact_person)
         # district and urban are derived in clean(); their absence is reported on township and community.
         super().clean_fields(exclude={*(exclude or ()), "district", "urban"})
@@ -226,6 +284,14 @@ class CommunityOrganization(HistoryModel):
             errors["filing_number"] = [
                 gettext("A filing number never changes (it is %(number)s).") % {"number": stored_number}
             ]
+        elif self._state.adding and self.filing_number:
+            number_errors = filing_number_errors(
+                self.filing_number,
+                township_id=township.code if township is not None else None,
+                year=self.filed_on.year if self.filed_on else None,
+            )
+            if number_errors:
+                errors["filing_number"] = number_errors
         today = timezone.localdate()
         for name in ("filed_on", "last_active_on"):
             value = getattr(self, name)
@@ -237,7 +303,7 @@ class CommunityOrganization(HistoryModel):
 
     def save(self, *args, **kwargs):
         self.name = normalise_text(self.name)
-        self.filing_number = normalise_text(self.filing_number)
+        self.filing_number = normalise_filing_number(self.filing_number)
         self.derive()
         with transaction.atomic(using=kwargs.get("using")):
             if not self.filing_number:

@@ -48,3 +48,15 @@ def test_an_empty_database_gets_the_fixtures_and_the_demo_data(login_file, monke
     assert loaded[0] == ("loaddata", tuple(bootstrap.settings.REGISTRY_FIXTURES))
     assert loaded[1][0] == "seed_demo"
     assert "Empty database" in output
+
+
+def test_the_login_file_is_readable_by_its_owner_only(login_file):
+    run()
+    assert login_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_login_file_written_before_is_made_private(login_file):
+    run()
+    login_file.chmod(0o644)
+    run()
+    assert login_file.stat().st_mode & 0o777 == 0o600

@@ -1,6 +1,7 @@
 """`make run`'s set-up step: on an empty database load the fixtures and the demo data; create an
 admin login once and print it. On a database that has data it loads nothing and loses nothing."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Command(RecordedCommand):
         username = "admin"
         if User.objects.filter(username=username).exists():
             if LOGIN_FILE.exists():
+                LOGIN_FILE.chmod(0o600)  # one written before the file was made private
                 self.stdout.write(self.style.SUCCESS(f"Admin login: {LOGIN_FILE.read_text().strip()}"))
             else:
                 self.stdout.write(
@@ -53,5 +55,14 @@ class Command(RecordedCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        LOGIN_FILE.write_text(f"{username} / {password}\n")
+        write_private(LOGIN_FILE, f"{username} / {password}\n")
         self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}"))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to a file only its owner may read (0600): it holds a password. The mode is given
+    when the file is created, so the password is never readable by others, not even for a moment."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its old mode through O_CREAT
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)

@@ -266,6 +266,8 @@ class TownshipCoverageAdmin(RegistryAdmin):
                 "covered": townships - uncovered,
                 "uncovered_count": uncovered,
                 "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
+                "zones": sum(row.zones for row in rows),
+                "zones_with_platform": sum(row.zones_with_platform for row in rows),
             }
         return TemplateResponse(
             request,

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 
 from platforms.choices import STANDARDISATION_STANDARD, AssessmentResult, PlatformKind, PlatformLevel
 from platforms.models import Platform, PlatformFunding, PlatformRating, StandardisationAssessment
-from registry.choices import DivisionLevel
+from registry.choices import DivisionKind, DivisionLevel
 from registry.models import Division
 
 
@@ -130,6 +130,9 @@ class DistrictCoverage:
     uncovered: list[Division]
     # Covered only through a platform of another township that serves them (no open platform of their own).
     served_by_neighbour: int = 0
+    # Functional zones (功能区) are not townships: reported on their own line, never in `townships`.
+    zones: int = 0
+    zones_with_platform: int = 0
 
     @property
     def covered(self) -> int:
@@ -139,9 +142,11 @@ class DistrictCoverage:
 def township_coverage(on_date: datetime.date, district: str | None = None) -> list[DistrictCoverage]:
     """For each district (or the one given), its townships and those no township-level platform open
     on `on_date` sits in or serves (the reply: "乡镇(街道)级平台实现全覆盖"; a cluster platform covers
-    the townships it serves, docs/decisions/0035-served-townships.md). Two queries."""
+    the townships it serves, docs/decisions/0035-served-townships.md). Townships are the 156 townships
+    and streets; the functional zones are counted apart, with those a platform sits in or serves. Two
+    queries."""
     township_platforms = Platform.objects.filter(open_on_condition(on_date), level=PlatformLevel.TOWNSHIP)
-    townships = (
+    units = (
         Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True)
         .annotate(
             has_own=Exists(township_platforms.filter(division_id=OuterRef("code"))),
@@ -151,14 +156,17 @@ def township_coverage(on_date: datetime.date, district: str | None = None) -> li
     )
     districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
     if district:
-        townships = townships.filter(parent_id=district)
+        units = units.filter(parent_id=district)
         districts = districts.filter(code=district)
     by_district: dict[str, list[Division]] = {}
-    for township in townships:
-        by_district.setdefault(township.parent_id, []).append(township)
+    zones_by_district: dict[str, list[Division]] = {}
+    for unit in units:
+        target = zones_by_district if unit.kind == DivisionKind.ZONE else by_district
+        target.setdefault(unit.parent_id, []).append(unit)
     rows = []
     for row in districts:
         own = by_district.get(row.code, [])
+        zones = zones_by_district.get(row.code, [])
         rows.append(
             DistrictCoverage(
                 code=row.code,
@@ -166,6 +174,8 @@ def township_coverage(on_date: datetime.date, district: str | None = None) -> li
                 townships=len(own),
                 uncovered=[t for t in own if not (t.has_own or t.is_served)],
                 served_by_neighbour=sum(1 for t in own if t.is_served and not t.has_own),
+                zones=len(zones),
+                zones_with_platform=sum(1 for zone in zones if zone.has_own or zone.is_served),
             )
         )
     return rows

@@ -15,7 +15,8 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import selectors, services
-from registry.choices import CreditList, InspectionResult
+from registry.choices import CreditList, DivisionKind, InspectionResult
+from registry.filtersets import DivisionFilterSet
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
@@ -28,10 +29,25 @@ from registry.models import (
 from registry.models.party import coverage_problems
 
 
+class DivisionKindListFilter(admin.SimpleListFilter):
+    """The kind filter of `DivisionFilterSet`, so the admin and the API select alike."""
+
+    title = _("division kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return DivisionKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, ""):
+            return queryset
+        return DivisionFilterSet({"kind": self.value()}, queryset=queryset).qs
+
+
 @admin.register(Division)
 class DivisionAdmin(RegistryAdmin):
-    list_display = ["code", "name", "level", "parent", "urban", "successor", "is_demo"]
-    list_filter = ["level", "urban", "is_demo"]
+    list_display = ["code", "name", "level", "kind", "parent", "urban", "successor", "is_demo"]
+    list_filter = ["level", DivisionKindListFilter, "urban", "is_demo"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "successor"]
 

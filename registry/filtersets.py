@@ -11,6 +11,7 @@ from ratings.selectors import CURRENT_GRADE, with_current_grade
 from registry import selectors
 from registry.choices import (
     CreditList,
+    DivisionKind,
     DivisionLevel,
     Field,
     FilingCategory,
@@ -50,12 +51,15 @@ ON_LIST_CHOICES = [
 class DivisionFilterSet(RegistryFilterSet):
     level = django_filters.ChoiceFilter(choices=DivisionLevel.choices, label=_("level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent (code)"))
+    kind = django_filters.ChoiceFilter(
+        choices=DivisionKind.choices, label=_("kind (below a district: street, town, township, functional zone)")
+    )
     # Divisions are reference data without `last_updated`: the inherited sync filter would be a 500.
     last_updated_from = None
 
     class Meta:
         model = Division
-        fields = ["level", "parent"]
+        fields = ["level", "kind", "parent"]
 
 
 class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):

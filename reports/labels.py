@@ -50,6 +50,8 @@ STAT_LABELS = {
     "platforms.city_innovation_parks": _("City-level innovation parks"),
     "platforms.townships": _("Townships and streets"),
     "platforms.townships_without_platform": _("Townships without a platform"),
+    "platforms.zones": _("Functional zones (not townships)"),
+    "platforms.zones_with_platform": _("Functional zones with a township-level platform"),
     "platforms.welfare_lottery_city": _("City welfare-lottery funds for platforms this year (yuan)"),
     "procurement.last_four_years.years": _("The last four years"),
     "procurement.last_four_years.projects": _("Purchased-service projects, last four years"),

@@ -233,7 +233,8 @@ def _yuan(amount) -> str:
 
 def platform_figures(as_of: datetime.date, district: str | None) -> dict:
     """Platforms open on `as_of` by kind and level, standardised township centres, townships without a
-    township platform, and the city's welfare-lottery funds for platforms in the year of `as_of`."""
+    township platform (the 156 townships and streets), functional zones apart, and the city's
+    welfare-lottery funds for platforms in the year of `as_of`."""
     open_platforms = platforms_open_on(as_of, district)
     by_level = dict.fromkeys(PlatformLevel.values, 0)
     for row in open_platforms.order_by().values("level").annotate(n=Count("pk")):
@@ -252,6 +253,8 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
         ).count(),
         "townships": sum(row.townships for row in coverage),
         "townships_without_platform": sum(len(row.uncovered) for row in coverage),
+        "zones": sum(row.zones for row in coverage),
+        "zones_with_platform": sum(row.zones_with_platform for row in coverage),
         "welfare_lottery_city": _yuan(lottery),
     }
 

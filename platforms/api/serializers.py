@@ -218,6 +218,9 @@ SERVED_BY_NEIGHBOUR_HELP = _(
 )
 
 
+ZONES_HELP = _("functional zones (功能区, 政企合一单位): not townships, so neither in `townships` nor in full coverage")
+
+
 class DistrictCoverageSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -225,6 +228,8 @@ class DistrictCoverageSerializer(serializers.Serializer):
     covered = serializers.IntegerField()
     served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     uncovered = TownshipSerializer(many=True)
+    zones = serializers.IntegerField(help_text=ZONES_HELP)
+    zones_with_platform = serializers.IntegerField()
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -235,4 +240,6 @@ class CoverageSerializer(serializers.Serializer):
     served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     full_coverage = serializers.BooleanField()
     uncovered = TownshipSerializer(many=True)
+    zones = serializers.IntegerField(help_text=ZONES_HELP)
+    zones_with_platform = serializers.IntegerField()
     districts = DistrictCoverageSerializer(many=True)

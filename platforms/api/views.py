@@ -91,6 +91,8 @@ class PlatformViewSet(RegistryViewSet):
             "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
             "full_coverage": not uncovered,
             "uncovered": uncovered,
+            "zones": sum(row.zones for row in rows),
+            "zones_with_platform": sum(row.zones_with_platform for row in rows),
             "districts": rows,
         }
         return Response(CoverageSerializer(body).data)

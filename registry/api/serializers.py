@@ -7,7 +7,7 @@ from core.api.serializers import RegistrySerializer
 from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
-from registry.choices import CreditList, DivisionLevel, InspectionResult, UrbanRuralClass
+from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
@@ -22,12 +22,14 @@ from registry.validators import normalise_uscc
 class DivisionSerializer(RegistrySerializer):
     parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
     successor = serializers.CharField(source="successor_id", read_only=True, allow_null=True)
+    # Blank for divisions other than those below a district; said so, so the schema admits "".
+    kind = serializers.ChoiceField(choices=DivisionKind.choices, read_only=True, allow_blank=True)
     # Blank for divisions other than communities; said so, so the schema admits "".
     urban_rural_class = serializers.ChoiceField(choices=UrbanRuralClass.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Division
-        fields = ["code", "name", "level", "parent", "urban", "urban_rural_class", "successor", "is_demo"]
+        fields = ["code", "name", "level", "kind", "parent", "urban", "urban_rural_class", "successor", "is_demo"]
         read_only_fields = fields
 
 

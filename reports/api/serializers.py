@@ -97,6 +97,8 @@ class PlatformStatsSerializer(serializers.Serializer):
     city_innovation_parks = serializers.IntegerField()
     townships = serializers.IntegerField()
     townships_without_platform = serializers.IntegerField()
+    zones = serializers.IntegerField(help_text=_("functional zones (功能区): not townships, counted apart"))
+    zones_with_platform = serializers.IntegerField()
     welfare_lottery_city = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 

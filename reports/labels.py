@@ -39,6 +39,24 @@ STAT_LABELS = {
     "party.comprehensive_committee.organizations": _("Organizations covered by the comprehensive party committees"),
     "party.comprehensive_committee.party_organizations": _("Party organizations of the comprehensive party committees"),
     "party.comprehensive_committee.members": _("Party members of the comprehensive party committees"),
+    "party.comprehensive_committee.by_level.city.organizations": _(
+        "Organizations covered by the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.city.party_organizations": _(
+        "Party organizations of the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.city.members": _(
+        "Party members of the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.district.organizations": _(
+        "Organizations covered by the districts' comprehensive party committees"
+    ),
+    "party.comprehensive_committee.by_level.district.party_organizations": _(
+        "Party organizations of the districts' comprehensive party committees"
+    ),
+    "party.comprehensive_committee.by_level.district.members": _(
+        "Party members of the districts' comprehensive party committees"
+    ),
     "platforms.total": _("Hub and support platforms open"),
     "platforms.by_kind.hub": _("Hub platforms"),
     "platforms.by_kind.support": _("Support platforms"),

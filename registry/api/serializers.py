@@ -11,6 +11,7 @@ from registry.choices import CreditList, DivisionKind, DivisionLevel, Inspection
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
+    ComprehensivePartyCommittee,
     CreditListEntry,
     Division,
     Organization,
@@ -273,9 +274,35 @@ class CreditListEntrySerializer(RegistrySerializer):
         return entry.is_current()
 
 
+class ComprehensivePartyCommitteeSerializer(RegistrySerializer):
+    """A comprehensive party committee (社会组织综合党委) of the city or of a district."""
+
+    division = DivisionCodeField(
+        levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT],
+        help_text=_("The city (330200) or the district that set it up."),
+    )
+
+    class Meta:
+        model = ComprehensivePartyCommittee
+        fields = ["id", "name", "division", "level", "established_on", "is_demo", "created", "last_updated"]
+        read_only_fields = ["id", "level", "is_demo", "created", "last_updated"]
+
+
 class PartyOrganizationSerializer(RegistrySerializer):
     organizations = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), help_text=_("Ids of the organizations covered.")
+    )
+    committee = serializers.PrimaryKeyRelatedField(
+        queryset=ComprehensivePartyCommittee.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the comprehensive party committee holding it (综合党委兜底), or null."),
+    )
+    committee_level = serializers.CharField(
+        source="committee.level", read_only=True, allow_null=True, default=None, help_text=_("city or district")
+    )
+    comprehensive_committee = serializers.BooleanField(
+        read_only=True, help_text=_("Held by a comprehensive party committee (a committee is set).")
     )
     in_being = serializers.SerializerMethodField(help_text=_("Established and not dissolved today."))
 
@@ -288,6 +315,10 @@ class PartyOrganizationSerializer(RegistrySerializer):
             "organizations",
             "member_count",
             "comprehensive_committee",
+            "committee",
+            "committee_level",
+            "secretary",
+            "instructor",
             "established_on",
             "dissolved_on",
             "in_being",

@@ -65,10 +65,19 @@ class CommunityOrganizationStatsSerializer(serializers.Serializer):
     active_rate = serializers.FloatField(allow_null=True)
 
 
-class CommitteeStatsSerializer(serializers.Serializer):
+class CommitteeLevelStatsSerializer(serializers.Serializer):
     organizations = serializers.IntegerField()
     party_organizations = serializers.IntegerField()
     members = serializers.IntegerField()
+
+
+class CommitteeLevelsSerializer(serializers.Serializer):
+    city = CommitteeLevelStatsSerializer(help_text=_("the city's comprehensive party committee"))
+    district = CommitteeLevelStatsSerializer(help_text=_("the districts' and counties' committees together"))
+
+
+class CommitteeStatsSerializer(CommitteeLevelStatsSerializer):
+    by_level = CommitteeLevelsSerializer()
 
 
 class PartyStatsSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from platforms.models import Platform
 from procurement.models import ProjectCap, PurchasedServiceProject
-from registry.models import CommunityOrganization, Division, Organization
+from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.validators import check_uscc_form
 from reports.models import PublishedFigure
 from reports.selectors import published_comparisons, statistics
@@ -57,7 +57,16 @@ def test_party_on_the_reply_date(demo):
     figures = statistics(REPLY_DATE)["party"]
     assert figures["party_organizations"] == 922
     assert round(figures["members"], -3) == 15000  # "近1.5万"
-    assert figures["comprehensive_committee"] == {"organizations": 162, "party_organizations": 88, "members": 269}
+    committee = figures["comprehensive_committee"]
+    both = {key: committee[key] for key in ("organizations", "party_organizations", "members")}
+    assert both == {"organizations": 162, "party_organizations": 88, "members": 269}
+    # "市、县两级": the city's committee and the districts' hold them, and the levels add up to the reply's.
+    city, district = committee["by_level"]["city"], committee["by_level"]["district"]
+    assert min(city["party_organizations"], district["party_organizations"]) > 0
+    for key in ("organizations", "party_organizations", "members"):
+        assert city[key] + district[key] == both[key]
+    party = PartyOrganization.objects.filter(is_demo=True)
+    assert not party.filter(secretary="").exists() and party.exclude(instructor="").exists()
 
 
 def test_demo_communities_lie_under_the_real_townships_of_every_district(demo):

@@ -7,10 +7,17 @@ from rest_framework import serializers
 from core.api.serializers import RegistrySerializer
 from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformLevel
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.models import (
+    FilingSupport,
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+)
 from registry.api.serializers import DivisionCodeField
 from registry.choices import DivisionLevel
-from registry.models import Organization
+from registry.models import CommunityOrganization, Organization
 
 
 class PlatformSerializer(RegistrySerializer):
@@ -168,8 +175,23 @@ class PlatformFundingSerializer(PlatformRecordSerializer):
 
 
 class IncubationSerializer(PlatformRecordSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
+    """An incubation names an organization or a filing (exactly one: 400 otherwise)."""
+
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    organization_name = serializers.CharField(
+        source="organization.name", read_only=True, allow_null=True, default=None, label=_("organization name")
+    )
+    filing = serializers.PrimaryKeyRelatedField(
+        queryset=CommunityOrganization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the community organization filing incubated (instead of an organization)."),
+    )
+    filing_name = serializers.CharField(
+        source="filing.name", read_only=True, allow_null=True, default=None, label=_("filing name")
+    )
 
     class Meta:
         model = Incubation
@@ -177,6 +199,8 @@ class IncubationSerializer(PlatformRecordSerializer):
             *PlatformRecordSerializer.record_fields,
             "organization",
             "organization_name",
+            "filing",
+            "filing_name",
             "incubated_from",
             "incubated_until",
             "notes",
@@ -184,6 +208,30 @@ class IncubationSerializer(PlatformRecordSerializer):
         ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
+
+
+class FilingSupportSerializer(RegistrySerializer):
+    """The platform a clerk or the filing's district set to support a filing, instead of its township's
+    default. Changing the platform re-points it; the default is not stored."""
+
+    filing = serializers.PrimaryKeyRelatedField(queryset=CommunityOrganization.objects.all())
+    filing_name = serializers.CharField(source="filing.name", read_only=True, label=_("filing name"))
+    platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all())
+    platform_name = serializers.CharField(source="platform.name", read_only=True, label=_("platform name"))
+
+    class Meta:
+        model = FilingSupport
+        fields = ["id", "filing", "filing_name", "platform", "platform_name", "notes", "created", "last_updated"]
+        read_only_fields = ["id", "created", "last_updated"]
+
+
+class PlatformFilingsSerializer(serializers.Serializer):
+    platform = serializers.IntegerField(source="platform.pk")
+    name = serializers.CharField(source="platform.name")
+    level = serializers.CharField(source="platform.level")
+    division = serializers.CharField(source="platform.division_id")
+    filings = serializers.IntegerField(help_text=_("filings in being it supports on the date"))
+    assigned = serializers.IntegerField(help_text=_("of which set to it by a clerk or district, not by default"))
 
 
 class FundingTotalSerializer(serializers.Serializer):
@@ -242,4 +290,6 @@ class CoverageSerializer(serializers.Serializer):
     uncovered = TownshipSerializer(many=True)
     zones = serializers.IntegerField(help_text=ZONES_HELP)
     zones_with_platform = serializers.IntegerField()
+    filings_by_platform = PlatformFilingsSerializer(many=True)
+    filings_without_platform = serializers.IntegerField(help_text=_("filings in being that no open platform supports"))
     districts = DistrictCoverageSerializer(many=True)

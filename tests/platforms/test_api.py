@@ -435,6 +435,8 @@ def test_coverage_and_totals_query_counts_are_constant(clerk_api):
     clerk_api.get(COVERAGE)
     coverage, _ = query_count(clerk_api, COVERAGE)
     totals, _ = query_count(clerk_api, f"{FUNDING}totals/")
-    # token, role groups, then: district check skipped, districts, townships / totals
-    assert coverage == 4
+    # token, role groups, then: district check skipped, districts, townships / totals; filings per
+    # platform: assigned, the rest by township, the default platforms (own, served); their platforms
+    # (none here: no filing)
+    assert coverage == 8
     assert totals == 3

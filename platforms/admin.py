@@ -12,6 +12,7 @@ from platforms import services
 from platforms.choices import PlatformGrade
 from platforms.filtersets import PlatformFilterSet
 from platforms.models import (
+    FilingSupport,
     Incubation,
     Platform,
     PlatformFunding,
@@ -19,7 +20,7 @@ from platforms.models import (
     StandardisationAssessment,
     TownshipCoverage,
 )
-from platforms.selectors import platform_list, township_coverage
+from platforms.selectors import filings_per_platform, platform_list, township_coverage
 from registry.choices import DivisionLevel
 from registry.models import Division
 
@@ -59,8 +60,8 @@ class PlatformRatingInline(RegistryInlineMixin, admin.TabularInline):
 
 class IncubationInline(RegistryInlineMixin, admin.TabularInline):
     model = Incubation
-    fields = ["organization", "incubated_from", "incubated_until", "notes"]
-    autocomplete_fields = ["organization"]
+    fields = ["organization", "filing", "incubated_from", "incubated_until", "notes"]
+    autocomplete_fields = ["organization", "filing"]
 
 
 class FilterSetListFilter(admin.SimpleListFilter):
@@ -219,10 +220,21 @@ class PlatformFundingAdmin(PlatformRecordAdmin):
 
 @admin.register(Incubation)
 class IncubationAdmin(PlatformRecordAdmin):
-    list_display = ["platform", "organization", "incubated_from", "incubated_until"]
-    list_select_related = ["platform", "organization"]
-    autocomplete_fields = ["platform", "organization"]
-    search_fields = ["platform__name", "organization__name"]
+    list_display = ["platform", "organization", "filing", "incubated_from", "incubated_until"]
+    list_select_related = ["platform", "organization", "filing"]
+    autocomplete_fields = ["platform", "organization", "filing"]
+    search_fields = ["platform__name", "organization__name", "filing__name", "filing__filing_number"]
+
+
+@admin.register(FilingSupport)
+class FilingSupportAdmin(RegistryAdmin):
+    """The platform set to support a filing instead of its township's default platform."""
+
+    list_display = ["filing", "platform", "notes"]
+    list_select_related = ["filing", "platform"]
+    autocomplete_fields = ["filing", "platform"]
+    search_fields = ["filing__name", "filing__filing_number", "platform__name"]
+    readonly_fields = ["created", "last_updated"]
 
 
 class CoverageForm(forms.Form):
@@ -258,6 +270,7 @@ class TownshipCoverageAdmin(RegistryAdmin):
         if form.is_valid():
             as_of = form.cleaned_data["as_of"] or timezone.localdate()
             rows = township_coverage(as_of, form.cleaned_data["district"] or None)
+            filings, unsupported = filings_per_platform(as_of, form.cleaned_data["district"] or None)
             townships = sum(row.townships for row in rows)
             uncovered = sum(len(row.uncovered) for row in rows)
             context = {
@@ -266,6 +279,10 @@ class TownshipCoverageAdmin(RegistryAdmin):
                 "covered": townships - uncovered,
                 "uncovered_count": uncovered,
                 "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
+                "zones": sum(row.zones for row in rows),
+                "zones_with_platform": sum(row.zones_with_platform for row in rows),
+                "filings_by_platform": filings,
+                "filings_without_platform": unsupported,
             }
         return TemplateResponse(
             request,

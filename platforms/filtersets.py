@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformKind, PlatformLevel, Standard
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.models import (
+    FilingSupport,
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+)
 from platforms.selectors import in_district, open_on_condition, standardized_platforms
 
 
@@ -110,13 +117,33 @@ class PlatformFundingFilterSet(PlatformRecordFilterSet):
 
 class IncubationFilterSet(PlatformRecordFilterSet):
     organization = IntegerFilter(field_name="organization_id", label=_("organization (id)"))
+    filing = IntegerFilter(field_name="filing_id", label=_("community organization filing (id)"))
+    of = django_filters.ChoiceFilter(
+        method="filter_of",
+        choices=[("organization", _("organizations")), ("filing", _("filings"))],
+        label=_("incubating organizations or filings"),
+    )
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("incubating on (date)"))
 
     class Meta:
         model = Incubation
-        fields = ["platform", "district", "level", "organization"]
+        fields = ["platform", "district", "level", "organization", "filing"]
+
+    def filter_of(self, queryset, name, value):
+        return queryset.filter(**{f"{value}__isnull": False})
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(
             Q(incubated_from__lte=value) & (Q(incubated_until__isnull=True) | Q(incubated_until__gte=value))
         )
+
+
+class FilingSupportFilterSet(RegistryFilterSet):
+    platform = IntegerFilter(field_name="platform_id", label=_("platform (id)"))
+    filing = IntegerFilter(field_name="filing_id", label=_("community organization filing (id)"))
+    district = django_filters.CharFilter(field_name="filing__district_id", label=_("district of the filing (code)"))
+    township = django_filters.CharFilter(field_name="filing__township_id", label=_("township of the filing (code)"))
+
+    class Meta:
+        model = FilingSupport
+        fields = ["platform", "filing", "district", "township"]

@@ -24,7 +24,7 @@ from platforms.choices import (
     Standard,
 )
 from registry.choices import DivisionLevel
-from registry.models import Division, Organization
+from registry.models import CommunityOrganization, Division, Organization
 
 YEAR_VALIDATORS = [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
 
@@ -364,14 +364,41 @@ class PlatformFunding(PlatformRecord):
         return f"{self.platform} {self.year} {self.get_source_display()} {self.amount}"
 
 
+def filing_outside_platform_district(platform: Platform, filing: CommunityOrganization) -> str | None:
+    """Why a platform cannot take a filing (support or incubation): a district's or township's platform
+    works for filings of its own district only; a city-level platform for any (it is the city bureau's)."""
+    district = platform.division.district_code() if platform.division_id else None
+    if district is None or filing.district_id == district:
+        return None
+    return _(
+        "%(filing)s is filed in district %(other)s; the platform %(platform)s works in district %(district)s "
+        "and takes filings of its own district only."
+    ) % {"filing": filing, "other": filing.district_id, "platform": platform, "district": district}
+
+
 class Incubation(PlatformRecord):
-    """An organization incubated by a platform (以社育社), from one date until another (open: still)."""
+    """An organization or a community organization filing incubated by a platform (以社育社: "各级枢纽平台
+    以社育社"), from one date until another (open: still). It names exactly one of the two (a database
+    check); a filing incubated by a district's or township's platform lies in that district."""
 
     platform = models.ForeignKey(
         Platform, on_delete=models.CASCADE, related_name="incubations", verbose_name=_("platform")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="incubations", verbose_name=_("organization")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="incubations",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+    )
+    filing = models.ForeignKey(
+        CommunityOrganization,
+        on_delete=models.PROTECT,
+        related_name="incubations",
+        verbose_name=_("community organization filing"),
+        null=True,
+        blank=True,
     )
     incubated_from = models.DateField(_("incubated from"))
     incubated_until = models.DateField(_("incubated until"), null=True, blank=True)
@@ -395,14 +422,77 @@ class Incubation(PlatformRecord):
                 name="incubation_unique_start",
                 violation_error_message=_("This incubation is already recorded."),
             ),
+            models.UniqueConstraint(
+                fields=["platform", "filing", "incubated_from"],
+                name="incubation_of_filing_unique_start",
+                violation_error_message=_("This incubation is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False) & Q(filing__isnull=True))
+                | (Q(organization__isnull=True) & Q(filing__isnull=False)),
+                name="incubation_names_organization_or_filing",
+                violation_error_message=_("An incubation names either an organization or a filing, not both."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.platform} → {self.organization}"
+        return f"{self.platform} → {self.organization or self.filing}"
 
     def clean(self):
+        errors = {}
         if self.incubated_from and self.incubated_until and self.incubated_until < self.incubated_from:
-            raise ValidationError({"incubated_until": [_("An incubation cannot end before it starts.")]})
+            errors["incubated_until"] = [_("An incubation cannot end before it starts.")]
+        if (self.organization_id is None) == (self.filing_id is None):
+            errors["filing" if self.organization_id is None else "organization"] = [
+                _("An incubation names either an organization or a filing, not both.")
+            ]
+        elif self.filing_id and self.platform_id:
+            problem = filing_outside_platform_district(self.platform, self.filing)
+            if problem:
+                errors["filing"] = [problem]
+        if errors:
+            raise ValidationError(errors)
+
+
+class FilingSupport(HistoryModel):
+    """The platform that supports a community organization filing (服务、指导), set by a clerk or the
+    filing's district when it is not the default: the township-level platform open in (or serving) the
+    filing's township (`platforms.selectors.supporting_platforms`). One per filing.
+
+    A district's or township's platform supports filings of its own district only; a city-level one
+    (the innovation park) any filing, and then the link is the city bureau's to write."""
+
+    filing = models.OneToOneField(
+        CommunityOrganization,
+        on_delete=models.PROTECT,
+        related_name="platform_support",
+        verbose_name=_("community organization filing"),
+    )
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="supported_filings", verbose_name=_("supporting platform")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("supporting platform of a filing")
+        verbose_name_plural = _("supporting platforms of filings")
+        ordering = ["filing_id"]
+
+    def __str__(self) -> str:
+        return f"{self.filing} ← {self.platform}"
+
+    def jurisdiction_district(self) -> str | None:
+        """The filing's district, when the platform is of that district too; else the city bureau's."""
+        if not (self.filing_id and self.platform_id):
+            return None
+        districts = {self.filing.jurisdiction_district(), self.platform.jurisdiction_district()}
+        return districts.pop() if len(districts) == 1 else None
+
+    def clean(self):
+        if self.filing_id and self.platform_id:
+            problem = filing_outside_platform_district(self.platform, self.filing)
+            if problem:
+                raise ValidationError({"platform": [problem]})
 
 
 class TownshipCoverage(Division):

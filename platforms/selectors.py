@@ -27,9 +27,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from platforms.choices import STANDARDISATION_STANDARD, AssessmentResult, PlatformKind, PlatformLevel
-from platforms.models import Platform, PlatformFunding, PlatformRating, StandardisationAssessment
-from registry.choices import DivisionLevel
-from registry.models import Division
+from platforms.models import FilingSupport, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from registry.choices import DivisionKind, DivisionLevel, FilingStatus
+from registry.models import CommunityOrganization, Division
 
 
 def _latest_assessments(on_date: datetime.date | None) -> QuerySet:
@@ -130,6 +130,9 @@ class DistrictCoverage:
     uncovered: list[Division]
     # Covered only through a platform of another township that serves them (no open platform of their own).
     served_by_neighbour: int = 0
+    # Functional zones (功能区) are not townships: reported on their own line, never in `townships`.
+    zones: int = 0
+    zones_with_platform: int = 0
 
     @property
     def covered(self) -> int:
@@ -139,9 +142,11 @@ class DistrictCoverage:
 def township_coverage(on_date: datetime.date, district: str | None = None) -> list[DistrictCoverage]:
     """For each district (or the one given), its townships and those no township-level platform open
     on `on_date` sits in or serves (the reply: "乡镇(街道)级平台实现全覆盖"; a cluster platform covers
-    the townships it serves, docs/decisions/0035-served-townships.md). Two queries."""
+    the townships it serves, docs/decisions/0035-served-townships.md). Townships are the 156 townships
+    and streets; the functional zones are counted apart, with those a platform sits in or serves. Two
+    queries."""
     township_platforms = Platform.objects.filter(open_on_condition(on_date), level=PlatformLevel.TOWNSHIP)
-    townships = (
+    units = (
         Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True)
         .annotate(
             has_own=Exists(township_platforms.filter(division_id=OuterRef("code"))),
@@ -151,14 +156,17 @@ def township_coverage(on_date: datetime.date, district: str | None = None) -> li
     )
     districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
     if district:
-        townships = townships.filter(parent_id=district)
+        units = units.filter(parent_id=district)
         districts = districts.filter(code=district)
     by_district: dict[str, list[Division]] = {}
-    for township in townships:
-        by_district.setdefault(township.parent_id, []).append(township)
+    zones_by_district: dict[str, list[Division]] = {}
+    for unit in units:
+        target = zones_by_district if unit.kind == DivisionKind.ZONE else by_district
+        target.setdefault(unit.parent_id, []).append(unit)
     rows = []
     for row in districts:
         own = by_district.get(row.code, [])
+        zones = zones_by_district.get(row.code, [])
         rows.append(
             DistrictCoverage(
                 code=row.code,
@@ -166,9 +174,101 @@ def township_coverage(on_date: datetime.date, district: str | None = None) -> li
                 townships=len(own),
                 uncovered=[t for t in own if not (t.has_own or t.is_served)],
                 served_by_neighbour=sum(1 for t in own if t.is_served and not t.has_own),
+                zones=len(zones),
+                zones_with_platform=sum(1 for zone in zones if zone.has_own or zone.is_served),
             )
         )
     return rows
+
+
+def default_platforms(on_date: datetime.date) -> dict[str, int]:
+    """The platform that supports the filings of each township by default on `on_date`: the oldest open
+    township-level platform sitting in it, else the oldest one serving it (a cluster platform). Two
+    queries; townships (and zones) no platform covers are absent."""
+    township_platforms = Platform.objects.filter(open_on_condition(on_date), level=PlatformLevel.TOWNSHIP)
+    result: dict[str, int] = {}
+    for township, pk in township_platforms.order_by("division_id", "opened_on", "id").values_list("division_id", "id"):
+        result.setdefault(township, pk)
+    served = (
+        Platform.served_townships.through.objects.filter(platform__in=township_platforms)
+        .order_by("division_id", "platform__opened_on", "platform_id")
+        .values_list("division_id", "platform_id")
+    )
+    for township, pk in served:
+        result.setdefault(township, pk)
+    return result
+
+
+def filings_in_being(on_date: datetime.date, district: str | None = None) -> QuerySet:
+    """Filings made on or before `on_date` and not cancelled on or before it (as the statistics count)."""
+    queryset = CommunityOrganization.objects.filter(filed_on__lte=on_date).filter(
+        Q(status=FilingStatus.FILED) | Q(status_date__gt=on_date)
+    )
+    return queryset.filter(district_id=district) if district else queryset
+
+
+def supporting_platforms(filings, on_date: datetime.date) -> dict[int, int | None]:
+    """The supporting platform (id) of each filing on `on_date`: the one a clerk or district set
+    (`FilingSupport`) while it is open, else its township's default (`default_platforms`). Three
+    queries whatever the number of filings."""
+    filings = list(filings)
+    chosen = dict(
+        FilingSupport.objects.filter(filing__in=[filing.pk for filing in filings])
+        .filter(open_on_condition(on_date, prefix="platform__"))
+        .values_list("filing_id", "platform_id")
+    )
+    defaults = default_platforms(on_date)
+    return {filing.pk: chosen.get(filing.pk) or defaults.get(filing.township_id) for filing in filings}
+
+
+@dataclasses.dataclass(frozen=True)
+class PlatformFilings:
+    platform: Platform
+    filings: int
+    # Of them, those a clerk or the district assigned to this platform (the rest are its townships' by default).
+    assigned: int
+
+
+def filings_per_platform(on_date: datetime.date, district: str | None = None) -> tuple[list[PlatformFilings], int]:
+    """Filings in being on `on_date` per supporting platform (the reply: platforms serve the community
+    organizations of their townships), most first; and the number of filings no open platform supports.
+    Four queries."""
+    filings = filings_in_being(on_date, district)
+    assigned_rows = (
+        FilingSupport.objects.filter(filing__in=filings)
+        .filter(open_on_condition(on_date, prefix="platform__"))
+        .order_by()
+        .values("platform_id")
+        .annotate(n=Count("id"))
+    )
+    assigned = {row["platform_id"]: row["n"] for row in assigned_rows}
+    rest = (
+        filings.exclude(
+            Exists(
+                FilingSupport.objects.filter(filing_id=OuterRef("pk")).filter(
+                    open_on_condition(on_date, prefix="platform__")
+                )
+            )
+        )
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("id"))
+    )
+    defaults = default_platforms(on_date)
+    totals = dict(assigned)
+    unsupported = 0
+    for row in rest:
+        platform = defaults.get(row["township_id"])
+        if platform is None:
+            unsupported += row["n"]
+        else:
+            totals[platform] = totals.get(platform, 0) + row["n"]
+    platforms = Platform.objects.select_related("division").in_bulk(list(totals))
+    rows = [
+        PlatformFilings(platform=platforms[pk], filings=n, assigned=assigned.get(pk, 0)) for pk, n in totals.items()
+    ]
+    rows.sort(key=lambda row: (-row.filings, row.platform.pk))
+    return rows, unsupported
 
 
 def townships_without_platform(on_date: datetime.date, district: str | None = None) -> list[Division]:

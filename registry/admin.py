@@ -15,10 +15,12 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import selectors, services
-from registry.choices import CreditList, InspectionResult
+from registry.choices import CreditList, DivisionKind, InspectionResult, RegistrationLevel
+from registry.filtersets import DivisionFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
+    ComprehensivePartyCommittee,
     CreditListEntry,
     Division,
     Organization,
@@ -28,10 +30,25 @@ from registry.models import (
 from registry.models.party import coverage_problems
 
 
+class DivisionKindListFilter(admin.SimpleListFilter):
+    """The kind filter of `DivisionFilterSet`, so the admin and the API select alike."""
+
+    title = _("division kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return DivisionKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, ""):
+            return queryset
+        return DivisionFilterSet({"kind": self.value()}, queryset=queryset).qs
+
+
 @admin.register(Division)
 class DivisionAdmin(RegistryAdmin):
-    list_display = ["code", "name", "level", "parent", "urban", "successor", "is_demo"]
-    list_filter = ["level", "urban", "is_demo"]
+    list_display = ["code", "name", "level", "kind", "parent", "urban", "successor", "is_demo"]
+    list_filter = ["level", DivisionKindListFilter, "urban", "is_demo"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "successor"]
 
@@ -264,6 +281,30 @@ class CreditListEntryAdmin(RegistryAdmin):
     ]
 
 
+@admin.register(ComprehensivePartyCommittee)
+class ComprehensivePartyCommitteeAdmin(RegistryAdmin):
+    list_display = ["name", "level", "division", "established_on", "is_demo"]
+    list_filter = ["level", "is_demo"]
+    search_fields = ["name", "division__name"]
+    autocomplete_fields = ["division"]
+    readonly_fields = ["level", "created", "last_updated"]
+
+
+class CommitteeLevelListFilter(admin.SimpleListFilter):
+    """`committee_level` of `PartyOrganizationFilterSet`, so the admin and the API select alike."""
+
+    title = _("level of the comprehensive party committee")
+    parameter_name = "committee_level"
+
+    def lookups(self, request, model_admin):
+        return RegistrationLevel.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, ""):
+            return queryset
+        return PartyOrganizationFilterSet({"committee_level": self.value()}, queryset=queryset).qs
+
+
 class PartyOrganizationForm(forms.ModelForm):
     class Meta:
         model = PartyOrganization
@@ -272,7 +313,9 @@ class PartyOrganizationForm(forms.ModelForm):
             "kind",
             "organizations",
             "member_count",
-            "comprehensive_committee",
+            "committee",
+            "secretary",
+            "instructor",
             "established_on",
             "dissolved_on",
         ]
@@ -289,10 +332,13 @@ class PartyOrganizationForm(forms.ModelForm):
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(RegistryAdmin):
     form = PartyOrganizationForm
-    list_display = ["name", "kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on"]
-    list_filter = ["kind", "comprehensive_committee", "dissolved_on"]
-    search_fields = ["name", "organizations__name", "organizations__uscc"]
-    autocomplete_fields = ["organizations"]
+    list_display = [
+        "name", "kind", "member_count", "committee", "secretary", "instructor", "established_on", "dissolved_on"
+    ]  # fmt: skip
+    list_filter = ["kind", CommitteeLevelListFilter, "committee", "dissolved_on"]
+    search_fields = ["name", "secretary", "instructor", "organizations__name", "organizations__uscc"]
+    autocomplete_fields = ["organizations", "committee"]
+    list_select_related = ["committee"]
     readonly_fields = ["created", "last_updated"]
 
     def get_queryset(self, request):

@@ -12,6 +12,28 @@ class DivisionLevel(models.TextChoices):
     COMMUNITY = "community", _("Community")
 
 
+class DivisionKind(models.TextChoices):
+    """What a unit below a district is, by digits 7–9 of its statistical code (统计用区划代码编制规则):
+    001–099 street (街道), 100–199 town (镇), 200–399 township (乡), 400–599 functional zone (功能区,
+    政企合一单位). Zones are not townships: the reply's township figures count the other three."""
+
+    STREET = "street", _("Street")
+    TOWN = "town", _("Town")
+    TOWNSHIP = "township", _("Township")
+    ZONE = "zone", _("Functional zone")
+
+
+# The kinds that count as townships and streets (乡镇、街道) in the reply's figures (DESIGN §2).
+COUNTED_TOWNSHIP_KINDS = (DivisionKind.STREET, DivisionKind.TOWN, DivisionKind.TOWNSHIP)
+# Digits 7–9 of a 9-digit code: the ranges of each kind, inclusive.
+DIVISION_KIND_SERIALS = {
+    DivisionKind.STREET: (1, 99),
+    DivisionKind.TOWN: (100, 199),
+    DivisionKind.TOWNSHIP: (200, 399),
+    DivisionKind.ZONE: (400, 599),
+}
+
+
 class OrgType(models.TextChoices):
     SOCIAL_GROUP = "social_group", _("Social group")
     SOCIAL_SERVICE = "social_service", _("Social service institution")

@@ -11,6 +11,7 @@ from ratings.selectors import CURRENT_GRADE, with_current_grade
 from registry import selectors
 from registry.choices import (
     CreditList,
+    DivisionKind,
     DivisionLevel,
     Field,
     FilingCategory,
@@ -24,6 +25,7 @@ from registry.choices import (
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
+    ComprehensivePartyCommittee,
     CreditListEntry,
     Division,
     Organization,
@@ -50,12 +52,15 @@ ON_LIST_CHOICES = [
 class DivisionFilterSet(RegistryFilterSet):
     level = django_filters.ChoiceFilter(choices=DivisionLevel.choices, label=_("level"))
     parent = django_filters.CharFilter(field_name="parent_id", label=_("parent (code)"))
+    kind = django_filters.ChoiceFilter(
+        choices=DivisionKind.choices, label=_("kind (below a district: street, town, township, functional zone)")
+    )
     # Divisions are reference data without `last_updated`: the inherited sync filter would be a 500.
     last_updated_from = None
 
     class Meta:
         model = Division
-        fields = ["level", "parent"]
+        fields = ["level", "kind", "parent"]
 
 
 class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
@@ -228,10 +233,33 @@ class CreditListEntryFilterSet(RegistryFilterSet):
         return queryset.filter(in_force) if value else queryset.exclude(in_force)
 
 
+class ComprehensivePartyCommitteeFilterSet(RegistryFilterSet):
+    level = django_filters.ChoiceFilter(choices=RegistrationLevel.choices, label=_("level"))
+    division = django_filters.CharFilter(field_name="division_id", label=_("set up by (code)"))
+
+    class Meta:
+        model = ComprehensivePartyCommittee
+        fields = ["level", "division"]
+
+
 class PartyOrganizationFilterSet(RegistryFilterSet):
     kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label=_("form"))
     organization = django_filters.NumberFilter(field_name="organizations", label=_("covers organization (id)"))
-    comprehensive_committee = StrictBooleanFilter(label=_("held by a comprehensive party committee"))
+    comprehensive_committee = StrictBooleanFilter(
+        field_name="committee", lookup_expr="isnull", exclude=True, label=_("held by a comprehensive party committee")
+    )
+    committee = django_filters.NumberFilter(field_name="committee_id", label=_("comprehensive party committee (id)"))
+    committee_level = django_filters.ChoiceFilter(
+        field_name="committee__level",
+        choices=RegistrationLevel.choices,
+        label=_("level of the comprehensive party committee"),
+    )
+    secretary = django_filters.CharFilter(
+        field_name="secretary", lookup_expr="icontains", label=_("secretary contains")
+    )
+    instructor = django_filters.CharFilter(
+        field_name="instructor", lookup_expr="icontains", label=_("party-building instructor contains")
+    )
     in_being = StrictBooleanFilter(method="filter_in_being", label=_("in being today"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name contains"))
     ordering = RegistryOrderingFilter(
@@ -247,7 +275,7 @@ class PartyOrganizationFilterSet(RegistryFilterSet):
 
     class Meta:
         model = PartyOrganization
-        fields = ["kind", "comprehensive_committee"]
+        fields = ["kind", "comprehensive_committee", "committee", "committee_level"]
 
     def filter_in_being(self, queryset, name, value):
         if value is None:

@@ -312,13 +312,13 @@ def divisions_import(*, rows: Iterable[DivisionRow]) -> DivisionImportReport:
             for message in placement_problems(code=code, level=division.level, parent=parent)
         ]
         existing = stored.get(code)
+        division.derive()
         if existing is None:
-            division.derive()
             to_create.append(division)
             continue
         differences = {
             name: [getattr(existing, name), getattr(division, name)]
-            for name in _IMPORTED_FIELDS
+            for name in (*_IMPORTED_FIELDS, "kind")
             if (getattr(existing, name) or "") != (getattr(division, name) or "")
         }
         if differences:
@@ -334,6 +334,6 @@ def divisions_import(*, rows: Iterable[DivisionRow]) -> DivisionImportReport:
     by_depth = sorted(to_create, key=lambda division: len(division.code))
     Division.objects.bulk_create(by_depth, batch_size=500)
     if to_update:
-        Division.objects.bulk_update(to_update, [*_IMPORTED_FIELDS, "urban"], batch_size=500)
+        Division.objects.bulk_update(to_update, [*_IMPORTED_FIELDS, "kind", "urban"], batch_size=500)
     report.added = [division.code for division in by_depth]
     return report

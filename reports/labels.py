@@ -39,6 +39,24 @@ STAT_LABELS = {
     "party.comprehensive_committee.organizations": _("Organizations covered by the comprehensive party committees"),
     "party.comprehensive_committee.party_organizations": _("Party organizations of the comprehensive party committees"),
     "party.comprehensive_committee.members": _("Party members of the comprehensive party committees"),
+    "party.comprehensive_committee.by_level.city.organizations": _(
+        "Organizations covered by the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.city.party_organizations": _(
+        "Party organizations of the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.city.members": _(
+        "Party members of the city's comprehensive party committee"
+    ),
+    "party.comprehensive_committee.by_level.district.organizations": _(
+        "Organizations covered by the districts' comprehensive party committees"
+    ),
+    "party.comprehensive_committee.by_level.district.party_organizations": _(
+        "Party organizations of the districts' comprehensive party committees"
+    ),
+    "party.comprehensive_committee.by_level.district.members": _(
+        "Party members of the districts' comprehensive party committees"
+    ),
     "platforms.total": _("Hub and support platforms open"),
     "platforms.by_kind.hub": _("Hub platforms"),
     "platforms.by_kind.support": _("Support platforms"),
@@ -50,6 +68,8 @@ STAT_LABELS = {
     "platforms.city_innovation_parks": _("City-level innovation parks"),
     "platforms.townships": _("Townships and streets"),
     "platforms.townships_without_platform": _("Townships without a platform"),
+    "platforms.zones": _("Functional zones (not townships)"),
+    "platforms.zones_with_platform": _("Functional zones with a township-level platform"),
     "platforms.welfare_lottery_city": _("City welfare-lottery funds for platforms this year (yuan)"),
     "procurement.last_four_years.years": _("The last four years"),
     "procurement.last_four_years.projects": _("Purchased-service projects, last four years"),

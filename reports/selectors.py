@@ -206,22 +206,34 @@ def party_figures(as_of: datetime.date, district: str | None) -> dict:
             organization__registered_by_id=district
         ).values("partyorganization_id")
         in_being = in_being.filter(pk__in=covering)
+    held = Q(committee__isnull=False)
     totals = in_being.aggregate(
         n_party=Count("pk"),
         n_members=Coalesce(Sum("member_count"), 0),
-        n_committee=Count("pk", filter=Q(comprehensive_committee=True)),
-        n_committee_members=Coalesce(Sum("member_count", filter=Q(comprehensive_committee=True)), 0),
+        n_committee=Count("pk", filter=held),
+        n_committee_members=Coalesce(Sum("member_count", filter=held), 0),
     )
-    covered = organizations_counting_on(as_of, district).filter(
-        party_organizations__in=in_being.filter(comprehensive_committee=True)
-    )
+    counting = organizations_counting_on(as_of, district)
+    by_level = {}
+    for level in RegistrationLevel.values:
+        of_level = in_being.filter(committee__level=level)
+        level_totals = of_level.aggregate(n=Count("pk"), members=Coalesce(Sum("member_count"), 0))
+        by_level[level] = {
+            "organizations": counting.filter(party_organizations__in=of_level).values("pk").distinct().count(),
+            "party_organizations": level_totals["n"],
+            "members": level_totals["members"],
+        }
+    covered = counting.filter(party_organizations__in=in_being.filter(held))
     return {
         "party_organizations": totals["n_party"],
         "members": totals["n_members"],
+        # "市、县两级…综合党委，兜底社会组织162家，建立党组织88个，管理党员269名": both levels together, and
+        # each level (the city's committee; the districts' and counties' together).
         "comprehensive_committee": {
             "organizations": covered.values("pk").distinct().count(),
             "party_organizations": totals["n_committee"],
             "members": totals["n_committee_members"],
+            "by_level": by_level,
         },
     }
 
@@ -233,7 +245,8 @@ def _yuan(amount) -> str:
 
 def platform_figures(as_of: datetime.date, district: str | None) -> dict:
     """Platforms open on `as_of` by kind and level, standardised township centres, townships without a
-    township platform, and the city's welfare-lottery funds for platforms in the year of `as_of`."""
+    township platform (the 156 townships and streets), functional zones apart, and the city's
+    welfare-lottery funds for platforms in the year of `as_of`."""
     open_platforms = platforms_open_on(as_of, district)
     by_level = dict.fromkeys(PlatformLevel.values, 0)
     for row in open_platforms.order_by().values("level").annotate(n=Count("pk")):
@@ -252,6 +265,8 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
         ).count(),
         "townships": sum(row.townships for row in coverage),
         "townships_without_platform": sum(len(row.uncovered) for row in coverage),
+        "zones": sum(row.zones for row in coverage),
+        "zones_with_platform": sum(row.zones_with_platform for row in coverage),
         "welfare_lottery_city": _yuan(lottery),
     }
 

@@ -7,10 +7,17 @@ from rest_framework import serializers
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
 from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformGrade, PlatformLevel
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.models import (
+    FilingSupport,
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+)
 from registry.api.serializers import DivisionCodeField
 from registry.choices import DivisionLevel
-from registry.models import Organization
+from registry.models import CommunityOrganization, Organization
 
 
 class PlatformSerializer(RegistrySerializer):
@@ -168,8 +175,21 @@ class PlatformFundingSerializer(PlatformRecordSerializer):
 
 
 class IncubationSerializer(PlatformRecordSerializer):
-    organization = RegistryPrimaryKeyRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organization name"))
+    """An incubation names an organization or a filing (exactly one: 400 otherwise)."""
+
+    organization = RegistryPrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True)
+    organization_name = serializers.CharField(
+        source="organization.name", read_only=True, allow_null=True, default=None, label=_("organization name")
+    )
+    filing = RegistryPrimaryKeyRelatedField(
+        queryset=CommunityOrganization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the community organization filing incubated (instead of an organization)."),
+    )
+    filing_name = serializers.CharField(
+        source="filing.name", read_only=True, allow_null=True, default=None, label=_("filing name")
+    )
 
     class Meta:
         model = Incubation
@@ -177,6 +197,8 @@ class IncubationSerializer(PlatformRecordSerializer):
             *PlatformRecordSerializer.record_fields,
             "organization",
             "organization_name",
+            "filing",
+            "filing_name",
             "incubated_from",
             "incubated_until",
             "notes",
@@ -185,6 +207,30 @@ class IncubationSerializer(PlatformRecordSerializer):
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
         planned_date_fields = {"incubated_until": 10}  # the end an incubation is agreed to run to
+
+
+class FilingSupportSerializer(RegistrySerializer):
+    """The platform a clerk or the filing's district set to support a filing, instead of its township's
+    default. Changing the platform re-points it; the default is not stored."""
+
+    filing = RegistryPrimaryKeyRelatedField(queryset=CommunityOrganization.objects.all())
+    filing_name = serializers.CharField(source="filing.name", read_only=True, label=_("filing name"))
+    platform = RegistryPrimaryKeyRelatedField(queryset=Platform.objects.all())
+    platform_name = serializers.CharField(source="platform.name", read_only=True, label=_("platform name"))
+
+    class Meta:
+        model = FilingSupport
+        fields = ["id", "filing", "filing_name", "platform", "platform_name", "notes", "created", "last_updated"]
+        read_only_fields = ["id", "created", "last_updated"]
+
+
+class PlatformFilingsSerializer(serializers.Serializer):
+    platform = serializers.IntegerField(source="platform.pk")
+    name = serializers.CharField(source="platform.name")
+    level = serializers.CharField(source="platform.level")
+    division = serializers.CharField(source="platform.division_id")
+    filings = serializers.IntegerField(help_text=_("filings in being it supports on the date"))
+    assigned = serializers.IntegerField(help_text=_("of which set to it by a clerk or district, not by default"))
 
 
 class FundingTotalSerializer(serializers.Serializer):
@@ -219,6 +265,9 @@ SERVED_BY_NEIGHBOUR_HELP = _(
 )
 
 
+ZONES_HELP = _("functional zones (功能区, 政企合一单位): not townships, so neither in `townships` nor in full coverage")
+
+
 class DistrictCoverageSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -226,6 +275,8 @@ class DistrictCoverageSerializer(serializers.Serializer):
     covered = serializers.IntegerField()
     served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     uncovered = TownshipSerializer(many=True)
+    zones = serializers.IntegerField(help_text=ZONES_HELP)
+    zones_with_platform = serializers.IntegerField()
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -236,4 +287,8 @@ class CoverageSerializer(serializers.Serializer):
     served_by_neighbour = serializers.IntegerField(help_text=SERVED_BY_NEIGHBOUR_HELP)
     full_coverage = serializers.BooleanField()
     uncovered = TownshipSerializer(many=True)
+    zones = serializers.IntegerField(help_text=ZONES_HELP)
+    zones_with_platform = serializers.IntegerField()
+    filings_by_platform = PlatformFilingsSerializer(many=True)
+    filings_without_platform = serializers.IntegerField(help_text=_("filings in being that no open platform supports"))
     districts = DistrictCoverageSerializer(many=True)

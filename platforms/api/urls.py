@@ -8,4 +8,5 @@ router.register("platform-assessments", views.StandardisationAssessmentViewSet)
 router.register("platform-ratings", views.PlatformRatingViewSet)
 router.register("platform-funding", views.PlatformFundingViewSet)
 router.register("platform-incubations", views.IncubationViewSet)
+router.register("filing-supports", views.FilingSupportViewSet)
 urlpatterns = router.urls

@@ -12,6 +12,7 @@ from platforms import services
 from platforms.api.serializers import (
     CoverageQuerySerializer,
     CoverageSerializer,
+    FilingSupportSerializer,
     FundingTotalsSerializer,
     IncubationSerializer,
     PlatformFundingSerializer,
@@ -20,14 +21,15 @@ from platforms.api.serializers import (
     StandardisationAssessmentSerializer,
 )
 from platforms.filtersets import (
+    FilingSupportFilterSet,
     IncubationFilterSet,
     PlatformFilterSet,
     PlatformFundingFilterSet,
     PlatformRatingFilterSet,
     StandardisationAssessmentFilterSet,
 )
-from platforms.models import Incubation, PlatformFunding, PlatformRating, StandardisationAssessment
-from platforms.selectors import funding_totals, platform_list, township_coverage
+from platforms.models import FilingSupport, Incubation, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.selectors import filings_per_platform, funding_totals, platform_list, township_coverage
 from registry.choices import DivisionLevel
 from registry.models import Division
 
@@ -81,6 +83,7 @@ class PlatformViewSet(RegistryViewSet):
                 {"district": [_("%(code)s is not the current code of a district.") % {"code": district}]}
             )
         rows = township_coverage(as_of, district)
+        filings, unsupported = filings_per_platform(as_of, district)
         uncovered = [township for row in rows for township in row.uncovered]
         townships = sum(row.townships for row in rows)
         body = {
@@ -91,6 +94,10 @@ class PlatformViewSet(RegistryViewSet):
             "served_by_neighbour": sum(row.served_by_neighbour for row in rows),
             "full_coverage": not uncovered,
             "uncovered": uncovered,
+            "zones": sum(row.zones for row in rows),
+            "zones_with_platform": sum(row.zones_with_platform for row in rows),
+            "filings_by_platform": filings,
+            "filings_without_platform": unsupported,
             "districts": rows,
         }
         return Response(CoverageSerializer(body).data)
@@ -122,7 +129,13 @@ class PlatformFundingViewSet(RegistryViewSet):
         return Response(FundingTotalsSerializer(body).data)
 
 
+class FilingSupportViewSet(RegistryViewSet):
+    queryset = FilingSupport.objects.select_related("platform__division", "filing__township").order_by("filing_id")
+    serializer_class = FilingSupportSerializer
+    filterset_class = FilingSupportFilterSet
+
+
 class IncubationViewSet(RegistryViewSet):
-    queryset = Incubation.objects.select_related("platform__division", "organization")
+    queryset = Incubation.objects.select_related("platform__division", "organization", "filing")
     serializer_class = IncubationSerializer
     filterset_class = IncubationFilterSet

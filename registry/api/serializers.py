@@ -7,10 +7,11 @@ from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySeriali
 from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
-from registry.choices import CreditList, DivisionLevel, InspectionResult, UrbanRuralClass
+from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
+    ComprehensivePartyCommittee,
     CreditListEntry,
     Division,
     Organization,
@@ -23,12 +24,14 @@ from registry.validators import normalise_uscc
 class DivisionSerializer(RegistrySerializer):
     parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
     successor = serializers.CharField(source="successor_id", read_only=True, allow_null=True)
+    # Blank for divisions other than those below a district; said so, so the schema admits "".
+    kind = serializers.ChoiceField(choices=DivisionKind.choices, read_only=True, allow_blank=True)
     # Blank for divisions other than communities; said so, so the schema admits "".
     urban_rural_class = serializers.ChoiceField(choices=UrbanRuralClass.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Division
-        fields = ["code", "name", "level", "parent", "urban", "urban_rural_class", "successor", "is_demo"]
+        fields = ["code", "name", "level", "kind", "parent", "urban", "urban_rural_class", "successor", "is_demo"]
         read_only_fields = fields
 
 
@@ -277,9 +280,35 @@ class CreditListEntrySerializer(RegistrySerializer):
         return entry.is_current()
 
 
+class ComprehensivePartyCommitteeSerializer(RegistrySerializer):
+    """A comprehensive party committee (社会组织综合党委) of the city or of a district."""
+
+    division = DivisionCodeField(
+        levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT],
+        help_text=_("The city (330200) or the district that set it up."),
+    )
+
+    class Meta:
+        model = ComprehensivePartyCommittee
+        fields = ["id", "name", "division", "level", "established_on", "is_demo", "created", "last_updated"]
+        read_only_fields = ["id", "level", "is_demo", "created", "last_updated"]
+
+
 class PartyOrganizationSerializer(RegistrySerializer):
     organizations = RegistryPrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), help_text=_("Ids of the organizations covered.")
+    )
+    committee = serializers.PrimaryKeyRelatedField(
+        queryset=ComprehensivePartyCommittee.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the comprehensive party committee holding it (综合党委兜底), or null."),
+    )
+    committee_level = serializers.CharField(
+        source="committee.level", read_only=True, allow_null=True, default=None, help_text=_("city or district")
+    )
+    comprehensive_committee = serializers.BooleanField(
+        read_only=True, help_text=_("Held by a comprehensive party committee (a committee is set).")
     )
     in_being = serializers.SerializerMethodField(help_text=_("Established and not dissolved today."))
 
@@ -292,6 +321,10 @@ class PartyOrganizationSerializer(RegistrySerializer):
             "organizations",
             "member_count",
             "comprehensive_committee",
+            "committee",
+            "committee_level",
+            "secretary",
+            "instructor",
             "established_on",
             "dissolved_on",
             "in_being",

@@ -8,5 +8,6 @@ router.register("organizations", views.OrganizationViewSet)
 router.register("community-organizations", views.CommunityOrganizationViewSet)
 router.register("inspections", views.AnnualInspectionViewSet)
 router.register("credit-list-entries", views.CreditListEntryViewSet)
+router.register("party-committees", views.ComprehensivePartyCommitteeViewSet)
 router.register("party-organizations", views.PartyOrganizationViewSet)
 urlpatterns = router.urls

@@ -14,6 +14,7 @@ from registry import selectors, services
 from registry.api.serializers import (
     AnnualInspectionSerializer,
     CommunityOrganizationSerializer,
+    ComprehensivePartyCommitteeSerializer,
     CreditListEntrySerializer,
     DivisionSerializer,
     OrganizationSerializer,
@@ -22,6 +23,7 @@ from registry.api.serializers import (
 from registry.filtersets import (
     AnnualInspectionFilterSet,
     CommunityOrganizationFilterSet,
+    ComprehensivePartyCommitteeFilterSet,
     CreditListEntryFilterSet,
     DivisionFilterSet,
     OrganizationFilterSet,
@@ -30,6 +32,7 @@ from registry.filtersets import (
 from registry.models import (
     AnnualInspection,
     CommunityOrganization,
+    ComprehensivePartyCommittee,
     CreditListEntry,
     Division,
     Organization,
@@ -117,9 +120,17 @@ class CreditListEntryViewSet(RegistryViewSet):
         return self.run_status_action(request, services.credit_entry_reinstate, target="entry", reinstate=True)
 
 
+class ComprehensivePartyCommitteeViewSet(RegistryViewSet):
+    queryset = ComprehensivePartyCommittee.objects.order_by("division_id")
+    serializer_class = ComprehensivePartyCommitteeSerializer
+    filterset_class = ComprehensivePartyCommitteeFilterSet
+
+
 class PartyOrganizationViewSet(RegistryViewSet):
-    queryset = PartyOrganization.objects.prefetch_related(
-        Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by"))
-    ).order_by("id")
+    queryset = (
+        PartyOrganization.objects.select_related("committee")
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.only("id", "registered_by")))
+        .order_by("id")
+    )
     serializer_class = PartyOrganizationSerializer
     filterset_class = PartyOrganizationFilterSet

@@ -3,11 +3,12 @@ from registry.models.divisions import Division
 from registry.models.filings import CommunityOrganization, FilingNumberCounter
 from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
-from registry.models.party import PartyCoverage, PartyOrganization
+from registry.models.party import ComprehensivePartyCommittee, PartyCoverage, PartyOrganization
 
 __all__ = [
     "AnnualInspection",
     "CommunityOrganization",
+    "ComprehensivePartyCommittee",
     "CreditListEntry",
     "Division",
     "FilingNumberCounter",

@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import CITY_CODE, DivisionLevel, UrbanRuralClass
+from registry.choices import (
+    CITY_CODE,
+    COUNTED_TOWNSHIP_KINDS,
+    DIVISION_KIND_SERIALS,
+    DivisionKind,
+    DivisionLevel,
+    UrbanRuralClass,
+)
 
 CODE_LENGTH = {
     DivisionLevel.CITY: 6,
@@ -24,6 +31,24 @@ def community_is_urban(code: str) -> bool | None:
     if 200 <= serial <= 399:
         return False
     return None
+
+
+def kind_for_code(code: str) -> str:
+    """The kind of a unit below a district from digits 7–9 of its 9-digit code (street, town,
+    township or functional zone); blank for other codes and for serials outside 001–599."""
+    if len(code) != 9 or not code.isdigit():
+        return ""
+    serial = int(code[6:])
+    for kind, (low, high) in DIVISION_KIND_SERIALS.items():
+        if low <= serial <= high:
+            return kind
+    return ""
+
+
+def counted_townships_q(prefix: str = "") -> Q:
+    """The townships and streets the reply's township figures count: level township, kind street,
+    town or township (functional zones are reported on their own line)."""
+    return Q(**{f"{prefix}level": DivisionLevel.TOWNSHIP, f"{prefix}kind__in": COUNTED_TOWNSHIP_KINDS})
 
 
 # The level each level's parent must have.
@@ -85,6 +110,14 @@ def placement_problems(*, code: str, level: str | None, parent: "Division | None
             gettext("The code %(code)s does not start with %(prefix)s, the code of its parent %(parent)s.")
             % {"code": code, "prefix": prefix, "parent": parent.code}
         )
+    if expected == DivisionLevel.TOWNSHIP and not kind_for_code(code):
+        problems.append(
+            gettext(
+                "Digits 7–9 of a township code are 001–099 (street), 100–199 (town), 200–399 (township) or "
+                "400–599 (functional zone); %(code)s has %(serial)s."
+            )
+            % {"code": code, "serial": code[6:]}
+        )
     if expected == DivisionLevel.COMMUNITY and community_is_urban(code) is None:
         problems.append(
             gettext(
@@ -118,6 +151,15 @@ class Division(models.Model):
         related_name="predecessors",
         verbose_name=_("successor (historical codes)"),
     )
+    kind = models.CharField(
+        _("division kind"),
+        max_length=10,
+        blank=True,
+        choices=DivisionKind.choices,
+        editable=False,
+        db_index=True,
+        help_text=_("Below a district: street, town, township or functional zone, from digits 7–9 of the code."),
+    )
     urban = models.BooleanField(_("urban community"), null=True, blank=True, editable=False)
     urban_rural_class = models.CharField(
         _("urban–rural class (statistics bureau)"), max_length=3, blank=True, choices=UrbanRuralClass.choices
@@ -133,6 +175,15 @@ class Division(models.Model):
                 condition=Q(level=DivisionLevel.CITY, parent__isnull=True) | ~Q(level=DivisionLevel.CITY),
                 name="division_city_has_no_parent",
                 violation_error_message=_("The city has no parent division."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(level=DivisionLevel.TOWNSHIP) & ~Q(kind=""))
+                | (~Q(level=DivisionLevel.TOWNSHIP) & Q(kind="")),
+                name="division_kind_below_district_only",
+                violation_error_message=_(
+                    "A unit below a district has a kind (street, town, township or functional zone); "
+                    "other divisions have none."
+                ),
             ),
         ]
 
@@ -150,8 +201,13 @@ class Division(models.Model):
             raise ValidationError({"code": problems})
 
     def derive(self) -> None:
-        """Set what follows from the code: whether a community is urban."""
+        """Set what follows from the code: the kind of a unit below a district, whether a community is urban."""
+        self.kind = kind_for_code(self.code) if self.level == DivisionLevel.TOWNSHIP else ""
         self.urban = community_is_urban(self.code) if self.level == DivisionLevel.COMMUNITY else None
+
+    @property
+    def is_zone(self) -> bool:
+        return self.kind == DivisionKind.ZONE
 
     @property
     def is_historical(self) -> bool:

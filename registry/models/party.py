@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
-from registry.choices import PartyOrgKind
+from registry.choices import DivisionLevel, PartyOrgKind, RegistrationLevel
+from registry.models.divisions import Division
 from registry.models.organizations import Organization
 
 
@@ -35,6 +36,65 @@ def coverage_problems(kind: str, organizations: Iterable[Organization]) -> list[
     return []
 
 
+class ComprehensivePartyCommittee(HistoryModel):
+    """A comprehensive party committee of social organizations (社会组织综合党委), set up by the city or
+    by a district or county (the reply: "市、县两级建立实体化运行的社会组织综合党委"). It holds party
+    organizations (兜底) that no supervising unit's party body takes; its level follows from its
+    division: the city (330200) or a current district. One per division.
+
+    A district's committee belongs to that district (a district system writes its own); the city's
+    belongs to the city bureau.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    division = models.OneToOneField(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="party_committee",
+        verbose_name=_("set up by (city or district)"),
+        limit_choices_to={"level__in": [DivisionLevel.CITY, DivisionLevel.DISTRICT], "successor__isnull": True},
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=RegistrationLevel.choices, editable=False, db_index=True
+    )
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("comprehensive party committee")
+        verbose_name_plural = _("comprehensive party committees")
+        ordering = ["division_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def jurisdiction_district(self) -> str | None:
+        """The district that set it up; the city's committee belongs to the city bureau."""
+        return self.division_id if self.level == RegistrationLevel.DISTRICT else None
+
+    def derive(self) -> None:
+        if self.division_id:
+            city = self.division.level == DivisionLevel.CITY
+            self.level = RegistrationLevel.CITY if city else RegistrationLevel.DISTRICT
+
+    def clean(self):
+        if self.division_id:
+            division = self.division
+            if division.level not in (DivisionLevel.CITY, DivisionLevel.DISTRICT) or division.is_historical:
+                raise ValidationError(
+                    {
+                        "division": [
+                            gettext("A comprehensive party committee is set up by the city or a current district.")
+                        ]
+                    }
+                )
+        self.derive()
+
+    def save(self, *args, **kwargs):
+        self.derive()
+        super().save(*args, **kwargs)
+
+
 class PartyOrganization(HistoryModel):
     """A party organization (党组织) in social organizations: standalone in one organization or
     joint across several, possibly held by a comprehensive party committee (综合党委兜底).
@@ -50,10 +110,26 @@ class PartyOrganization(HistoryModel):
         Organization, related_name="party_organizations", verbose_name=_("organizations covered")
     )
     member_count = models.PositiveIntegerField(_("party members"), default=0)
-    comprehensive_committee = models.BooleanField(
-        _("held by a comprehensive party committee"),
-        default=False,
-        help_text=_("综合党委兜底: the city's or a district's comprehensive party committee holds it."),
+    committee = models.ForeignKey(
+        ComprehensivePartyCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("comprehensive party committee holding it"),
+        help_text=_(
+            "综合党委兜底: the city's or a district's comprehensive party committee holds it. A district's "
+            "committee holds party organizations of that district's organizations only."
+        ),
+    )
+    secretary = models.CharField(
+        _("secretary"), max_length=50, blank=True, help_text=_("The secretary's name (书记): a public fact.")
+    )
+    instructor = models.CharField(
+        _("party-building instructor"),
+        max_length=50,
+        blank=True,
+        help_text=_("The party-building instructor (党建指导员) assigned to it, by name."),
     )
     established_on = models.DateField(_("date established"))
     dissolved_on = models.DateField(_("date dissolved"), null=True, blank=True)
@@ -88,9 +164,18 @@ class PartyOrganization(HistoryModel):
             return []
         return list(self.organizations.only("pk", "registered_by"))
 
+    @property
+    def comprehensive_committee(self) -> bool:
+        """Held by a comprehensive party committee (综合党委兜底)."""
+        return self.committee_id is not None
+
     def jurisdiction_district(self) -> str | None:
-        """The district whose organizations it covers, when they all are one district's; else the city's."""
+        """The district whose organizations it covers, when they all are one district's and the committee
+        holding it (if any) is that district's too; else the city's. The committee is a link like the
+        covered organizations: a district cannot attach its party organization to the city's committee."""
         districts = {organization.jurisdiction_district() for organization in self.covered_organizations()}
+        if self.committee_id is not None:
+            districts.add(self.committee.jurisdiction_district())
         return districts.pop() if len(districts) == 1 else None
 
     def is_in_being(self, on: datetime.date | None = None) -> bool:
@@ -104,6 +189,22 @@ class PartyOrganization(HistoryModel):
             value = getattr(self, name)
             if value is not None and value > today:
                 errors[name] = [gettext("The date may not lie in the future.")]
+        if self.committee_id is not None and self.committee.level == RegistrationLevel.DISTRICT:
+            outside = sorted(
+                {
+                    organization.jurisdiction_district() or gettext("the city")
+                    for organization in self.covered_organizations()
+                }
+                - {self.committee.division_id}
+            )
+            if outside:
+                errors["committee"] = [
+                    gettext(
+                        "The comprehensive party committee of %(district)s holds party organizations of its own "
+                        "district's organizations only; this one covers organizations of %(others)s."
+                    )
+                    % {"district": self.committee.division_id, "others": "、".join(outside)}
+                ]
         if errors:
             raise ValidationError(errors)
 

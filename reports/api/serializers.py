@@ -65,10 +65,19 @@ class CommunityOrganizationStatsSerializer(serializers.Serializer):
     active_rate = serializers.FloatField(allow_null=True)
 
 
-class CommitteeStatsSerializer(serializers.Serializer):
+class CommitteeLevelStatsSerializer(serializers.Serializer):
     organizations = serializers.IntegerField()
     party_organizations = serializers.IntegerField()
     members = serializers.IntegerField()
+
+
+class CommitteeLevelsSerializer(serializers.Serializer):
+    city = CommitteeLevelStatsSerializer(help_text=_("the city's comprehensive party committee"))
+    district = CommitteeLevelStatsSerializer(help_text=_("the districts' and counties' committees together"))
+
+
+class CommitteeStatsSerializer(CommitteeLevelStatsSerializer):
+    by_level = CommitteeLevelsSerializer()
 
 
 class PartyStatsSerializer(serializers.Serializer):
@@ -97,6 +106,8 @@ class PlatformStatsSerializer(serializers.Serializer):
     city_innovation_parks = serializers.IntegerField()
     townships = serializers.IntegerField()
     townships_without_platform = serializers.IntegerField()
+    zones = serializers.IntegerField(help_text=_("functional zones (功能区): not townships, counted apart"))
+    zones_with_platform = serializers.IntegerField()
     welfare_lottery_city = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 

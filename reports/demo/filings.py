@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from registry.choices import DivisionLevel, Field, FilingCategory, FilingStatus
 from registry.models import CommunityOrganization, Division, FilingNumberCounter
+from registry.models.divisions import counted_townships_q
 from reports.demo import names, plan
 from reports.demo.base import DEMO_PREFIX, DemoContext, apportion
 
@@ -30,7 +31,7 @@ FILING_KINDS = [
 FIRST_FILING = datetime.date(2008, 1, 1)
 CATEGORIES, FIELDS = list(FilingCategory.values), list(Field.values)  # computed once: enum lookups are slow
 
-COMMUNITY_COLUMNS = ["code", "name", "level", "parent", "urban", "urban_rural_class", "is_demo"]
+COMMUNITY_COLUMNS = ["code", "name", "level", "kind", "parent", "urban", "urban_rural_class", "is_demo"]
 FILING_COLUMNS = [
     "filing_number", "name", "township", "community", "district", "urban", "category", "field", "filed_on",
     "contact_person", "contact_phone", "member_count", "active", "last_active_on", "status", "status_date",
@@ -43,14 +44,16 @@ def _is_street(township: Division) -> bool:
 
 
 def seed_communities(context: DemoContext) -> dict[bool, list[tuple[str, str, str]]]:
-    """Invent the reply's 692 urban and 2,056 rural communities under the 162 real townships (streets
-    mostly urban, towns mostly rural; every township has some). Returns (code, township, district) by kind.
+    """Invent the reply's 692 urban and 2,056 rural communities under the 156 real townships and streets
+    (streets mostly urban, towns mostly rural; every township has some). The six functional zones get
+    none: they are not townships, and inventing villages in a bonded zone would mislead. Returns
+    (code, township, district) by kind.
 
     Communities are geography: they do not grow with the scale (the averages per community do).
     """
     rng = context.rng("communities")
     townships = list(
-        Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True, is_demo=False).order_by("code")
+        Division.objects.filter(counted_townships_q(), successor__isnull=True, is_demo=False).order_by("code")
     )
     urban_weights = {t.code: 6 if _is_street(t) else 1 for t in townships}
     rural_weights = {t.code: 1 if _is_street(t) else 5 for t in townships}
@@ -72,7 +75,7 @@ def seed_communities(context: DemoContext) -> dict[bool, list[tuple[str, str, st
                     name = names.community_name(rng, urban=urban)
                 used_names.add(name)
                 urban_class = ("111" if _is_street(township) else "121") if urban else "220"
-                rows.append((code, name, DivisionLevel.COMMUNITY, township.code, urban, urban_class, True))
+                rows.append((code, name, DivisionLevel.COMMUNITY, "", township.code, urban, urban_class, True))
                 result[urban].append((code, township.code, township.parent_id))
     context.insert(Division, COMMUNITY_COLUMNS, rows)
     context.log(f"communities: {len(result[True])} urban, {len(result[False])} rural")

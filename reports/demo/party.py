@@ -1,5 +1,7 @@
 """Demo party organizations in social organizations: 922 in being on 2023-06-15, 88 of them held by the
-comprehensive party committees (covering 162 organizations, 269 members), about 15,000 members in all."""
+comprehensive party committees of the city and the districts (市、县两级: covering 162 organizations,
+269 members), about 15,000 members in all; each with its secretary and, for most, a party-building
+instructor (党建指导员)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,36 @@ import datetime
 import random
 from collections import defaultdict
 
-from registry.choices import PartyOrgKind
-from registry.models import Division, PartyOrganization
-from reports.demo import plan
+from registry.choices import CITY_CODE, DivisionLevel, PartyOrgKind, RegistrationLevel
+from registry.models import ComprehensivePartyCommittee, Division, PartyOrganization
+from reports.demo import names, plan
 from reports.demo.base import DEMO_PREFIX, DemoContext
 from reports.demo.organizations import DemoOrganization
 
-PARTY_COLUMNS = ["name", "kind", "member_count", "comprehensive_committee", "established_on", "dissolved_on", "is_demo"]
+PARTY_COLUMNS = [
+    "name", "kind", "member_count", "committee", "secretary", "instructor", "established_on", "dissolved_on", "is_demo"
+]  # fmt: skip
+COMMITTEE_COLUMNS = ["name", "division", "level", "established_on", "is_demo"]
+
+
+def seed_committees(context: DemoContext) -> dict[str, int]:
+    """The comprehensive party committees by the code of the city or district that set them up: the
+    city's of the fixtures (made here when absent) and one invented for each district (市、县两级)."""
+    city = Division.objects.get(code=CITY_CODE)
+    ComprehensivePartyCommittee.objects.get_or_create(division=city, defaults={"name": "宁波市社会组织综合党委"})
+    districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).exclude(
+        party_committee__isnull=False
+    )
+    rows = [
+        (f"{DEMO_PREFIX}{district.name}社会组织综合党委", district.code, RegistrationLevel.DISTRICT,
+         datetime.date(2019, 7, 1), True)
+        for district in districts.order_by("code")
+    ]  # fmt: skip
+    context.insert(ComprehensivePartyCommittee, COMMITTEE_COLUMNS, rows)
+    committees = dict(ComprehensivePartyCommittee.objects.values_list("division_id", "pk"))
+    for old, new in Division.objects.filter(successor__isnull=False).values_list("code", "successor_id"):
+        committees.setdefault(old, committees.get(new))
+    return committees
 
 
 def _day(start: datetime.date, end: datetime.date, rng: random.Random) -> datetime.date:
@@ -67,6 +92,7 @@ def seed_party(context: DemoContext, organizations: list[DemoOrganization]) -> N
         code: name for code, name in Division.objects.values_list("code", "name").filter(level__in=["city", "district"])
     }
     rows, coverage = [], []
+    committees = seed_committees(context)
 
     def add(group, members, *, held, established_on, dissolved_on=None):
         first = group[0]
@@ -76,7 +102,12 @@ def seed_party(context: DemoContext, organizations: list[DemoOrganization]) -> N
             base = f"{places[first.registered_by]}社会组织第{len(rows) + 1}"
         kind = PartyOrgKind.STANDALONE if len(group) == 1 else PartyOrgKind.JOINT
         suffix = "支部委员会" if len(group) == 1 else "联合支部委员会"
-        rows.append((f"{DEMO_PREFIX}中共{base}{suffix}", kind, members, held, established_on, dissolved_on, True))
+        committee = committees[first.registered_by] if held else None
+        instructor = names.person_name(rng) if rng.random() < 0.8 else ""
+        rows.append(
+            (f"{DEMO_PREFIX}中共{base}{suffix}", kind, members, committee, names.person_name(rng), instructor,
+             established_on, dissolved_on, True)
+        )  # fmt: skip
         coverage.append([org.pk for org in group])
 
     def established(group, until=reply):

@@ -36,9 +36,9 @@ ENDED_AFTER_REPLY = 100
 
 # Platforms do not grow with the scale. The arithmetic of docs/decisions/0035-served-townships.md:
 # the innovation park of the fixtures, a city hub, a hub in each district and a platform in 140 of the
-# 162 townships, 22 of which also serve a neighbouring township: 152 open on the reply date ("150余个"),
-# every township covered ("全覆盖").
-SERVED_BY_NEIGHBOUR = 22
+# 156 townships and streets, 16 of which also serve a neighbouring township: 152 open on the reply date
+# ("150余个"), every township covered ("全覆盖"). The six functional zones are not townships: no platform.
+SERVED_BY_NEIGHBOUR = 16
 TOWNSHIP_CENTRES = 130  # township platforms that are party-mass service centres
 STANDARDIZED_CENTRES = 109  # of which the latest assessment on or before the reply date passed
 CENTRES_FAILED, CENTRES_ASSESSED_LATER = 12, 5  # the others: latest failed, first assessed after the reply

@@ -1,6 +1,7 @@
-"""Demo platforms: a township platform in every real township, a hub in every district and two of the
-city's besides the innovation park of the fixtures; 109 township party-mass service centres whose latest
-assessment by 2023-06-15 passed; the city's welfare-lottery funds for them each year."""
+"""Demo platforms: a township platform in or serving every real township and street (none in the
+functional zones, which are not townships), a hub in every district and two of the city's besides
+the innovation park of the fixtures; 109 township party-mass service centres whose latest assessment
+by 2023-06-15 passed; the city's welfare-lottery funds for them each year."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from platforms.choices import STANDARDISATION_STANDARD, AssessmentResult, Fundin
 from platforms.models import Platform, PlatformFunding, StandardisationAssessment
 from registry.choices import CITY_CODE, DivisionLevel
 from registry.models import Division, Organization
+from registry.models.divisions import counted_townships_q
 from reports.demo import plan
 from reports.demo.base import DEMO_PREFIX, DemoContext, apportion
 from reports.demo.organizations import DemoOrganization
@@ -33,7 +35,7 @@ def seed_platforms(context: DemoContext, organizations: list[DemoOrganization]) 
     reply = plan.REPLY_DATE
     districts = list(Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code"))
     townships = list(
-        Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True, is_demo=False).order_by("code")
+        Division.objects.filter(counted_townships_q(), successor__isnull=True, is_demo=False).order_by("code")
     )
     operators: dict[str, list[DemoOrganization]] = {}
     for org in organizations:

@@ -6,8 +6,15 @@ from decimal import Decimal
 
 from platforms import services
 from platforms.choices import AssessmentResult, FundingSource, PlatformKind, PlatformLevel
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
-from registry.models import Division
+from platforms.models import (
+    FilingSupport,
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+)
+from registry.models import CommunityOrganization, Division
 
 _serial = itertools.count(1)
 
@@ -70,7 +77,19 @@ def fund(platform: Platform, year: int, amount: str, source: str = FundingSource
 
 
 def incubate(platform: Platform, organization, since: datetime.date, until: datetime.date | None = None):
-    incubation = Incubation(platform=platform, organization=organization, incubated_from=since, incubated_until=until)
+    """An incubation of an organization or, given a filing, of a community organization filing."""
+    target = (
+        {"filing": organization} if isinstance(organization, CommunityOrganization) else {"organization": organization}
+    )
+    incubation = Incubation(platform=platform, incubated_from=since, incubated_until=until, **target)
     incubation.full_clean()
     incubation.save()
     return incubation
+
+
+def support(filing, platform: Platform) -> FilingSupport:
+    """Set a filing's supporting platform (instead of its township's default)."""
+    record = FilingSupport(filing=filing, platform=platform)
+    record.full_clean()
+    record.save()
+    return record

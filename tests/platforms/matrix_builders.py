@@ -3,13 +3,21 @@
 import datetime
 import itertools
 
-from platforms.models import Incubation, Platform, PlatformFunding, PlatformRating, StandardisationAssessment
+from platforms.models import (
+    FilingSupport,
+    Incubation,
+    Platform,
+    PlatformFunding,
+    PlatformRating,
+    StandardisationAssessment,
+)
 from platforms.services import platform_close
 from registry.choices import DivisionLevel
 from registry.models import Division
 from tests.conftest import make_organization
 from tests.core.matrix_builders import MatrixBuilder, register
-from tests.platforms.builders import assess, fund, incubate, make_centre, make_platform, rate
+from tests.platforms.builders import assess, fund, incubate, make_centre, make_platform, rate, support
+from tests.registry.builders import make_filing
 
 _serial = itertools.count(1)
 
@@ -82,4 +90,22 @@ record_builder(
     ),
     lambda: {"organization": make_organization().pk, "incubated_from": "2021-01-01"},
     {"notes": "矩阵测试"},
+)
+
+register(
+    MatrixBuilder(
+        model=FilingSupport,
+        make=lambda district: support(
+            make_filing(township=township_of(district)), make_platform(township_of(district))
+        ),
+        create_payload=lambda district: {
+            "filing": make_filing(township=township_of(district)).pk,
+            "platform": make_platform(township_of(district)).pk,
+        },
+        patch_payload=lambda record: {"notes": "矩阵测试"},
+        move_payload=lambda record, district: {
+            "filing": make_filing(township=township_of(district)).pk,
+            "platform": make_platform(township_of(district)).pk,
+        },
+    )
 )

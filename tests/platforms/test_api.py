@@ -351,8 +351,11 @@ def test_record_lists_filter_by_platform_and_district(clerk_api):
 
 def test_coverage_lists_every_township_without_a_platform(clerk_api):
     body = clerk_api.get(COVERAGE, {"as_of": "2023-06-15"}).json()
-    assert body["townships"] == 162 and body["covered"] == 0 and body["full_coverage"] is False
-    assert len(body["uncovered"]) == 162 and len(body["districts"]) == 10
+    assert body["townships"] == 156 and body["covered"] == 0 and body["full_coverage"] is False
+    assert len(body["uncovered"]) == 156 and len(body["districts"]) == 10
+    # The six functional zones are on their own line, never among the townships.
+    assert (body["zones"], body["zones_with_platform"]) == (6, 0)
+    assert not {"330206401", "330282402"} & {row["code"] for row in body["uncovered"]}
 
 
 def test_coverage_of_a_township_that_loses_its_only_platform(clerk_api):
@@ -432,6 +435,8 @@ def test_coverage_and_totals_query_counts_are_constant(clerk_api):
     clerk_api.get(COVERAGE)
     coverage, _ = query_count(clerk_api, COVERAGE)
     totals, _ = query_count(clerk_api, f"{FUNDING}totals/")
-    # token, role groups, then: district check skipped, districts, townships / totals
-    assert coverage == 4
+    # token, role groups, then: district check skipped, districts, townships / totals; filings per
+    # platform: assigned, the rest by township, the default platforms (own, served); their platforms
+    # (none here: no filing)
+    assert coverage == 8
     assert totals == 3

@@ -13,6 +13,7 @@ from platforms.choices import PlatformKind
 from platforms.models import Platform
 from platforms.selectors import platform_counts, township_coverage, townships_without_platform
 from registry.models import Division
+from registry.models.divisions import counted_townships_q
 from tests.conftest import make_user
 from tests.platforms.builders import (
     CITY,
@@ -188,19 +189,20 @@ def test_a_township_with_its_own_platform_is_not_counted_as_served_by_a_neighbou
     assert (yinzhou.covered, yinzhou.served_by_neighbour) == (2, 0)
 
 
-def test_the_arithmetic_of_the_reply_152_platforms_cover_all_162_townships():
-    """1 innovation park, 1 city hub, 10 district hubs and 140 township platforms, 22 of which serve a
-    second township of their district: 152 platforms ("150余个") and every township covered ("全覆盖")."""
+def test_the_arithmetic_of_the_reply_152_platforms_cover_all_156_townships():
+    """1 innovation park, 1 city hub, 10 district hubs and 140 township platforms, 16 of which serve a
+    second township of their district: 152 platforms ("150余个") and every township and street covered
+    ("全覆盖"); the six functional zones are not townships and need none."""
     make_platform(CITY, kind=PlatformKind.INNOVATION_PARK, name="宁波(鄞州)社会组织创新园", opened_on=D(2020, 5, 1))
     make_platform(CITY, name="宁波市社会组织服务中心")
     by_district = {}
-    for township in Division.objects.filter(level="township", successor__isnull=True).order_by("code"):
+    for township in Division.objects.filter(counted_townships_q(), successor__isnull=True).order_by("code"):
         by_district.setdefault(township.parent_id, []).append(township.code)
     pairs = 0
     for district, codes in sorted(by_district.items()):
         make_platform(district)
         while codes:
-            if pairs < 22 and len(codes) >= 2:
+            if pairs < 16 and len(codes) >= 2:
                 make_platform(codes.pop(0), serves=(codes.pop(0),))
                 pairs += 1
             else:
@@ -209,8 +211,9 @@ def test_the_arithmetic_of_the_reply_152_platforms_cover_all_162_townships():
     assert counts["total"] == 152 and counts["by_kind"] == {"hub": 151, "support": 0, "innovation_park": 1}
     assert Platform.objects.filter(level="township").count() == 140
     rows = township_coverage(REPLY_DATE)
-    assert sum(row.townships for row in rows) == sum(row.covered for row in rows) == 162
-    assert sum(row.served_by_neighbour for row in rows) == 22
+    assert sum(row.townships for row in rows) == sum(row.covered for row in rows) == 156
+    assert sum(row.served_by_neighbour for row in rows) == 16
+    assert (sum(row.zones for row in rows), sum(row.zones_with_platform for row in rows)) == (6, 0)
 
 
 # The API: a list of township codes, 400 naming the field, jurisdiction, coverage, history.

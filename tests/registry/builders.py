@@ -5,7 +5,14 @@ import datetime
 import itertools
 
 from registry.choices import CreditList, FilingCategory, InspectionResult, PartyOrgKind
-from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, PartyOrganization
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    ComprehensivePartyCommittee,
+    CreditListEntry,
+    Division,
+    PartyOrganization,
+)
 from registry.services import party_organization_save
 from tests.conftest import make_organization
 
@@ -66,10 +73,27 @@ def make_credit_entry(
     return entry
 
 
-def make_party_organization(*organizations, kind: str | None = None, **fields) -> PartyOrganization:
+def committee_of(code: str) -> ComprehensivePartyCommittee:
+    """The comprehensive party committee of the city (the fixture's) or of a district (made when absent)."""
+    division = Division.objects.get(code=code)
+    committee, _ = ComprehensivePartyCommittee.objects.get_or_create(
+        division=division, defaults={"name": f"{division.name}社会组织综合党委"}
+    )
+    return committee
+
+
+def make_party_organization(
+    *organizations, kind: str | None = None, comprehensive_committee: bool = False, **fields
+) -> PartyOrganization:
+    """`comprehensive_committee=True`: held by the committee of its organizations' district (or the city's)."""
     organizations = list(organizations) or [make_organization()]
     kind = kind or (PartyOrgKind.STANDALONE if len(organizations) == 1 else PartyOrgKind.JOINT)
     values = {"name": f"测试党支部{next(_serial)}", "member_count": 5, "established_on": datetime.date(2019, 7, 1)}
+    if comprehensive_committee:
+        districts = {organization.jurisdiction_district() for organization in organizations}
+        values["committee"] = committee_of(
+            districts.pop() if len(districts) == 1 and None not in districts else "330200"
+        )
     values.update(fields)
     return party_organization_save(
         party_organization=PartyOrganization(kind=kind, **values), organizations=organizations, actor=None

@@ -7,10 +7,18 @@ import itertools
 
 from registry import services
 from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind
-from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, PartyOrganization
+from registry.models import (
+    AnnualInspection,
+    CommunityOrganization,
+    ComprehensivePartyCommittee,
+    CreditListEntry,
+    Division,
+    PartyOrganization,
+)
 from tests.conftest import make_organization
 from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
 from tests.registry.builders import (
+    committee_of,
     make_community,
     make_credit_entry,
     make_filing,
@@ -123,5 +131,21 @@ register(
         },
         patch_payload=lambda party: {"member_count": 7},
         move_payload=lambda party, district: {"organizations": [organization_of(district)]},
+    )
+)
+
+
+def unused_district_committee(district: str) -> dict:
+    ComprehensivePartyCommittee.objects.filter(division_id=district).delete()
+    return {"name": f"矩阵测试综合党委{next(_serial)}", "division": district}
+
+
+register(
+    MatrixBuilder(
+        model=ComprehensivePartyCommittee,
+        make=committee_of,
+        create_payload=unused_district_committee,
+        patch_payload=lambda committee: {"name": f"矩阵测试改名综合党委{next(_serial)}"},
+        move_payload=lambda committee, district: unused_district_committee(district),
     )
 )

@@ -81,9 +81,9 @@ def test_a_changed_name_or_class_is_reported_and_applied(tmp_path):
 
 
 def test_parents_may_follow_their_children_in_the_file(tmp_path):
-    text = HEADER + "330212999001,新社区,330212999,111\n330212999,新街道,330212,\n"
+    text = HEADER + "330212098001,新社区,330212098,111\n330212098,新街道,330212,\n"
     assert "added 2" in run(write(tmp_path, text))
-    assert Division.objects.get(code="330212999001").parent.parent_id == "330212"
+    assert Division.objects.get(code="330212098001").parent.parent_id == "330212"
 
 
 @pytest.mark.parametrize(

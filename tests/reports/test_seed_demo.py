@@ -9,8 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from platforms.models import Platform
 from procurement.models import ProjectCap, PurchasedServiceProject
-from registry.models import Division, Organization
+from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.validators import check_uscc_form
 from reports.models import PublishedFigure
 from reports.selectors import published_comparisons, statistics
@@ -56,7 +57,16 @@ def test_party_on_the_reply_date(demo):
     figures = statistics(REPLY_DATE)["party"]
     assert figures["party_organizations"] == 922
     assert round(figures["members"], -3) == 15000  # "近1.5万"
-    assert figures["comprehensive_committee"] == {"organizations": 162, "party_organizations": 88, "members": 269}
+    committee = figures["comprehensive_committee"]
+    both = {key: committee[key] for key in ("organizations", "party_organizations", "members")}
+    assert both == {"organizations": 162, "party_organizations": 88, "members": 269}
+    # "市、县两级": the city's committee and the districts' hold them, and the levels add up to the reply's.
+    city, district = committee["by_level"]["city"], committee["by_level"]["district"]
+    assert min(city["party_organizations"], district["party_organizations"]) > 0
+    for key in ("organizations", "party_organizations", "members"):
+        assert city[key] + district[key] == both[key]
+    party = PartyOrganization.objects.filter(is_demo=True)
+    assert not party.filter(secretary="").exists() and party.exclude(instructor="").exists()
 
 
 def test_demo_communities_lie_under_the_real_townships_of_every_district(demo):
@@ -66,6 +76,10 @@ def test_demo_communities_lie_under_the_real_townships_of_every_district(demo):
         Division.objects.filter(level="district", successor__isnull=True).values_list("code", flat=True)
     )
     assert not communities.filter(parent__is_demo=True).exists()
+    # No villages, filings or platforms invented in the functional zones, as if they were townships.
+    assert not communities.filter(parent__kind="zone").exists()
+    assert not CommunityOrganization.objects.filter(township__kind="zone", is_demo=True).exists()
+    assert not Platform.objects.filter(division__kind="zone", is_demo=True).exists()
     assert all(name.startswith("【演示】") for name in communities.values_list("name", flat=True))
     for code, urban in communities.values_list("code", "urban"):
         assert len(code) == 12 and (1 <= int(code[-3:]) <= 199) == urban
@@ -105,7 +119,8 @@ def test_platforms_on_the_reply_date(demo):
     assert figures["total"] == 152  # "150余个" (docs/decisions/0035-served-townships.md)
     assert figures["by_level"] == {"city": 2, "district": 10, "township": 140}
     assert figures["standardized_township_centres"] == 109
-    assert figures["townships"] == 162 and figures["townships_without_platform"] == 0
+    assert figures["townships"] == 156 and figures["townships_without_platform"] == 0
+    assert (figures["zones"], figures["zones_with_platform"]) == (6, 0)  # on their own line
     assert figures["city_innovation_parks"] == 1
     assert Decimal(figures["welfare_lottery_city"]) > 6000000
     assert statistics(datetime.date(2020, 5, 31))["platforms"]["city_innovation_parks"] == 1

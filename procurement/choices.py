@@ -32,9 +32,9 @@ class DemandStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class FunctionBatch(models.IntegerChoices):
-    FIRST = 1, _("First batch")
-    SECOND = 2, _("Second batch")
+# Batches of transferred functions are numbered from 1 with no upper bound: the reply's two batches
+# (先后发布两批次) are data, and a third is a new number, not a new release of the code.
+FIRST_BATCH = 1
 
 
 class FunctionCategory(models.TextChoices):

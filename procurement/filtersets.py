@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
-from procurement.choices import YEAR_MAX, YEAR_MIN, DemandStatus, FunctionBatch, FunctionCategory, ProjectStatus
+from procurement.choices import YEAR_MAX, YEAR_MIN, DemandStatus, FunctionCategory, ProjectStatus
 from procurement.models import (
     DemandResponse,
     Department,
@@ -122,7 +122,7 @@ class DemandResponseFilterSet(RegistryFilterSet):
 
 
 class TransferredFunctionFilterSet(RegistryFilterSet):
-    batch = django_filters.ChoiceFilter(choices=FunctionBatch.choices, label=_("batch"))
+    batch = django_filters.NumberFilter(label=_("batch"))
     category = django_filters.ChoiceFilter(choices=FunctionCategory.choices, label=_("category"))
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("transferring department (id)")

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import normalise_text
 from core.models import HistoryModel
 from procurement.choices import (
+    FIRST_BATCH,
     YEAR_MAX,
     YEAR_MIN,
     DemandStatus,
-    FunctionBatch,
     FunctionCategory,
     ProjectStatus,
 )
@@ -399,9 +399,10 @@ class DemandResponse(HistoryModel):
 
 class TransferredFunction(HistoryModel):
     """An item of the catalogue of government functions transferred to social organizations
-    (政府转移职能), published in two batches under the policy of August 2017."""
+    (政府转移职能), published in numbered batches under the policy of August 2017 (two by the reply's
+    date; a later batch is another number)."""
 
-    batch = models.PositiveSmallIntegerField(_("batch"), choices=FunctionBatch.choices)
+    batch = models.PositiveSmallIntegerField(_("batch"), validators=[MinValueValidator(FIRST_BATCH)])
     item_number = models.PositiveSmallIntegerField(_("item number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("function"), max_length=300)
     department = models.ForeignKey(
@@ -428,9 +429,9 @@ class TransferredFunction(HistoryModel):
                 violation_error_message=_("This batch already has an item of this number."),
             ),
             models.CheckConstraint(
-                condition=Q(batch__in=FunctionBatch.values),
-                name="procurement_function_batch_known",
-                violation_error_message=_("The policy of August 2017 published two batches: 1 or 2."),
+                condition=Q(batch__gte=FIRST_BATCH),
+                name="procurement_function_batch_positive",
+                violation_error_message=_("Batches are numbered from 1."),
             ),
             models.CheckConstraint(
                 condition=Q(item_number__gte=1),
@@ -440,7 +441,11 @@ class TransferredFunction(HistoryModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_batch_display()} {self.item_number}. {self.name}"
+        return f"{self.batch_label} {self.item_number}. {self.name}"
+
+    @property
+    def batch_label(self) -> str:
+        return _("Batch %(number)d") % {"number": self.batch}
 
     def clean(self):
         self.name = normalise_text(self.name)

@@ -500,6 +500,9 @@ def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
     elif figure.comparison == Comparison.ABOUT:
         difference = registry - published
         faithful = rounded == published
+    elif figure.comparison == Comparison.NEARLY:  # "近1.5万": 14,500–14,999; "近50%": 0.45 up to 0.5
+        difference = registry - published
+        faithful = published - figure.precision / 2 <= registry < published
     elif figure.comparison == Comparison.ODD:  # "150余": more than 150, fewer than 160
         difference = registry - published
         faithful = published < registry < published + figure.precision

@@ -115,8 +115,9 @@ def test_the_changelist_sums_the_filtered_list_and_links_the_totals(clerk_browse
     assert "按年度、部门汇总" in text and "registry-export" in text  # the totals link beside the export buttons
     totals = clerk_browser.get(f"{PROJECTS}totals/")
     assert totals.status_code == 200
-    body = totals.content.decode()
-    assert "350,000.00" in body and "近四年" in body
+    assert "近四年" in totals.content.decode()
+    reply_years = clerk_browser.get(f"{PROJECTS}totals/", {"year_from": 2019, "year_until": 2022, "department": ""})
+    assert "350,000.00" in reply_years.content.decode()
     narrowed = clerk_browser.get(f"{PROJECTS}totals/", {"year_from": 2022, "year_until": 2022, "department": ""})
     assert "150,000.00" in narrowed.content.decode()
     bad = clerk_browser.get(f"{PROJECTS}totals/", {"year_from": 2023, "year_until": 2019})

@@ -31,7 +31,7 @@ def test_every_procurement_page_renders_in_chinese(clerk_browser):
     demand = make_demand(title="社区助餐")
     listing = clerk_browser.get(PROJECTS).content.decode()
     assert "居家养老服务" in listing and "政府购买服务项目" in listing
-    assert "已立项" in listing
+    assert "已签约" in listing
     for url in [
         f"{PROJECTS}add/",
         f"{PROJECTS}{project.pk}/change/",
@@ -47,7 +47,7 @@ def test_every_procurement_page_renders_in_chinese(clerk_browser):
         response = clerk_browser.get(url)
         assert response.status_code == 200, url
     change = clerk_browser.get(f"{PROJECTS}{project.pk}/change/").content.decode()
-    assert "单个项目购买金额上限" in change and "立项时承接组织评估等级" in change
+    assert "单个项目购买金额上限" in change and "签约时承接主体评估等级" in change
     assert "转移职能" in clerk_browser.get("/admin/procurement/").content.decode()
 
 

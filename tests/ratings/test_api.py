@@ -367,7 +367,12 @@ def test_a_district_system_records_honours_of_its_own_organizations_only(yinzhou
 def test_three_hundred_best_names_a_filing_and_follows_its_district(yinzhou_api):
     own = make_filing()  # 鄞州区
     other = make_filing(township=HAISHU_TOWNSHIP)
-    body = {"kind": "city_three_hundred_best", "year": 2022, "title": "百佳社区社会组织"}
+    body = {
+        "kind": "city_three_hundred_best",
+        "year": 2022,
+        "title": "百佳社区社会组织",
+        "hundred_best_list": "organization",
+    }
     created = yinzhou_api.post(HONOURS, {**body, "community_organization": own.pk}, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["community_organization_name"] == own.name

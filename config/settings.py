@@ -317,6 +317,7 @@ REGISTRY_FIXTURES = [
     str(BASE_DIR / "fixtures" / "documents.json"),
     str(BASE_DIR / "fixtures" / "platforms.json"),
     str(BASE_DIR / "fixtures" / "party.json"),
+    str(BASE_DIR / "fixtures" / "honours.json"),
 ]
 
 # Purchased services: from this project year on, a provider below 3A (or without a current grade) on

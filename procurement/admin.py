@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import RegistryAdmin, RegistryTabularInline, form_action, status_action
 from procurement import selectors, services
-from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN
+from procurement.choices import PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN, FundingSource
 from procurement.models import (
     DemandResponse,
     Department,
@@ -17,7 +18,7 @@ from procurement.models import (
     ServiceDemand,
     TransferredFunction,
 )
-from procurement.rules import yuan
+from procurement.rules import last_four_years, yuan
 from registry.choices import DivisionLevel
 from registry.models import Division, Organization
 from registry.validators import normalise_uscc
@@ -134,17 +135,16 @@ class CapExceptionFilter(admin.SimpleListFilter):
 
 
 class TotalsForm(forms.Form):
-    year_from = forms.IntegerField(
-        label=_("year from"), min_value=YEAR_MIN, max_value=YEAR_MAX, initial=FOUR_YEARS_FROM
-    )
-    year_until = forms.IntegerField(
-        label=_("year until"), min_value=YEAR_MIN, max_value=YEAR_MAX, initial=FOUR_YEARS_UNTIL
-    )
+    year_from = forms.IntegerField(label=_("year from"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    year_until = forms.IntegerField(label=_("year until"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     department = forms.ModelChoiceField(
         label=_("purchasing department"),
         queryset=Department.objects.all(),
         required=False,
         empty_label=_("All departments"),
+    )
+    funding_source = forms.ChoiceField(
+        label=_("funding source"), choices=[("", _("All funding sources")), *FundingSource.choices], required=False
     )
 
     def clean(self):
@@ -172,6 +172,7 @@ class PurchasedServiceProjectAdmin(RegistryAdmin):
     list_filter = [
         "year",
         "status",
+        "funding_source",
         "below_priority_flag",
         CapExceptionFilter,
         ProviderDistrictFilter,
@@ -196,7 +197,7 @@ class PurchasedServiceProjectAdmin(RegistryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "description", "purchaser", "year", "announced_on"]}),
-        (_("Amount and cap"), {"fields": ["amount", "cap_display"]}),
+        (_("Amount and cap"), {"fields": ["amount", "funding_source", "cap_display"]}),
         (
             _("Exception to the cap (原则上)"),
             {
@@ -269,12 +270,16 @@ class PurchasedServiceProjectAdmin(RegistryAdmin):
     def totals_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = TotalsForm(request.GET or None, initial={"year_from": FOUR_YEARS_FROM, "year_until": FOUR_YEARS_UNTIL})
+        window = last_four_years(timezone.localdate())
+        form = TotalsForm(request.GET or None, initial={"year_from": window[0], "year_until": window[-1]})
         totals = None
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
             totals = selectors.procurement_totals(
-                year_from=data["year_from"], year_until=data["year_until"], department=data["department"]
+                year_from=data["year_from"],
+                year_until=data["year_until"],
+                department=data["department"],
+                funding_source=data["funding_source"] or None,
             )
         elif not form.is_bound:
             totals = selectors.procurement_totals()

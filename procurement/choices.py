@@ -6,11 +6,6 @@ CAP_POLICY = "《宁波市政府向社会组织购买服务专项资金管理办
 CAP_POLICY_2021 = f"{CAP_POLICY}（2021年修订）"
 TRANSFER_POLICY = "《关于推进宁波市政府职能向社会组织转移的实施意见》（2017年8月）"
 
-# "近四年" of the reply, read as 2019–2022 (the reply is dated 2023-06-15 and names no years):
-# an assumption, see docs/decisions/0051-four-year-total.md.
-FOUR_YEARS_FROM = 2019
-FOUR_YEARS_UNTIL = 2022
-
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
@@ -26,15 +21,31 @@ class ProjectStatus(models.TextChoices):
 PURCHASED_STATUSES = (ProjectStatus.AWARDED, ProjectStatus.DELIVERED)
 
 
+class FundingSource(models.TextChoices):
+    """Whose money pays for a project (docs/decisions/0150-caps-bind-the-city-special-fund.md)."""
+
+    CITY_SPECIAL_FUND = "city_special_fund", _("City special fund for purchasing services from social organizations")
+    CITY_BUDGET = "city_budget", _("Other city budget")
+    DISTRICT_BUDGET = "district_budget", _("District budget")
+
+
+# The per-project cap is a rule of the city finance bureau's special fund (CAP_POLICY): it binds the
+# projects that fund pays for, not a district department spending its own district's budget.
+CAPPED_FUNDING_SOURCES = (FundingSource.CITY_SPECIAL_FUND,)
+# The reply's "近四年…303个、6289.25万元" follows the sentence on that fund: the city's figure counts
+# the projects the special fund paid for.
+CITY_FIGURE_FUNDING_SOURCES = (FundingSource.CITY_SPECIAL_FUND,)
+
+
 class DemandStatus(models.TextChoices):
     OPEN = "open", _("Open for responses")
     MATCHED = "matched", _("Taken")
     CLOSED = "closed", _("Closed")
 
 
-class FunctionBatch(models.IntegerChoices):
-    FIRST = 1, _("First batch")
-    SECOND = 2, _("Second batch")
+# Batches of transferred functions are numbered from 1 with no upper bound: the reply's two batches
+# (先后发布两批次) are data, and a third is a new number, not a new release of the code.
+FIRST_BATCH = 1
 
 
 class FunctionCategory(models.TextChoices):

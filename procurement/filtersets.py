@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
-from procurement.choices import YEAR_MAX, YEAR_MIN, DemandStatus, FunctionBatch, FunctionCategory, ProjectStatus
+from procurement.choices import YEAR_MAX, YEAR_MIN, DemandStatus, FunctionCategory, FundingSource, ProjectStatus
 from procurement.models import (
     DemandResponse,
     Department,
@@ -58,6 +58,7 @@ class PurchasedServiceProjectFilterSet(RegistryFilterSet):
         field_name="provider__domicile_id", label=_("provider's domicile district (code)")
     )
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("status"))
+    funding_source = django_filters.ChoiceFilter(choices=FundingSource.choices, label=_("funding source"))
     below_priority = StrictBooleanFilter(field_name="below_priority_flag", label=_("provider below 3A at award"))
     cap_exception = StrictBooleanFilter(method="filter_cap_exception", label=_("with a cap exception"))
     awarded_from = django_filters.DateFilter(field_name="awarded_on", lookup_expr="gte", label=_("awarded from"))
@@ -76,7 +77,7 @@ class PurchasedServiceProjectFilterSet(RegistryFilterSet):
 
     class Meta:
         model = PurchasedServiceProject
-        fields = ["year", "department", "provider", "district", "status", "below_priority"]
+        fields = ["year", "department", "provider", "district", "status", "funding_source", "below_priority"]
 
     def filter_cap_exception(self, queryset, name, value):
         condition = Q(cap_exception_approved_on__isnull=False)
@@ -122,7 +123,7 @@ class DemandResponseFilterSet(RegistryFilterSet):
 
 
 class TransferredFunctionFilterSet(RegistryFilterSet):
-    batch = django_filters.ChoiceFilter(choices=FunctionBatch.choices, label=_("batch"))
+    batch = django_filters.NumberFilter(label=_("batch"))
     category = django_filters.ChoiceFilter(choices=FunctionCategory.choices, label=_("category"))
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("transferring department (id)")

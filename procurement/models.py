@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import normalise_text
 from core.models import HistoryModel
 from procurement.choices import (
+    CAPPED_FUNDING_SOURCES,
+    FIRST_BATCH,
     YEAR_MAX,
     YEAR_MIN,
     DemandStatus,
-    FunctionBatch,
     FunctionCategory,
+    FundingSource,
     ProjectStatus,
 )
 from procurement.rules import organization_active_on, yuan
@@ -129,6 +131,10 @@ class PurchasedServiceProject(HistoryModel):
     its grade on the award date and the below-3A flag are recorded then) → delivered; open or
     awarded → cancelled. A project belongs to its purchasing department's level: the city's, or a
     district's when the purchaser is a district department.
+
+    The per-project cap binds the projects paid from the city's special fund only (the fund's own
+    rules set it); a district department's project on its district's budget has no such cap
+    (docs/decisions/0150-caps-bind-the-city-special-fund.md).
     """
 
     title = models.CharField(_("title"), max_length=200)
@@ -141,6 +147,17 @@ class PurchasedServiceProject(HistoryModel):
     )
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(MIN_AMOUNT)]
+    )
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=20,
+        choices=FundingSource.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Left empty: the district budget for a district department's project, the city special fund "
+            "for a city department's."
+        ),
     )
     status = models.CharField(
         _("status"),
@@ -187,6 +204,11 @@ class PurchasedServiceProject(HistoryModel):
                 condition=Q(amount__gt=0),
                 name="procurement_project_amount_positive",
                 violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_source__in=FundingSource.values),
+                name="procurement_project_funding_source_known",
+                violation_error_message=_("Record the funding source of the project."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
@@ -244,17 +266,39 @@ class PurchasedServiceProject(HistoryModel):
     def has_cap_exception(self) -> bool:
         return all(getattr(self, name) not in (None, "") for name in self.EXCEPTION_FIELDS)
 
+    @property
+    def is_capped(self) -> bool:
+        return self.funding_source in CAPPED_FUNDING_SOURCES
+
+    def _funding_source_errors(self) -> list:
+        """Fill an empty source from the purchaser; a city department has no district budget to spend."""
+        if not self.purchaser_id:
+            return []
+        district = self.purchaser.jurisdiction_district()
+        if not self.funding_source:
+            self.funding_source = FundingSource.DISTRICT_BUDGET if district else FundingSource.CITY_SPECIAL_FUND
+        if self.funding_source == FundingSource.DISTRICT_BUDGET and district is None:
+            return [_("A city department's project is not paid from a district budget.")]
+        return []
+
     def clean(self):
         self.title = normalise_text(self.title)
         self.cap_exception_approved_by = normalise_text(self.cap_exception_approved_by)
         self.cap_exception_reason = (self.cap_exception_reason or "").strip()
         errors: dict[str, list] = {}
+        if source_errors := self._funding_source_errors():
+            errors["funding_source"] = source_errors
         given = [name for name in self.EXCEPTION_FIELDS if getattr(self, name) not in (None, "")]
         if given and len(given) < len(self.EXCEPTION_FIELDS):
             for name in self.EXCEPTION_FIELDS:
                 if name not in given:
                     errors[name] = [_("A cap exception needs who approved it, why and when.")]
-        if isinstance(self.year, int) and YEAR_MIN <= self.year <= YEAR_MAX and isinstance(self.amount, Decimal):
+        if (
+            self.is_capped
+            and isinstance(self.year, int)
+            and YEAR_MIN <= self.year <= YEAR_MAX
+            and isinstance(self.amount, Decimal)
+        ):
             cap = ProjectCap.for_year(self.year)
             if cap is None:
                 errors["year"] = [
@@ -404,9 +448,10 @@ class DemandResponse(HistoryModel):
 
 class TransferredFunction(HistoryModel):
     """An item of the catalogue of government functions transferred to social organizations
-    (政府转移职能), published in two batches under the policy of August 2017."""
+    (政府转移职能), published in numbered batches under the policy of August 2017 (two by the reply's
+    date; a later batch is another number)."""
 
-    batch = models.PositiveSmallIntegerField(_("batch"), choices=FunctionBatch.choices)
+    batch = models.PositiveSmallIntegerField(_("batch"), validators=[MinValueValidator(FIRST_BATCH)])
     item_number = models.PositiveSmallIntegerField(_("item number"), validators=[MinValueValidator(1)])
     name = models.CharField(_("function"), max_length=300)
     department = models.ForeignKey(
@@ -433,9 +478,9 @@ class TransferredFunction(HistoryModel):
                 violation_error_message=_("This batch already has an item of this number."),
             ),
             models.CheckConstraint(
-                condition=Q(batch__in=FunctionBatch.values),
-                name="procurement_function_batch_known",
-                violation_error_message=_("The policy of August 2017 published two batches: 1 or 2."),
+                condition=Q(batch__gte=FIRST_BATCH),
+                name="procurement_function_batch_positive",
+                violation_error_message=_("Batches are numbered from 1."),
             ),
             models.CheckConstraint(
                 condition=Q(item_number__gte=1),
@@ -445,7 +490,11 @@ class TransferredFunction(HistoryModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_batch_display()} {self.item_number}. {self.name}"
+        return f"{self.batch_label} {self.item_number}. {self.name}"
+
+    @property
+    def batch_label(self) -> str:
+        return _("Batch %(number)d") % {"number": self.batch}
 
     def clean(self):
         self.name = normalise_text(self.name)

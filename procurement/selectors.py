@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, DecimalField, OuterRef, QuerySet, Subquery, Sum, When
+from django.utils import timezone
 
-from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, PURCHASED_STATUSES
+from procurement.choices import CAPPED_FUNDING_SOURCES, PURCHASED_STATUSES, FundingSource
 from procurement.models import Department, ProjectCap, PurchasedServiceProject
+from procurement.rules import last_four_years
 
 ZERO = Decimal("0.00")
 
 
 def with_cap(queryset: QuerySet) -> QuerySet:
-    """Annotate each project with `cap`, the per-project cap of its year, inside the same query."""
+    """Annotate each project with `cap`, the per-project cap of its year, inside the same query; null for
+    a project the cap does not bind (not paid from the city's special fund)."""
     cap = (
         ProjectCap.objects.filter(effective_from__year__lte=OuterRef("year"))
         .order_by("-effective_from")
         .values("amount")[:1]
     )
-    return queryset.annotate(cap=Subquery(cap, output_field=DecimalField(max_digits=14, decimal_places=2)))
+    amount = DecimalField(max_digits=14, decimal_places=2)
+    return queryset.annotate(
+        cap=Case(
+            When(funding_source__in=CAPPED_FUNDING_SOURCES, then=Subquery(cap, output_field=amount)),
+            default=None,
+            output_field=amount,
+        )
+    )
 
 
 def project_list() -> QuerySet:
@@ -49,21 +60,28 @@ class Total:
 
 def procurement_totals(
     *,
-    year_from: int = FOUR_YEARS_FROM,
-    year_until: int = FOUR_YEARS_UNTIL,
+    as_of: datetime.date | None = None,
+    year_from: int | None = None,
+    year_until: int | None = None,
     department: Department | None = None,
+    funding_source: FundingSource | str | None = None,
 ) -> dict:
     """Number and amount of purchased projects per year, per department and in all, for a range of
-    years (2019–2022 by default: our reading of the reply's "近四年").
+    years: by default the "近四年" of `as_of` (today when not given), as the statistics count them
+    (`procurement.rules.last_four_years`: 2019–2022 for the reply's date).
 
     Every year of the range appears, with zeros when nothing was bought, so the yearly figures add
     up to the total; departments appear when they bought something in the range. One query.
     """
+    window = last_four_years(as_of or timezone.localdate())
+    year_from = window[0] if year_from is None else year_from
+    year_until = window[-1] if year_until is None else year_until
     years = range(year_from, year_until + 1)
     rows = (
         purchased()
         .filter(year__gte=year_from, year__lte=year_until)
         .filter(**({"purchaser": department} if department is not None else {}))
+        .filter(**({"funding_source": funding_source} if funding_source else {}))
         .values("purchaser_id", "purchaser__name", "year")
         .annotate(projects=Count("id"), amount=Sum("amount"))
         .order_by()
@@ -85,6 +103,7 @@ def procurement_totals(
         "year_from": year_from,
         "year_until": year_until,
         "department": department.pk if department is not None else None,
+        "funding_source": str(funding_source) if funding_source else None,
         "counted_statuses": [str(status) for status in PURCHASED_STATUSES],
         "by_year": [{"year": year, **by_year[year].as_dict()} for year in years],
         "by_department": [

@@ -78,7 +78,7 @@ def project_award(
     amount: Decimal | None = None,
     reason: str = "",
 ) -> PurchasedServiceProject:
-    """立项: award an open project to `provider` on `on`, recording the provider's grade on that date.
+    """确定承接主体: award an open project to `provider` on `on`, recording the provider's grade on that date.
 
     The provider must be active on the award date. A provider below 3A (or without a current grade)
     is flagged, and refused in the years whose rules demand 3A (`require_3a_in`). When the project

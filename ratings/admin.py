@@ -289,11 +289,12 @@ class HonourAdmin(RegistryAdmin):
         "organization",
         "community_organization",
         "person_name",
+        "hundred_best_list",
         "title",
         "issuing_body",
         "withdrawn_on",
     ]
-    list_filter = ["kind", "year", ("withdrawn_on", admin.EmptyFieldListFilter)]
+    list_filter = ["kind", "hundred_best_list", "year", ("withdrawn_on", admin.EmptyFieldListFilter)]
     search_fields = ["person_name", "organization__name", "community_organization__name", "title"]
     list_select_related = ["organization", "community_organization"]
     autocomplete_fields = ["organization", "community_organization"]

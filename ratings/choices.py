@@ -56,6 +56,14 @@ class HonourKind(models.TextChoices):
     CITY_THREE_HUNDRED_BEST = "city_three_hundred_best", _('City "three hundred best" community organization')
 
 
+class HundredBestList(models.TextChoices):
+    """The three lists of the city's "三个百佳" selection: an honour of that kind is on one of them."""
+
+    ORGANIZATION = "organization", _("Hundred best community organizations")
+    LEADER = "leader", _("Hundred best leaders")
+    CASE = "case", _("Hundred best work cases")
+
+
 # Who confers each honour, filled in when a clerk leaves the issuing body blank.
 DEFAULT_ISSUING_BODY = {
     HonourKind.NATIONAL_ADVANCED: "民政部",

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
-from ratings.choices import EvaluationStatus, Grade, HonourKind
+from ratings.choices import EvaluationStatus, Grade, HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 
@@ -64,6 +64,9 @@ class OrganizationGradeFilterSet(django_filters.FilterSet):
 
 class HonourFilterSet(RegistryFilterSet):
     kind = django_filters.ChoiceFilter(choices=HonourKind.choices, label=_("honour"))
+    hundred_best_list = django_filters.ChoiceFilter(
+        choices=HundredBestList.choices, label=_('"three hundred best" list')
+    )
     year = django_filters.NumberFilter(label=_("year"))
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("year from (inclusive)"))
     year_until = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("year until (inclusive)"))
@@ -76,7 +79,7 @@ class HonourFilterSet(RegistryFilterSet):
 
     class Meta:
         model = Honour
-        fields = ["kind", "year", "organization", "community_organization"]
+        fields = ["kind", "hundred_best_list", "year", "organization", "community_organization"]
 
     def filter_q(self, queryset, name, value):
         term = normalise_text(value)

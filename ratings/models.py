@@ -20,6 +20,7 @@ from ratings.choices import (
     EvaluationStatus,
     Grade,
     HonourKind,
+    HundredBestList,
     RevocationGround,
 )
 from registry.models import CommunityOrganization, Organization
@@ -247,6 +248,16 @@ class Honour(HistoryModel):
         help_text=_('For the "three hundred best" selection: the community organization honoured.'),
     )
     person_name = models.CharField(_("person"), max_length=50, blank=True)
+    hundred_best_list = models.CharField(
+        _('"three hundred best" list'),
+        max_length=12,
+        choices=HundredBestList.choices,
+        blank=True,
+        help_text=_(
+            'For the "three hundred best" selection: which of its three lists (百佳社区社会组织, 百佳负责人, '
+            "百佳优秀工作案例)."
+        ),
+    )
     note = models.TextField(_("note"), blank=True)
     # Naming a filing makes the honour the filing's record too (0100-…).
     guarded_links = ("community_organization",)
@@ -302,6 +313,11 @@ class Honour(HistoryModel):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(hundred_best_list="") | Q(kind=HonourKind.CITY_THREE_HUNDRED_BEST),
+                name="honour_list_only_three_hundred_best",
+                violation_error_message=_('Only the "three hundred best" selection has lists.'),
+            ),
+            models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True, withdrawal_reason="")
                 | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
                 name="honour_withdrawal_has_reason",
@@ -355,5 +371,18 @@ class Honour(HistoryModel):
     def clean(self):
         self.person_name = normalise_text(self.person_name)
         self.issuing_body = normalise_text(self.issuing_body) or DEFAULT_ISSUING_BODY.get(self.kind, "")
+        if self.kind == HonourKind.CITY_THREE_HUNDRED_BEST and not self.hundred_best_list:
+            raise ValidationError(
+                {
+                    "hundred_best_list": [
+                        _(
+                            'Choose which of the three "three hundred best" lists: community organizations, '
+                            "leaders or work cases."
+                        )
+                    ]
+                }
+            )
+        if self.kind != HonourKind.CITY_THREE_HUNDRED_BEST and self.hundred_best_list:
+            raise ValidationError({"hundred_best_list": [_('Only the "three hundred best" selection has lists.')]})
         if self.year is not None and self.year > timezone.localdate().year:
             raise ValidationError({"year": [_("The year may not lie in the future.")]})

@@ -19,6 +19,7 @@ class Comparison(models.TextChoices):
 
     EXACT = "exact", _("exact (at the precision the reply states it)")
     ABOUT = "about", _("approximate (rounds to the figure)")
+    NEARLY = "nearly", _("nearly (just under the figure, by less than half a step of its precision)")
     MORE_THAN = "more_than", _("more than the figure")
     ODD = "odd", _("odd (above the figure, below the next step of its precision)")
     AT_LEAST = "at_least", _("at least the figure")
@@ -26,7 +27,7 @@ class Comparison(models.TextChoices):
 
 
 # Comparisons under which a published figure is approximate.
-APPROXIMATE_COMPARISONS = (Comparison.ABOUT, Comparison.MORE_THAN, Comparison.ODD)
+APPROXIMATE_COMPARISONS = (Comparison.ABOUT, Comparison.NEARLY, Comparison.MORE_THAN, Comparison.ODD)
 
 
 class DocumentKind(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from procurement.choices import FundingSource as ProjectFundingSource
+
 STAT_LABELS = {
     "organizations.total": _("Organizations"),
     "organizations.by_type.social_group": _("Social groups"),
@@ -72,6 +74,7 @@ STAT_LABELS = {
     "platforms.zones_with_platform": _("Functional zones with a township-level platform"),
     "platforms.welfare_lottery_city": _("City welfare-lottery funds for platforms this year (yuan)"),
     "procurement.last_four_years.years": _("The last four years"),
+    "procurement.last_four_years.counts": _("Projects counted in the four-year figures"),
     "procurement.last_four_years.projects": _("Purchased-service projects, last four years"),
     "procurement.last_four_years.amount": _("Purchased services, last four years (yuan)"),
     "procurement.last_four_years.growth": _("Growth from the first to the last of the four years"),
@@ -89,6 +92,10 @@ def label_for(key: str) -> str:
     if len(parts) == 4 and parts[:2] == ["procurement", "by_year"]:
         what = _("projects") if parts[3] == "projects" else _("amount (yuan)")
         return f"{parts[2]} {_('purchased services')} · {what}"
+    if len(parts) == 4 and parts[:2] == ["procurement", "by_funding_source"]:
+        what = _("projects") if parts[3] == "projects" else _("amount (yuan)")
+        source = dict(ProjectFundingSource.choices).get(parts[2], parts[2])
+        return f"{_('Last four years')} · {source} · {what}"
     return key
 
 

@@ -79,7 +79,7 @@ class PublishedFigure(HistoryModel):
                 | (Q(approximate=False) & ~Q(comparison__in=APPROXIMATE_COMPARISONS)),
                 name="published_figure_approximate_follows_rule",
                 violation_error_message=_(
-                    "A figure is approximate exactly when its rule is 'approximate', 'more than' or 'odd'."
+                    "A figure is approximate exactly when its rule is 'approximate', 'nearly', 'more than' or 'odd'."
                 ),
             ),
             models.CheckConstraint(

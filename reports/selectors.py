@@ -30,7 +30,10 @@ from platforms.selectors import (
     township_centres_open_on,
     township_coverage,
 )
+from procurement.choices import CITY_FIGURE_FUNDING_SOURCES
+from procurement.choices import FundingSource as ProjectFundingSource
 from procurement.models import ProjectCap, TransferredFunction
+from procurement.rules import last_four_years
 from procurement.selectors import purchased
 from ratings.choices import ORGANIZATION_HONOURS, PURCHASE_PRIORITY_MIN_GRADE, Grade, HonourKind
 from ratings.models import Evaluation, Honour
@@ -271,19 +274,25 @@ def platform_figures(as_of: datetime.date, district: str | None) -> dict:
     }
 
 
-def last_four_years(as_of: datetime.date) -> range:
-    """The reply's "近四年": the four calendar years before the year of the date (2019–2022 for the
-    reply's date; docs/decisions/0060-last-four-years.md)."""
-    return range(as_of.year - 4, as_of.year)
-
-
 def procurement_figures(as_of: datetime.date, district: str | None) -> dict:
     """Purchased-service projects of the last four years (per year and in all), the per-project cap in
-    force on `as_of`, and the catalogue of transferred functions."""
+    force on `as_of`, and the catalogue of transferred functions.
+
+    What the four-year figures count (docs/decisions/0150-caps-bind-the-city-special-fund.md): for
+    the city, the projects paid from the city special fund (the reply's "303个、6289.25万元"); for a
+    district, the projects its departments purchased, whoever provided them (decision 0053: the
+    purchaser decides). `by_funding_source` shows every source over the same years and scope.
+    """
     years = last_four_years(as_of)
-    projects = purchased().filter(year__in=list(years))
+    in_window = purchased().filter(year__in=list(years))
     if district:
-        projects = projects.filter(provider__registered_by_id=district)
+        in_window = in_window.filter(purchaser__division_id=district)
+        projects = in_window
+    else:
+        projects = in_window.filter(funding_source__in=CITY_FIGURE_FUNDING_SOURCES)
+    by_source = {source: {"projects": 0, "amount": "0.00"} for source in ProjectFundingSource.values}
+    for row in in_window.order_by().values("funding_source").annotate(n=Count("pk"), amount=Sum("amount")):
+        by_source[row["funding_source"]] = {"projects": row["n"], "amount": _yuan(row["amount"])}
     by_year = {str(year): {"projects": 0, "amount": Decimal("0")} for year in years}
     for row in projects.order_by().values("year").annotate(n=Count("pk"), amount=Sum("amount")):
         by_year[str(row["year"])] = {"projects": row["n"], "amount": Decimal(row["amount"] or 0)}
@@ -296,11 +305,13 @@ def procurement_figures(as_of: datetime.date, district: str | None) -> dict:
     return {
         "last_four_years": {
             "years": f"{years[0]}–{years[-1]}",
+            "counts": "district_purchases" if district else "city_special_fund",
             "projects": sum(entry["projects"] for entry in by_year.values()),
             "amount": _yuan(sum(entry["amount"] for entry in by_year.values())),
             "growth": round(float((last - first) / first), 4) if first else None,
         },
         "by_year": {year: {"projects": e["projects"], "amount": _yuan(e["amount"])} for year, e in by_year.items()},
+        "by_funding_source": by_source,
         "project_cap": _yuan(cap.amount) if cap is not None else None,
         "transferred_functions": function_counts,
     }
@@ -515,6 +526,9 @@ def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
     elif figure.comparison == Comparison.ABOUT:
         difference = registry - published
         faithful = rounded == published
+    elif figure.comparison == Comparison.NEARLY:  # "近1.5万": 14,500–14,999; "近50%": 0.45 up to 0.5
+        difference = registry - published
+        faithful = published - figure.precision / 2 <= registry < published
     elif figure.comparison == Comparison.ODD:  # "150余": more than 150, fewer than 160
         difference = registry - published
         faithful = published < registry < published + figure.precision

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import FactDateField, RegistryPrimaryKeyRelatedField, RegistrySerializer
-from procurement.choices import FOUR_YEARS_FROM, FOUR_YEARS_UNTIL, YEAR_MAX, YEAR_MIN
+from procurement.choices import YEAR_MAX, YEAR_MIN, FundingSource
 from procurement.models import (
     DemandResponse,
     Department,
@@ -42,7 +42,7 @@ class PurchasedServiceProjectSerializer(RegistrySerializer):
         read_only=True,
         allow_null=True,
         label=_("cap of the year (yuan)"),
-        help_text=_("Per-project cap of the year."),
+        help_text=_("Per-project cap of the year; null when the project is not paid from the city special fund."),
         **AMOUNT,
     )
     over_cap = serializers.SerializerMethodField(
@@ -68,6 +68,7 @@ class PurchasedServiceProjectSerializer(RegistrySerializer):
             "purchaser_name",
             "year",
             "amount",
+            "funding_source",
             "cap",
             "over_cap",
             "status",
@@ -226,14 +227,17 @@ class TransferredFunctionSerializer(RegistrySerializer):
 
 
 class TotalsQuerySerializer(serializers.Serializer):
-    """Query of `procurement-totals/`: a range of years (2019–2022 unless given) and a department."""
+    """Query of `procurement-totals/`: a range of years (the "近四年" of `as_of` unless given), a
+    department and a funding source."""
 
-    year_from = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, default=FOUR_YEARS_FROM)
-    year_until = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, default=FOUR_YEARS_UNTIL)
+    as_of = FactDateField(required=False)
+    year_from = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+    year_until = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
     department = RegistryPrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+    funding_source = serializers.ChoiceField(choices=FundingSource.choices, required=False)
 
     def validate(self, attrs):
-        if attrs["year_from"] > attrs["year_until"]:
+        if "year_from" in attrs and "year_until" in attrs and attrs["year_from"] > attrs["year_until"]:
             raise serializers.ValidationError({"year_until": [_("The range ends before it begins.")]})
         return attrs
 
@@ -257,6 +261,7 @@ class TotalsSerializer(serializers.Serializer):
     year_from = serializers.IntegerField()
     year_until = serializers.IntegerField()
     department = serializers.IntegerField(allow_null=True)
+    funding_source = serializers.CharField(allow_null=True)
     counted_statuses = serializers.ListField(child=serializers.CharField())
     by_year = YearTotalSerializer(many=True)
     by_department = DepartmentTotalSerializer(many=True)

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -23,6 +24,7 @@ from procurement.api.serializers import (
     TotalsSerializer,
     TransferredFunctionSerializer,
 )
+from procurement.choices import FundingSource
 from procurement.filtersets import (
     DemandResponseFilterSet,
     DepartmentFilterSet,
@@ -145,15 +147,20 @@ class TransferredFunctionViewSet(RegistryViewSet):
 
 class ProcurementTotalsView(APIView):
     """Purchased projects (awarded or delivered) counted and summed per year and per department over
-    a range of years: 2019–2022 unless `year_from`/`year_until` say otherwise."""
+    a range of years: the "近四年" of `as_of` (today by default; 2019–2022 for the reply's 2023-06-15), as
+    `stats/` counts them, unless `year_from`/`year_until` say otherwise."""
 
-    allowed_parameters = frozenset({"year_from", "year_until", "department", "format"})
+    allowed_parameters = frozenset({"as_of", "year_from", "year_until", "department", "funding_source", "format"})
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year_from", int, description="First year (inclusive), default 2019"),
-            OpenApiParameter("year_until", int, description="Last year (inclusive), default 2022"),
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description="Date whose four preceding calendar years are the default range"
+            ),
+            OpenApiParameter("year_from", int, description="First year (inclusive), default the date's year − 4"),
+            OpenApiParameter("year_until", int, description="Last year (inclusive), default the date's year − 1"),
             OpenApiParameter("department", int, description="Purchasing department (id)"),
+            OpenApiParameter("funding_source", str, enum=FundingSource.values, description="Funding source"),
         ],
         responses=TotalsSerializer,
     )
@@ -163,9 +170,12 @@ class ProcurementTotalsView(APIView):
             raise ValidationError({name: [_("Unknown query parameter.")] for name in unknown})
         query = TotalsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        data = query.validated_data
         totals = selectors.procurement_totals(
-            year_from=query.validated_data["year_from"],
-            year_until=query.validated_data["year_until"],
-            department=query.validated_data.get("department"),
+            as_of=data.get("as_of"),
+            year_from=data.get("year_from"),
+            year_until=data.get("year_until"),
+            department=data.get("department"),
+            funding_source=data.get("funding_source"),
         )
         return Response(TotalsSerializer(totals).data)

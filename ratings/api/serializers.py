@@ -126,6 +126,7 @@ class HonourSerializer(RegistrySerializer):
             "community_organization",
             "community_organization_name",
             "person_name",
+            "hundred_best_list",
             "note",
             "withdrawn_on",
             "withdrawal_reason",

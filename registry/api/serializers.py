@@ -298,7 +298,7 @@ class PartyOrganizationSerializer(RegistrySerializer):
     organizations = RegistryPrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), help_text=_("Ids of the organizations covered.")
     )
-    committee = serializers.PrimaryKeyRelatedField(
+    committee = RegistryPrimaryKeyRelatedField(
         queryset=ComprehensivePartyCommittee.objects.all(),
         required=False,
         allow_null=True,

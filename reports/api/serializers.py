@@ -137,6 +137,11 @@ class StatsYearTotalSerializer(serializers.Serializer):
 
 class StatsFourYearsSerializer(serializers.Serializer):
     years = serializers.CharField(help_text="The four calendar years before the date's: 2019–2022 for 2023-06-15.")
+    counts = serializers.ChoiceField(
+        choices=["city_special_fund", "district_purchases"],
+        help_text="What is counted: for the city, projects paid from the city special fund (the reply's figure); "
+        "with `district`, the projects that district's departments purchased.",
+    )
     projects = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     growth = serializers.FloatField(allow_null=True)
@@ -150,6 +155,10 @@ class FunctionStatsSerializer(serializers.Serializer):
 class ProcurementStatsSerializer(serializers.Serializer):
     last_four_years = StatsFourYearsSerializer()
     by_year = serializers.DictField(child=StatsYearTotalSerializer(), help_text="Keyed by year.")
+    by_funding_source = serializers.DictField(
+        child=StatsYearTotalSerializer(),
+        help_text="The same years and scope (the whole city, or the district's departments), by funding source.",
+    )
     project_cap = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     transferred_functions = FunctionStatsSerializer()
 

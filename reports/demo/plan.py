@@ -86,4 +86,10 @@ HONOURS_AFTER_2022 = {"national_advanced": 1, "provincial_brand": 4, "provincial
 PROJECTS_BY_YEAR = {2019: (66, 11990000), 2020: (82, 15702500), 2021: (76, 17240000), 2022: (79, 17960000)}
 PROJECTS_OUTSIDE_WINDOW = {2017: 18, 2018: 22, 2023: 30, 2024: 28, 2025: 25}
 PROJECTS_CANCELLED = 15
+# Those 303 are the city's figure: city departments' projects paid from the city special fund. Beside
+# them, projects the figure does not count (docs/decisions/0150): district departments' projects on
+# their districts' budgets (some above the special fund's cap, which does not bind them) and city
+# departments' projects on other city budget lines.
+DISTRICT_BUDGET_PROJECTS_BY_YEAR = {2019: 12, 2020: 14, 2021: 15, 2022: 16}
+CITY_BUDGET_PROJECTS_BY_YEAR = {2021: 4, 2022: 5}
 TRANSFERRED_FUNCTIONS = {1: 62, 2: 47}  # 109 items in two batches (the reply)

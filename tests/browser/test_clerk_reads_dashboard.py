@@ -46,8 +46,8 @@ def test_clerk_sees_todays_figures_and_the_charts_on_the_dashboard(page, site):
     make_evaluation(rated, grade=4, concluded_on=timezone.localdate() - datetime.timedelta(days=365))
 
     log_in(page, site, "clerk-sun")
-    page.locator("#content-main").get_by_role("link", name="统计仪表板").click()
-    expect(page.locator("h1")).to_have_text("统计仪表板")
+    page.locator("#content-main").get_by_role("link", name="统计概览").click()
+    expect(page.locator("h1")).to_have_text("统计概览")
 
     assert (
         key_figures(page).items()

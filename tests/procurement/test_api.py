@@ -304,12 +304,12 @@ def test_transferred_functions_with_their_receiving_organizations(clerk_api, cle
         format="json",
     )
     assert duplicate.status_code == 400
-    third_batch = clerk_api.post(
+    no_batch = clerk_api.post(
         FUNCTIONS,
-        {"batch": 3, "item_number": 1, "name": "第三批", "department": department.pk, "category": "industry"},
+        {"batch": 0, "item_number": 1, "name": "无批次", "department": department.pk, "category": "industry"},
         format="json",
     )
-    assert third_batch.status_code == 400 and "batch" in third_batch.json()
+    assert no_batch.status_code == 400 and "batch" in no_batch.json()
     assert ids(clerk_api.get(FUNCTIONS, {"organization": second.pk})) == {function_id}
     assert ids(clerk_api.get(FUNCTIONS, {"category": "social_affairs"})) == set()
     assert ids(clerk_api.get(FUNCTIONS, {"batch": 1, "department": department.pk})) == {function_id}
@@ -434,3 +434,12 @@ def test_departments_are_listed_and_filtered(clerk_api):
     assert ids(clerk_api.get(DEPARTMENTS, {"district": "330206"})) == {district.pk}
     assert ids(clerk_api.get(DEPARTMENTS, {"q": "文化"})) == {city.pk}
     assert Department.objects.get(pk=district.pk).jurisdiction_district() == "330206"
+
+
+def test_a_third_batch_of_transferred_functions_is_accepted(clerk_api):
+    """The reply's two batches are data: a later batch is another number (issue #17, item 11)."""
+    department = make_department("宁波市民政局")
+    body = {"batch": 3, "item_number": 1, "name": "第三批事项", "department": department.pk, "category": "industry"}
+    created = clerk_api.post(FUNCTIONS, body, format="json")
+    assert created.status_code == 201, created.json()
+    assert ids(clerk_api.get(FUNCTIONS, {"batch": 3})) == {created.json()["id"]}

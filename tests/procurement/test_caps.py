@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from core.services import instance_save
 from procurement.models import ProjectCap, PurchasedServiceProject
@@ -145,8 +147,85 @@ def test_caps_are_read_only_in_the_api(clerk_api):
 
 
 def test_the_database_refuses_a_non_positive_amount_that_bypasses_validation(city_department):
-    from django.db import IntegrityError, transaction
-
     project = make_project(purchaser=city_department)
     with pytest.raises(IntegrityError), transaction.atomic():
         PurchasedServiceProject.objects.filter(pk=project.pk).update(amount=Decimal("0"))
+
+
+# The cap is a rule of the city special fund (docs/decisions/0150-caps-bind-the-city-special-fund.md)
+
+
+def test_a_district_departments_project_above_the_cap_needs_no_exception(yinzhou_api):
+    department = make_department("鄞州区民政局", division="330212")
+    response = yinzhou_api.post(URL, payload(department, year=2022, amount="380000.00"), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["funding_source"] == "district_budget"
+    assert body["cap"] is None and body["over_cap"] is None
+
+
+def test_a_city_special_fund_project_above_the_cap_needs_an_exception(clerk_api, city_department):
+    body = payload(city_department, year=2022, amount="380000.00", funding_source="city_special_fund")
+    refused = clerk_api.post(URL, body, format="json")
+    assert refused.status_code == 400 and "250,000.00" in " ".join(refused.json()["amount"])
+    exception = {
+        "cap_exception_approved_by": "市财政局",
+        "cap_exception_reason": "跨年度综合服务项目",
+        "cap_exception_approved_on": "2022-03-01",
+    }
+    allowed = clerk_api.post(URL, {**body, **exception}, format="json")
+    assert allowed.status_code == 201, allowed.json()
+    assert allowed.json()["over_cap"] is True
+
+
+def test_a_city_departments_project_defaults_to_the_special_fund(clerk_api, city_department):
+    response = clerk_api.post(URL, payload(city_department, amount="250000.01"), format="json")
+    assert response.status_code == 400 and "amount" in response.json()
+    created = clerk_api.post(URL, payload(city_department), format="json")
+    assert created.json()["funding_source"] == "city_special_fund"
+
+
+def test_other_city_budget_is_not_held_to_the_special_funds_cap(clerk_api, city_department):
+    body = payload(city_department, year=2022, amount="300000.00", funding_source="city_budget")
+    response = clerk_api.post(URL, body, format="json")
+    assert response.status_code == 201, response.json()
+
+
+def test_a_city_department_has_no_district_budget(clerk_api, city_department):
+    response = clerk_api.post(URL, payload(city_department, funding_source="district_budget"), format="json")
+    assert response.status_code == 400 and "funding_source" in response.json()
+
+
+def test_the_database_refuses_a_project_without_a_funding_source(city_department):
+    project = make_project(purchaser=city_department)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PurchasedServiceProject._base_manager.filter(pk=project.pk).update(funding_source="")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_gives_recorded_projects_the_source_their_purchaser_implies():
+    executor = MigrationExecutor(connection)
+    before, after = (
+        [("procurement", "0003_transferred_function_batches_unbounded")],
+        [("procurement", "0004_project_funding_source")],
+    )
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Department = old.get_model("procurement", "Department")
+    Project = old.get_model("procurement", "PurchasedServiceProject")
+    city = Project.objects.create(
+        title="市级项目", purchaser=Department.objects.create(name="宁波市民政局"), year=2021, amount=Decimal("120000")
+    )
+    district = Project.objects.create(
+        title="区级项目",
+        purchaser=Department.objects.create(name="北仑区民政局", division_id="330206"),
+        year=2022,
+        amount=Decimal("390000"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    rows = dict(PurchasedServiceProject.objects.values_list("pk", "funding_source"))
+    assert rows == {city.pk: "city_special_fund", district.pk: "district_budget"}
+    assert PurchasedServiceProject.objects.get(pk=district.pk).amount == Decimal("390000.00")

@@ -30,18 +30,18 @@ def test_a_filtered_project_export_has_the_lists_rows_in_chinese(clerk_api):
     header = rows[0]
     assert {
         "名称",
-        "购买部门名称",
+        "购买主体名称",
         "年度",
         "金额（元）",
         "本年度单个项目购买金额上限（元）",
         "状态",
-        "承接组织",
+        "承接主体",
     } <= set(header)
-    awarded = next(dict(zip(header, row, strict=True)) for row in rows[1:] if row[header.index("状态")] == "已立项")
-    assert awarded["承接组织"] == provider.uscc  # a related organization is named by its credit code
-    assert awarded["承接组织名称"] == "宁波市社会工作协会"
+    awarded = next(dict(zip(header, row, strict=True)) for row in rows[1:] if row[header.index("状态")] == "已签约")
+    assert awarded["承接主体"] == provider.uscc  # a related organization is named by its credit code
+    assert awarded["承接主体名称"] == "宁波市社会工作协会"
     assert Decimal(awarded["金额（元）"]) == Decimal("250000")
-    assert awarded["立项时承接组织低于3A"] == "是"
+    assert awarded["签约时承接主体低于3A"] == "是"
 
 
 def test_a_title_that_looks_like_a_formula_stays_text(clerk_api):

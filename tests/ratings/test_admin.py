@@ -148,7 +148,7 @@ def test_honours_admin_lists_and_adds(clerk_browser):
         {"kind": "national_advanced", "year": "2021", "organization": organization.pk, "issuing_body": ""},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Honour.objects.get().issuing_body == "民政部"
+    assert Honour.objects.get(kind="national_advanced").issuing_body == "民政部"
 
 
 def test_honours_admin_withdraws_and_reinstates(clerk_browser):

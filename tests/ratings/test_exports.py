@@ -56,8 +56,9 @@ def test_organizations_export_carries_the_grade_and_entitlements(clerk_api):
 
 def test_honours_export(clerk_api):
     Honour.objects.create(kind="provincial_brand", year=2021, organization=make_organization(), issuing_body="x")
-    header, row = read_csv(clerk_api.get("/api/v1/honours/", {"format": "csv"}))
-    assert "省级品牌社会组织" in row and "2021" in row
+    header, *rows = read_csv(clerk_api.get("/api/v1/honours/", {"format": "csv"}))
+    brand = next(row for row in rows if "省级品牌社会组织" in row)
+    assert "2021" in brand
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

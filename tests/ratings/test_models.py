@@ -1,14 +1,16 @@
 """The rating itself: its validity period, its status on any day, and the rules the database holds."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from ratings.choices import EvaluationStatus, HonourKind
+from ratings.choices import EvaluationStatus, HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour, add_years, validity_end
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
@@ -215,16 +217,29 @@ def test_honour_in_a_future_year_is_refused():
 @pytest.mark.django_db
 def test_three_hundred_best_honours_a_community_organization_filing():
     filing = make_filing(township=HAISHU_TOWNSHIP)
-    honour = _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, title="百佳社区社会组织")
+    honour = _honour(
+        kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        community_organization=filing,
+        title="百佳社区社会组织",
+        hundred_best_list=HundredBestList.ORGANIZATION,
+    )
     assert honour.issuing_body == "宁波市民政局"
     assert honour.jurisdiction_district() == "330203"
     assert filing.name in str(honour)
     leader = _honour(
-        kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, person_name="赵六", title="百佳领头人"
+        kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        community_organization=filing,
+        person_name="赵六",
+        title="百佳领头人",
+        hundred_best_list=HundredBestList.LEADER,
     )
     assert leader.pk
     # Or the organization a filing registered as.
-    assert _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, organization=make_organization()).pk
+    assert _honour(
+        kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        organization=make_organization(),
+        hundred_best_list=HundredBestList.CASE,
+    ).pk
 
 
 @pytest.mark.django_db
@@ -235,7 +250,7 @@ def test_only_three_hundred_best_names_a_filing_and_it_needs_a_community_organiz
     filing = make_filing()
     if kind == HonourKind.CITY_THREE_HUNDRED_BEST:
         with pytest.raises(ValidationError):  # a person alone is not a community organization
-            _honour(kind=kind, person_name="赵六")
+            _honour(kind=kind, person_name="赵六", hundred_best_list=HundredBestList.LEADER)
     else:
         with pytest.raises(ValidationError):
             _honour(kind=kind, community_organization=filing, person_name="赵六", organization=make_organization())
@@ -244,6 +259,47 @@ def test_only_three_hundred_best_names_a_filing_and_it_needs_a_community_organiz
 @pytest.mark.django_db
 def test_the_same_honour_twice_for_one_filing_is_refused():
     filing = make_filing()
-    _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, year=2022)
+    best = {"kind": HonourKind.CITY_THREE_HUNDRED_BEST, "hundred_best_list": HundredBestList.ORGANIZATION}
+    _honour(**best, community_organization=filing, year=2022)
     with pytest.raises(ValidationError):
+        _honour(**best, community_organization=filing, year=2022)
+
+
+@pytest.mark.django_db
+def test_a_three_hundred_best_honour_says_which_of_the_three_lists():
+    """ "三个百佳" is three lists: 百佳社区社会组织, 百佳负责人, 百佳优秀工作案例 (issue #17 item 8)."""
+    filing = make_filing()
+    with pytest.raises(ValidationError) as refused:
         _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, year=2022)
+    assert "hundred_best_list" in refused.value.message_dict
+    for choice in HundredBestList:
+        honour = _honour(
+            kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+            community_organization=filing,
+            year=2022,
+            title=choice.label,
+            hundred_best_list=choice,
+        )
+        assert honour.get_hundred_best_list_display() == choice.label
+    with pytest.raises(ValidationError):
+        _honour(organization=make_organization(), hundred_best_list=HundredBestList.CASE)
+
+
+@pytest.mark.django_db
+def test_the_migration_puts_recorded_three_hundred_best_honours_on_a_list():
+    migration = importlib.import_module("ratings.migrations.0004_three_hundred_best_lists")
+    filing = make_filing()
+    best = {"kind": HonourKind.CITY_THREE_HUNDRED_BEST, "year": 2022, "community_organization": filing}
+    organization = Honour.objects.create(**best, title="百佳社区社会组织")
+    leader = Honour.objects.create(**best, title="百佳负责人", person_name="赵六")
+    case = Honour.objects.create(**best, title="百佳优秀工作案例")
+    brand = Honour.objects.create(kind=HonourKind.PROVINCIAL_BRAND, year=2021, organization=make_organization())
+    migration.fill_lists(apps, None)
+    lists = dict(Honour.objects.values_list("pk", "hundred_best_list"))
+    assert [lists[organization.pk], lists[leader.pk], lists[case.pk], lists[brand.pk]] == [
+        "organization",
+        "leader",
+        "case",
+        "",
+    ]
+    assert Honour.objects.get(pk=leader.pk).person_name == "赵六"

@@ -24,6 +24,7 @@ from reports.selectors import (
 )
 from tests.conftest import make_organization
 from tests.platforms.builders import NANMEN, XIAYING, YINZHOU, assess, fund, make_centre, make_platform
+from tests.procurement.builders import make_department
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import (
     HAISHU_TOWNSHIP,
@@ -332,7 +333,13 @@ def test_the_last_four_years_are_the_four_calendar_years_before_the_date():
         purchased_project(year=year, amount=amount, provider=provider)
     purchased_project(year=2020, amount="80000", provider=provider, status="cancelled")
     figures = procurement_figures(D(2023, 6, 15), None)
-    assert figures["last_four_years"] == {"years": "2019–2022", "projects": 2, "amount": "250000.00", "growth": 0.5}
+    assert figures["last_four_years"] == {
+        "years": "2019–2022",
+        "counts": "city_special_fund",
+        "projects": 2,
+        "amount": "250000.00",
+        "growth": 0.5,
+    }
     assert figures["by_year"]["2019"] == {"projects": 1, "amount": "100000.00"}
     assert figures["by_year"]["2020"] == {"projects": 0, "amount": "0.00"}
     assert procurement_figures(D(2024, 1, 1), None)["last_four_years"]["years"] == "2020–2023"
@@ -343,8 +350,29 @@ def test_the_cap_in_force_on_the_date():
     assert procurement_figures(D(2021, 1, 1), None)["project_cap"] == "250000.00"
 
 
-def test_projects_of_a_district_are_those_of_its_organizations():
-    purchased_project(year=2021, amount="100000", provider=make_organization(registered_by="330212"))
-    purchased_project(year=2021, amount="100000", provider=make_organization(registered_by="330203"))
-    assert procurement_figures(D(2023, 6, 15), YINZHOU)["last_four_years"]["projects"] == 1
-    assert procurement_figures(D(2023, 6, 15), None)["last_four_years"]["projects"] == 2
+def test_projects_of_a_district_are_those_its_departments_purchased():
+    """Decision 0053: the purchaser decides, not the provider's district."""
+    yinzhou_department = make_department("鄞州区民政局", division=YINZHOU)
+    haishu_provider = make_organization(registered_by="330203")
+    purchased_project(year=2021, amount="300000", provider=haishu_provider, purchaser=yinzhou_department)
+    purchased_project(year=2021, amount="100000", provider=make_organization(registered_by=YINZHOU))
+    yinzhou = procurement_figures(D(2023, 6, 15), YINZHOU)
+    assert yinzhou["last_four_years"]["counts"] == "district_purchases"
+    assert (yinzhou["last_four_years"]["projects"], yinzhou["last_four_years"]["amount"]) == (1, "300000.00")
+    assert procurement_figures(D(2023, 6, 15), "330203")["last_four_years"]["projects"] == 0
+
+
+def test_the_citys_figure_counts_the_city_special_fund_only():
+    provider = make_organization(registered_by=YINZHOU)
+    purchased_project(year=2021, amount="100000", provider=provider)  # a city department: the special fund
+    purchased_project(year=2021, amount="90000", provider=provider, funding_source="city_budget")
+    district = make_department("鄞州区卫生健康局", division=YINZHOU)
+    purchased_project(year=2022, amount="300000", provider=provider, purchaser=district)
+    city = procurement_figures(D(2023, 6, 15), None)
+    assert city["last_four_years"]["counts"] == "city_special_fund"
+    assert (city["last_four_years"]["projects"], city["last_four_years"]["amount"]) == (1, "100000.00")
+    assert city["by_funding_source"] == {
+        "city_special_fund": {"projects": 1, "amount": "100000.00"},
+        "city_budget": {"projects": 1, "amount": "90000.00"},
+        "district_budget": {"projects": 1, "amount": "300000.00"},
+    }

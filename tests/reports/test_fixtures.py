@@ -7,8 +7,11 @@ import pytest
 from django.conf import settings
 
 from platforms.models import Platform
+from ratings.choices import HonourKind
+from ratings.models import Honour
 from reports.choices import Comparison
 from reports.models import Citation, Document, PublishedFigure
+from reports.selectors import compare, honour_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +51,7 @@ DESIGN_FIGURES = [
     ("honours.national_advanced", 9, "2022-12-31"),
     ("honours.provincial_brand", 31, "2022-12-31"),
     ("honours.provincial_leader", 66, "2022-12-31"),
+    ("honours.role_model", 1, "2022-12-31"),
     ("platforms.welfare_lottery_city", 6000000, "2023-06-15"),
     ("procurement.transferred_functions.items", 109, "2023-06-15"),
     ("procurement.transferred_functions.batches", 2, "2023-06-15"),
@@ -119,3 +123,14 @@ def test_the_innovation_park_is_a_city_platform_opened_on_the_first_of_may_2020_
     assert citation.sentence in REPLY and "2020年5月" in citation.sentence and "创新园" in citation.sentence
     assert "月份" in citation.note or "月1日" in citation.note
     park.full_clean()
+
+
+def test_the_replys_role_model_is_recorded_and_traceable_to_its_sentence():
+    """ "其中钱海军被中宣部授予'时代楷模'称号": a person honour, with the sentence it comes from."""
+    honour = Honour.objects.get(kind=HonourKind.ROLE_MODEL, person_name="钱海军")
+    assert (honour.issuing_body, honour.title, honour.year) == ("中共中央宣传部", "时代楷模", 2022)
+    citation = Citation.objects.get(content_type__model="honour", object_id=str(honour.pk))
+    assert citation.record == honour and citation.sentence in REPLY and "钱海军被中宣部授予" in citation.sentence
+    figure = PublishedFigure.objects.get(key="honours.role_model")
+    assert figure.value == 1 and figure.sentence == citation.sentence
+    assert compare(figure, honour_figures(figure.reference_date, None)["role_model"]).faithful is True

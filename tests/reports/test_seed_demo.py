@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from platforms.models import Platform
+from procurement.choices import FundingSource
 from procurement.models import ProjectCap, PurchasedServiceProject
 from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.validators import check_uscc_form
@@ -109,9 +110,28 @@ def test_purchased_services_of_the_last_four_years(demo):
     assert figures["transferred_functions"] == {"items": 109, "batches": 2}
 
 
-def test_every_demo_project_keeps_within_the_cap_of_its_year(demo):
-    for year, amount in PurchasedServiceProject.objects.filter(is_demo=True).values_list("year", "amount"):
+def test_every_demo_special_fund_project_keeps_within_the_cap_of_its_year(demo):
+    special = PurchasedServiceProject.objects.filter(is_demo=True, funding_source=FundingSource.CITY_SPECIAL_FUND)
+    for year, amount in special.values_list("year", "amount"):
         assert amount <= ProjectCap.for_year(year).amount
+
+
+def test_the_demos_other_projects_are_beside_the_citys_figure(demo):
+    """The 303 are city departments' special-fund projects; district and other city-budget projects of
+    the same years exist and are not counted, and some district projects exceed the cap."""
+    figures = statistics(REPLY_DATE)["procurement"]
+    assert figures["last_four_years"]["counts"] == "city_special_fund"
+    assert figures["by_funding_source"]["city_special_fund"]["projects"] == 303
+    assert figures["by_funding_source"]["district_budget"]["projects"] == 57
+    assert figures["by_funding_source"]["city_budget"]["projects"] == 9
+    district = PurchasedServiceProject.objects.filter(funding_source=FundingSource.DISTRICT_BUDGET)
+    assert not district.filter(purchaser__division_id="330200").exists()
+    assert district.filter(year=2022, amount__gt=250000).exists()
+    assert (
+        not PurchasedServiceProject.objects.filter(funding_source=FundingSource.CITY_SPECIAL_FUND)
+        .exclude(purchaser__division_id="330200")
+        .exists()
+    )
 
 
 def test_platforms_on_the_reply_date(demo):

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from core.models import ExportLog
 from registry.choices import OrgType
+from reports.choices import Comparison
 from reports.labels import flatten
 from reports.models import PublishedFigure
 from reports.selectors import compare
@@ -90,7 +92,7 @@ def test_compare_published_lists_every_published_figure_with_its_own_date(clerk_
 def test_compare_marks_approximate_figures(clerk_api):
     rows = clerk_api.get(URL, {"compare": "published"}).json()["published"]
     members = next(row for row in rows if row["key"] == "party.members")
-    assert members["approximate"] is True and members["comparison"] == "about"
+    assert members["approximate"] is True and members["comparison"] == "nearly"
 
 
 def test_compare_with_a_district_lists_that_districts_figures(clerk_api):
@@ -157,9 +159,29 @@ def test_an_odd_figure_is_above_it_and_below_the_next_step(registry, faithful):
     assert result.faithful is faithful and result.difference == registry - 150
 
 
+@pytest.mark.parametrize(
+    ("registry", "faithful"), [(14499, False), (14500, True), (14999, True), (15000, False), (15001, False)]
+)
+def test_nearly_fifteen_thousand_is_just_under_it(registry, faithful):
+    """ "近1.5万" accepts 14,500–14,999; a value at or above the stated figure is not "near" it."""
+    figure = PublishedFigure.objects.get(key="party.members")
+    assert (figure.comparison, figure.approximate) == ("nearly", True)
+    result = compare(figure, registry)
+    assert result.faithful is faithful and result.difference == registry - 15000
+
+
+@pytest.mark.parametrize(
+    ("registry", "faithful"),
+    [("0.4499", False), ("0.45", True), ("0.4979", True), ("0.4999", True), ("0.50", False), ("0.5021", False)],
+)
+def test_nearly_fifty_percent_is_just_under_it(registry, faithful):
+    figure = PublishedFigure.objects.get(key="procurement.last_four_years.growth")
+    assert compare(figure, Decimal(registry)).faithful is faithful
+
+
 @pytest.mark.parametrize(("registry", "faithful"), [(14499, False), (14500, True), (15499, True), (15500, False)])
 def test_an_about_figure_rounds_to_it(registry, faithful):
-    figure = PublishedFigure.objects.get(key="party.members")
+    figure = PublishedFigure(key="party.members", value=15000, precision=1000, comparison=Comparison.ABOUT)
     assert compare(figure, registry).faithful is faithful
 
 

@@ -87,7 +87,16 @@ class EvaluationInline(ReadableInline, admin.TabularInline):
     model = Evaluation
     fk_name = "organization"
     template = "admin/ratings/evaluation_inline.html"
-    fields = ["grade", "score", "concluded_on", "valid_until", "status_today", "revoked_on", "revocation_reason"]
+    fields = [
+        "grade",
+        "score",
+        "max_score",
+        "concluded_on",
+        "valid_until",
+        "status_today",
+        "revoked_on",
+        "revocation_reason",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -152,7 +161,7 @@ class EvaluationAddForm(forms.ModelForm):
 
     class Meta:
         model = Evaluation
-        fields = ["organization", "grade", "score", "concluded_on"]
+        fields = ["organization", "grade", "score", "max_score", "concluded_on"]
 
     def clean(self):
         cleaned = super().clean()
@@ -246,11 +255,12 @@ class EvaluationAdmin(RegistryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["organization", "grade", "score", "concluded_on"]
+            return ["organization", "grade", "score", "max_score", "concluded_on"]
         return [
             "organization",
             "grade",
             "score",
+            "max_score",
             "concluded_on",
             "valid_until",
             "status_today",
@@ -271,6 +281,7 @@ class EvaluationAdmin(RegistryAdmin):
             grade=obj.grade,
             concluded_on=obj.concluded_on,
             score=obj.score,
+            max_score=obj.max_score,
             actor=request.user,
         )
         obj.pk = concluded.pk

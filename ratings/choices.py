@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 # registered for two years. See docs/decisions/0020-rating-validity.md for how anniversaries count.
 VALIDITY_YEARS = 5
 MIN_YEARS_REGISTERED = 2
+# Local evaluation rounds score out of 1,000 points (DESIGN §2); a rating records its round's scale.
+DEFAULT_MAX_SCORE = 1000
 
 # Entitlements other systems check (DESIGN §2): the lowest grade that gives each.
 PURCHASE_PRIORITY_MIN_GRADE = 3

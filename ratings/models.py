@@ -14,6 +14,7 @@ from core.filters import normalise_text
 from core.models import HistoryModel, HistoryQuerySet
 from ratings.choices import (
     DEFAULT_ISSUING_BODY,
+    DEFAULT_MAX_SCORE,
     ORGANIZATION_HONOURS,
     PERSONAL_HONOURS,
     VALIDITY_YEARS,
@@ -90,7 +91,12 @@ class Evaluation(HistoryModel):
         Organization, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("organization")
     )
     grade = models.PositiveSmallIntegerField(_("evaluation grade"), choices=Grade.choices)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # On the round's own scale (local rounds score out of 1,000, some with bonus points on top), so
+    # only a floor is checked; the round's thresholds decide the grade (docs/decisions/0160-evaluation-scores.md).
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.PositiveIntegerField(
+        _("full marks"), default=DEFAULT_MAX_SCORE, help_text=_("The full marks of the evaluation round's scale.")
+    )
     concluded_on = models.DateField(_("date of evaluation"))
     valid_until = models.DateField(_("valid until"), editable=False, db_index=True)
     downgraded_from = models.OneToOneField(
@@ -121,9 +127,14 @@ class Evaluation(HistoryModel):
                 violation_error_message=_("The grade must be from 1 (1A) to 5 (5A)."),
             ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
-                name="evaluation_score_0_to_100",
-                violation_error_message=_("The score must be from 0 to 100."),
+                condition=Q(score__isnull=True) | Q(score__gte=0),
+                name="evaluation_score_not_negative",
+                violation_error_message=_("The score may not be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0),
+                name="evaluation_max_score_positive",
+                violation_error_message=_("The full marks must be above zero."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=F("concluded_on")),

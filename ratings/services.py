@@ -15,7 +15,7 @@ from core.access import WriteForbidden, check_write, principal_of
 from core.choices import Role
 from core.context import change_context
 from core.services import check_status_date, require_reason
-from ratings.choices import MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
+from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
 from registry.choices import CreditList, InspectionResult, OrgStatus
 from registry.models import AnnualInspection, CreditListEntry, Organization
@@ -114,16 +114,20 @@ def evaluation_conclude(
     grade: int,
     concluded_on: datetime.date,
     score: Decimal | None = None,
+    max_score: int = DEFAULT_MAX_SCORE,
     actor,
 ) -> Evaluation:
     """Record a rating concluded on `concluded_on`; it supersedes the organization's earlier rating.
 
-    A ValidationError names every reason the rating is refused: the grade or score out of range,
+    `score` is on the round's scale of `max_score` points. A ValidationError names every reason the
+    rating is refused: the grade or score out of range,
     and each eligibility rule the organization fails on that day.
     """
     # One conclusion at a time per organization: the newest rating is what the grade rests on.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    evaluation = Evaluation(organization=organization, grade=grade, concluded_on=concluded_on, score=score)
+    evaluation = Evaluation(
+        organization=organization, grade=grade, concluded_on=concluded_on, score=score, max_score=max_score
+    )
     # Jurisdiction first, so a district client hears "not yours" (403), not why it would be ineligible.
     check_write(actor, before=None, after=evaluation)
     errors: dict[str, list[str]] = {}
@@ -220,6 +224,7 @@ def evaluation_downgrade(
     reason: str,
     ground: str = RevocationGround.OTHER,
     score: Decimal | None = None,
+    max_score: int | None = None,
     actor,
 ) -> Evaluation:
     """降低评估等级: revoke `evaluation` on `on` and conclude a lower rating the same day, in one step.
@@ -236,7 +241,12 @@ def evaluation_downgrade(
             {"grade": [_("A downgrade needs a grade below %(grade)s.") % {"grade": evaluation.get_grade_display()}]}
         )
     lower = Evaluation(
-        organization=evaluation.organization, grade=grade, concluded_on=on, score=score, downgraded_from=evaluation
+        organization=evaluation.organization,
+        grade=grade,
+        concluded_on=on,
+        score=score,
+        max_score=max_score or evaluation.max_score,
+        downgraded_from=evaluation,
     )
     check_write(actor, before=evaluation, after=lower)
     if not _active_on(evaluation.organization, on):

@@ -72,7 +72,8 @@ def organization_figures(as_of: datetime.date, district: str | None) -> dict:
         aggregates[f"type_{org_type}"] = Count("pk", filter=Q(org_type=org_type))
         aggregates[f"city_{org_type}"] = Count("pk", filter=city & Q(org_type=org_type))
     aggregates["city_total"] = Count("pk", filter=city)
-    foundation = Q(is_community_foundation=True)
+    # The database refuses the flag on other types; the type is asked too so no other type is ever counted.
+    foundation = Q(is_community_foundation=True, org_type=OrgType.FOUNDATION)
     aggregates["community_foundations"] = Count("pk", filter=foundation)
     aggregates["foundation_districts"] = Count("domicile", filter=foundation, distinct=True)
     counts = organizations_counting_on(as_of, district).aggregate(**aggregates)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api.serializers import RegistrySerializer, StatusChangeSerializer
 from ratings import services
-from ratings.choices import EvaluationStatus, Grade, RevocationGround
+from ratings.choices import DEFAULT_MAX_SCORE, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, GRADE_VALID_UNTIL, current_evaluation, entitlements
 
@@ -42,6 +42,7 @@ class EvaluationSerializer(RegistrySerializer):
             "grade",
             "grade_display",
             "score",
+            "max_score",
             "concluded_on",
             "valid_until",
             "status",
@@ -86,6 +87,7 @@ class EvaluationSerializer(RegistrySerializer):
             grade=validated_data["grade"],
             concluded_on=validated_data["concluded_on"],
             score=validated_data.get("score"),
+            max_score=validated_data.get("max_score", DEFAULT_MAX_SCORE),
             actor=request.user,
         )
 
@@ -102,7 +104,8 @@ class EvaluationDowngradeSerializer(EvaluationRevokeSerializer):
     """Body of `downgrade`: the revocation's date, reason and ground, and the new lower grade (and score)."""
 
     grade = GradeField()
-    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True, min_value=0)
+    max_score = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class HonourSerializer(RegistrySerializer):

@@ -55,6 +55,7 @@ class EvaluationViewSet(RegistryViewSet):
                 reason=body.validated_data["reason"],
                 ground=body.validated_data["ground"],
                 score=body.validated_data.get("score"),
+                max_score=body.validated_data.get("max_score"),
                 actor=request.user,
             )
             return self.respond_with(lower, status.HTTP_201_CREATED)

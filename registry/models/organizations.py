@@ -83,6 +83,11 @@ class Organization(HistoryModel):
                 name="organization_status_has_date",
                 violation_error_message=_("A deregistered or revoked organization needs the date of that status."),
             ),
+            models.CheckConstraint(
+                condition=Q(is_community_foundation=False) | Q(org_type=OrgType.FOUNDATION),
+                name="organization_community_foundation_is_foundation",
+                violation_error_message=_("Only a foundation can be a community development foundation."),
+            ),
         ]
         indexes = [
             # With the list's order (id) last: a page filtered by level or district and type is read
@@ -141,6 +146,11 @@ class Organization(HistoryModel):
                         )
                         % {"code": segment}
                     ]
+        if self.is_community_foundation and self.org_type != OrgType.FOUNDATION:
+            errors["is_community_foundation"] = [
+                _("A community development foundation is a foundation; this organization is a %(type)s.")
+                % {"type": self.get_org_type_display()}
+            ]
         if self.registered_by_id:
             authority = self.registered_by
             if authority.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:

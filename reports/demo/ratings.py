@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime
 import random
 
-from ratings.choices import DEFAULT_ISSUING_BODY, RevocationGround
+from ratings.choices import DEFAULT_ISSUING_BODY, DEFAULT_MAX_SCORE, RevocationGround
 from ratings.models import Evaluation, Honour, add_years, validity_end
 from reports.demo import names, plan
 from reports.demo.base import DEMO_PREFIX, DemoContext
 from reports.demo.organizations import DemoOrganization
 
 EVALUATION_COLUMNS = [
-    "organization", "grade", "score", "concluded_on", "valid_until", "revoked_on", "revocation_ground",
+    "organization", "grade", "score", "max_score", "concluded_on", "valid_until", "revoked_on", "revocation_ground",
     "revocation_reason",
 ]  # fmt: skip
 HONOUR_COLUMNS = ["kind", "year", "issuing_body", "title", "organization", "person_name", "note"]
@@ -35,8 +35,9 @@ def _eligible_from(org: DemoOrganization, day: datetime.date) -> datetime.date:
 
 
 def _score(grade: int, rng: random.Random) -> str:
-    low = {5: 90, 4: 80, 3: 70, 2: 60, 1: 50}[grade]
-    return f"{rng.uniform(low, low + 9.99):.2f}"
+    """A score out of 1,000 (the rating's default `max_score`) within the grade's band."""
+    low = {5: 900, 4: 800, 3: 700, 2: 600, 1: 500}[grade]
+    return f"{rng.uniform(low, low + 99.99):.2f}"
 
 
 def _evaluation(
@@ -49,7 +50,17 @@ def _evaluation(
 ) -> tuple:
     reason = f"{DEMO_PREFIX}年检不合格，撤销评估等级" if revoked_on else ""
     ground = RevocationGround.INSPECTION_FAILED_OR_MISSED if revoked_on else ""
-    return (org.pk, grade, _score(grade, rng), concluded_on, validity_end(concluded_on), revoked_on, ground, reason)
+    return (
+        org.pk,
+        grade,
+        _score(grade, rng),
+        DEFAULT_MAX_SCORE,
+        concluded_on,
+        validity_end(concluded_on),
+        revoked_on,
+        ground,
+        reason,
+    )
 
 
 class RatedOrganizations:

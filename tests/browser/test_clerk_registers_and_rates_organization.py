@@ -70,7 +70,7 @@ def test_clerk_corrects_the_check_character_registers_the_organization_and_rates
     page.get_by_role("link", name="为该组织评定新的评估等级").click()
     expect(page.locator("#select2-id_organization-container")).to_contain_text(NAME)
     page.select_option("#id_grade", label="4A")
-    page.fill("#id_score", "86.5")
+    page.fill("#id_score", "865")
     page.fill("#id_concluded_on", concluded_on.isoformat())
     page.click("input[name=_save]")
     expect(success_message(page)).to_be_visible()

@@ -55,11 +55,19 @@ def test_clerk_concludes_a_rating_in_the_admin(clerk_browser):
     form = clerk_browser.get(f"{LIST}add/", {"organization": organization.pk})
     assert form.status_code == 200
     response = clerk_browser.post(
-        f"{LIST}add/", {"organization": organization.pk, "grade": "4", "score": "85", "concluded_on": "2024-03-01"}
+        f"{LIST}add/",
+        {
+            "organization": organization.pk,
+            "grade": "5",
+            "score": "950",
+            "max_score": "1000",
+            "concluded_on": "2024-03-01",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     evaluation = Evaluation.objects.get(organization=organization)
-    assert evaluation.grade == 4 and evaluation.valid_until == D(2029, 2, 28)
+    assert evaluation.grade == 5 and evaluation.valid_until == D(2029, 2, 28)
+    assert (evaluation.score, evaluation.max_score) == (950, 1000)
 
 
 def test_revoke_action_asks_date_ground_and_reason_then_applies(clerk_browser):
@@ -181,10 +189,12 @@ def test_honours_admin_withdraws_and_reinstates(clerk_browser):
 
 def test_clerk_corrects_the_score_but_not_the_grade_in_the_admin(clerk_browser):
     evaluation = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
-    response = clerk_browser.post(f"{LIST}{evaluation.pk}/change/", {"score": "91.50", "grade": "5"})
+    response = clerk_browser.post(
+        f"{LIST}{evaluation.pk}/change/", {"score": "915.50", "max_score": "1000", "grade": "5"}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     evaluation.refresh_from_db()
-    assert str(evaluation.score) == "91.50" and evaluation.grade == 4
+    assert str(evaluation.score) == "915.50" and evaluation.grade == 4
 
 
 def test_filing_page_shows_its_three_hundred_best_honours(clerk_browser):

@@ -156,7 +156,18 @@ def test_score_can_be_corrected_but_grade_date_and_organization_cannot(clerk_api
         assert refused.status_code == 400 and set(change) <= set(refused.json())
     evaluation.refresh_from_db()
     assert evaluation.grade == 4 and evaluation.concluded_on == D(2024, 3, 1)
-    assert clerk_api.patch(url, {"score": "100.5"}, format="json").status_code == 400
+    assert clerk_api.patch(url, {"score": "-1"}, format="json").status_code == 400
+
+
+def test_evaluation_scored_950_of_1000_is_accepted(clerk_api):
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    response = clerk_api.post(
+        URL,
+        {"organization": organization.pk, "grade": 5, "concluded_on": "2024-03-01", "score": "950"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert (response.json()["score"], response.json()["max_score"]) == ("950.00", 1000)
 
 
 def test_valid_until_status_and_revocation_are_read_only(clerk_api):

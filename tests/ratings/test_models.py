@@ -126,17 +126,30 @@ def test_grade_outside_one_to_five_is_refused_by_validation_and_by_the_database(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("score", [Decimal("-0.01"), Decimal("100.01")])
-def test_score_outside_zero_to_hundred_is_refused(score):
+def test_negative_score_is_refused():
     with pytest.raises(ValidationError) as error:
-        make_evaluation(score=score)
-    assert gettext("The score must be from 0 to 100.") in error.value.messages
+        make_evaluation(score=Decimal("-0.01"))
+    assert gettext("The score may not be negative.") in error.value.messages
 
 
 @pytest.mark.django_db
-def test_score_of_zero_or_hundred_or_none_is_accepted():
-    for score in (Decimal("0"), Decimal("100"), None):
+def test_score_is_on_the_rounds_scale_of_1000_by_default():
+    evaluation = make_evaluation(score=Decimal("950"))
+    evaluation.refresh_from_db()
+    assert (evaluation.score, evaluation.max_score) == (Decimal("950.00"), 1000)
+
+
+@pytest.mark.django_db
+def test_score_with_bonus_points_above_full_marks_is_accepted():
+    for score in (Decimal("0"), Decimal("1000"), Decimal("1030.50"), None):
         make_evaluation(score=score)
+
+
+@pytest.mark.django_db
+def test_full_marks_of_zero_are_refused():
+    with pytest.raises(ValidationError) as error:
+        make_evaluation(score=Decimal("90"), max_score=0)
+    assert gettext("The full marks must be above zero.") in error.value.messages
 
 
 @pytest.mark.django_db

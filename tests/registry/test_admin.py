@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from core.choices import Role
@@ -49,3 +51,17 @@ def test_only_superuser_deletes_in_admin(clerk_browser):
     organization = make_organization()
     assert clerk_browser.get(f"/admin/registry/organization/{organization.pk}/delete/").status_code == 403
     assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_admin_refuses_a_social_group_flagged_as_community_development_foundation(clerk_browser):
+    organization = make_organization(registered_on=datetime.date(2015, 1, 1))
+    url = f"/admin/registry/organization/{organization.pk}/change/"
+    form = clerk_browser.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data["registered_on"] = "2015-01-01"
+    data["is_community_foundation"] = "on"
+    response = clerk_browser.post(url, data)
+    assert response.status_code == 200
+    assert "is_community_foundation" in response.context["adminform"].form.errors
+    organization.refresh_from_db()
+    assert organization.is_community_foundation is False

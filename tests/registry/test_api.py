@@ -193,3 +193,13 @@ def test_schema_and_docs_are_served(clerk, client):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+
+
+def test_social_group_flagged_as_community_development_foundation_is_400(clerk_api):
+    response = clerk_api.post(URL, payload(is_community_foundation=True), format="json")
+    assert response.status_code == 400 and list(response.json()) == ["is_community_foundation"]
+    assert not Organization.objects.filter(name=payload()["name"]).exists()
+    foundation = payload(
+        uscc=make_uscc(OrgType.FOUNDATION, "330212"), org_type="foundation", is_community_foundation=True
+    )
+    assert clerk_api.post(URL, foundation, format="json").status_code == 201

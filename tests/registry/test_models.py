@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -127,3 +128,19 @@ def test_field_of_activity_reads_as_a_field_of_activity_in_chinese(model):
     with translation.override("zh-hans"):
         assert str(model._meta.get_field("field").verbose_name) == "领域"
         assert str(gettext("field")) == "字段"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("org_type", [OrgType.SOCIAL_GROUP, OrgType.SOCIAL_SERVICE])
+def test_only_a_foundation_can_be_a_community_development_foundation(org_type):
+    with pytest.raises(ValidationError) as error:
+        make_organization(org_type=org_type, is_community_foundation=True)
+    assert "is_community_foundation" in error.value.message_dict
+    make_organization(org_type=OrgType.FOUNDATION, is_community_foundation=True)
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_community_development_foundation_of_another_type():
+    organization = make_organization(org_type=OrgType.SOCIAL_GROUP)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.filter(pk=organization.pk).update(is_community_foundation=True)

@@ -21,7 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
-from rest_framework import serializers
+from rest_framework import relations, serializers
 from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -203,6 +203,15 @@ class Column:
                 if value is None or value == "":
                     return None
                 return datetime.date.fromisoformat(value) if type(value) is str else readable(value)
+
+        elif isinstance(field, (serializers.IntegerField, relations.RelatedField)) and self.nested is None:
+            # Ids, counts and related records by their code: already what people read.
+
+            def convert(value):
+                kind = type(value)
+                if kind is str:
+                    return value or None
+                return value if kind is int else readable(value)
 
         else:
             # Method fields and the rest: their yes/no answers without translating per cell.

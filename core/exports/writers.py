@@ -19,7 +19,6 @@ import decimal
 import itertools
 import math
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape, quoteattr
@@ -144,8 +143,10 @@ EXCEL_FIRST_DATE = datetime.date(1900, 3, 1)
 # Column widths are measured on the header and the first rows (the widths come before the rows).
 WIDTH_SAMPLE_ROWS = 1000
 MIN_WIDTH, MAX_WIDTH = 6, 60
-# Text a plain inline string can carry as it is: no XML special or illegal character, no edge spaces.
-PLAIN_TEXT = re.compile(r"[^&<>\x00-\x1f]*\Z")
+# Text an inline string carries as it is: no formula trigger first, no XML special or control character,
+# no space at either end (those would need xml:space="preserve").
+PLAIN_TEXT = re.compile(r"(?![=+\-@\s])[^&<>\x00-\x1f]*(?<!\s)\Z")
+EXCEL_ERRORS = frozenset(ERROR_CODES)
 
 
 def sheet_title(title: str) -> str:
@@ -154,13 +155,13 @@ def sheet_title(title: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
-def _text_xml(ref: str, text: str, style: int) -> str:
+def _text_xml(text: str, style: int) -> str:
     """An inline string cell (never a formula), whatever the text holds."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text)[:XLSX_MAX_CELL_CHARS]
     if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
         style = QUOTED_TEXT_STYLE if style == TEXT_STYLE else style
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return f'<c s="{style}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def _excel_serial(value: datetime.date) -> float | int:
@@ -170,31 +171,25 @@ def _excel_serial(value: datetime.date) -> float | int:
     return delta.days + (delta.seconds + delta.microseconds / 1_000_000) / 86400
 
 
-def xlsx_cell_xml(ref: str, value) -> str:
-    """One cell of a data row: text as text, numbers as numbers, dates and timestamps as date cells."""
+def xlsx_cell_xml(value) -> str:
+    """One cell of a data row: text as text, numbers as numbers, dates and timestamps as date cells.
+    Cells carry no reference: each follows the one before, and an empty value is an empty cell."""
     if type(value) is str:  # most cells: plain text
-        if (
-            len(value) <= XLSX_MAX_CELL_CHARS
-            and PLAIN_TEXT.match(value)
-            and not value.startswith(FORMULA_TRIGGERS)
-            and value not in ERROR_CODES
-            and not value[:1].isspace()
-            and not value[-1:].isspace()
-        ):
-            return f'<c r="{ref}" s="2" t="inlineStr"><is><t>{value}</t></is></c>'
-        return _text_xml(ref, value, TEXT_STYLE)
+        if len(value) <= XLSX_MAX_CELL_CHARS and PLAIN_TEXT.match(value) and value not in EXCEL_ERRORS:
+            return f'<c s="2" t="inlineStr"><is><t>{value}</t></is></c>'
+        return _text_xml(value, TEXT_STYLE)
     if value is None:
-        return ""
+        return "<c/>"
     if isinstance(value, datetime.datetime):
         if value.date() >= EXCEL_FIRST_DATE:
-            return f'<c r="{ref}" s="{DATETIME_STYLE}"><v>{_excel_serial(value.replace(tzinfo=None))!r}</v></c>'
+            return f'<c s="{DATETIME_STYLE}"><v>{_excel_serial(value.replace(tzinfo=None))!r}</v></c>'
     elif isinstance(value, datetime.date):
         if value >= EXCEL_FIRST_DATE:
-            return f'<c r="{ref}" s="{DATE_STYLE}"><v>{_excel_serial(value)}</v></c>'
+            return f'<c s="{DATE_STYLE}"><v>{_excel_serial(value)}</v></c>'
     elif isinstance(value, NUMBERS) and not isinstance(value, bool):
         if value.is_finite() if isinstance(value, decimal.Decimal) else math.isfinite(value):
-            return f'<c r="{ref}"><v>{value}</v></c>'
-    return _text_xml(ref, csv_cell(value) if isinstance(value, datetime.date) else str(value), TEXT_STYLE)
+            return f"<c><v>{value}</v></c>"
+    return _text_xml(csv_cell(value) if isinstance(value, datetime.date) else str(value), TEXT_STYLE)
 
 
 def display_width(value) -> int:
@@ -206,7 +201,8 @@ def display_width(value) -> int:
     if isinstance(value, datetime.date):
         return 10
     text = str(value)[: MAX_WIDTH * 2]
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    # Chinese characters are three bytes in UTF-8 and two widths on screen; ASCII one and one.
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
 def column_widths(headers: Sequence[str], sample: Sequence[Sequence]) -> list[float]:
@@ -244,9 +240,7 @@ def _sheet_top(headers: Sequence[str], widths: Sequence[float]) -> str:
         f'<col min="{index}" max="{index}" width="{width:g}" customWidth="1"/>'
         for index, width in enumerate(widths, start=1)
     )
-    header = "".join(
-        _text_xml(f"{get_column_letter(index)}1", str(text), HEADER_STYLE) for index, text in enumerate(headers, 1)
-    )
+    header = "".join(_text_xml(str(text), HEADER_STYLE) for text in headers)
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {SHEET_NAMESPACES}>'
         '<sheetViews><sheetView workbookViewId="0">'
@@ -279,7 +273,7 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str)
     written (the file is never held whole: the sheet is deflated as it goes, ~64 KB at a time)."""
     rows = iter(rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-    letters = [get_column_letter(index) for index in range(1, max(len(headers), 1) + 1)]
+    cell = xlsx_cell_xml
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
     for name in ("[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
@@ -291,9 +285,7 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str)
         size = 0
         for row in itertools.chain(sample, rows):
             last_row += 1
-            number = str(last_row)
-            line = "".join([xlsx_cell_xml(letter + number, value) for letter, value in zip(letters, row, strict=False)])
-            line = f'<row r="{number}">{line}</row>'
+            line = f'<row r="{last_row}">{"".join([cell(value) for value in row])}</row>'
             parts.append(line)
             size += len(line)
             if size >= STREAM_CHUNK_BYTES:
@@ -301,7 +293,7 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str)
                 parts, size = [], 0
                 if sink.size >= STREAM_CHUNK_BYTES:
                     yield sink.take()
-        filter_ref = f"A1:{letters[-1]}{last_row}" if headers else None
+        filter_ref = f"A1:{get_column_letter(len(headers))}{last_row}" if headers else None
         tail = "</sheetData>" + (f'<autoFilter ref="{filter_ref}"/>' if filter_ref else "") + "</worksheet>"
         sheet.write(("".join(parts) + tail).encode("utf-8"))
     archive.writestr("xl/workbook.xml", _workbook_xml(title, filter_ref))

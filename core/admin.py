@@ -351,9 +351,9 @@ class ChangeRecordAdmin(ReadOnlyLogAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(ReadOnlyLogAdmin):
-    list_display = ["time", "user_name", "resource", "file_format", "row_count", "source", "request_id"]
-    list_filter = ["resource", "file_format", "source"]
-    search_fields = ["user_name", "resource", "request_id"]
+    list_display = ["time", "user_name", "title", "file_format", "row_count", "source", "request_id"]
+    list_filter = ["title", "file_format", "source"]
+    search_fields = ["user_name", "title", "resource", "request_id"]
     date_hierarchy = "time"
 
 

@@ -347,6 +347,8 @@ class ExportLog(models.Model):
     )
     user_name = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
     resource = models.CharField(_("list"), max_length=100)
+    # The list as the bureau names it (社会组织), in Chinese whatever the reader's language.
+    title = models.CharField(_("list name"), max_length=200, blank=True)
     file_format = models.CharField(_("format"), max_length=10)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
@@ -359,7 +361,7 @@ class ExportLog(models.Model):
         ordering = ["-time", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.resource}.{self.file_format}"
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
 
     @classmethod
     def record(cls, *, resource: str, file_format: str, filters: dict, row_count: int, user=None) -> ExportLog:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.choices import ChangeSource
-from core.exports.views import CONTENT_TYPES, CSV, export_filename, filters_of
+from core.exports.views import CONTENT_TYPES, CSV, attachment_header, filters_of, log_title
 from core.exports.writers import csv_chunks, xlsx_chunks
 from core.models import ExportLog
 from reports import selectors
@@ -70,20 +70,23 @@ def comparison_table(results: list[selectors.FigureCheck]) -> tuple[list[str], I
 
 
 def statistics_export(*, request, data: dict, file_format: str, compare: bool) -> StreamingHttpResponse:
-    """Log the export and answer the file (`stats-20261128.csv`, `stats-published-20261128.xlsx`)."""
+    """Log the export and answer the file (`统计-20261128.csv`, ASCII fallback `stats-20261128.csv`)."""
     if compare:
         results = selectors.published_comparisons(district=data["district"])
         headers, rows = comparison_table(results)
         resource, row_count = "stats-published", len(results)
+        title = gettext_lazy("Statistics against the published figures")
     else:
         headers, rows = statistics_table(data)
         resource = "stats"
+        title = gettext_lazy("Statistics")
         row_count = len(flatten({k: v for k, v in data.items() if k not in {"as_of", "district"}}))
     user = request.user
     ExportLog.objects.create(
         user=user if user.is_authenticated else None,
         user_name=user.get_username() if user.is_authenticated else "",
         resource=resource,
+        title=log_title(title),
         file_format=file_format,
         filters=filters_of(request.query_params),
         row_count=row_count,
@@ -93,8 +96,8 @@ def statistics_export(*, request, data: dict, file_format: str, compare: bool) -
     if file_format == CSV:
         chunks = csv_chunks(headers, rows)
     else:
-        chunks = xlsx_chunks(headers, rows, title=_("Statistics"))
+        chunks = xlsx_chunks(headers, rows, title=str(title))
     response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(resource, file_format))
+    response["Content-Disposition"] = attachment_header(title=str(title), resource=resource, file_format=file_format)
     response["X-Export-Rows"] = str(row_count)
     return response

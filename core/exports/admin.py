@@ -124,7 +124,7 @@ class ExportAdminMixin:
             queryset=rows,
             resource=name,
             file_format=file_format,
-            title=str(self.opts.verbose_name_plural),
+            title=self.opts.verbose_name_plural,
             user=request.user,
             filters=filters,
             source=ChangeSource.ADMIN,

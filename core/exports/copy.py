@@ -102,6 +102,11 @@ def column_expression(serializer: serializers.Serializer, column: Column) -> Exp
         return InertText(F(column_name))
     if isinstance(field, relations.RelatedField):
         return None
+    if column.shown is not None:  # shown as another field says (`core.exports.tables.shown_as`)
+        if not isinstance(column.shown, serializers.ChoiceField):
+            return None
+        whens = [When(Q(**{column_name: key}), then=Value(str(label))) for key, label in column.shown.choices.items()]
+        return Case(*whens, default=InertText(F(column_name)), output_field=TextField())
     kind = type(field)
     if kind is serializers.BooleanField:
         yes, no = str(YES), str(NO)

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import get_override
-from rest_framework import serializers
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import relations, serializers
 from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -71,6 +72,40 @@ def nested_serializer(field: serializers.Field) -> serializers.Serializer | None
     return None
 
 
+# A method field's declared OpenAPI type, as the field whose values it gives.
+_DECLARED_TYPES = {
+    OpenApiTypes.DATE: serializers.DateField,
+    OpenApiTypes.DATETIME: serializers.DateTimeField,
+    OpenApiTypes.BOOL: serializers.BooleanField,
+}
+
+
+def shown_as(serializer: serializers.Serializer, name: str, field: serializers.Field) -> serializers.Field:
+    """The field whose kind says how a column's values read in a file: the serializer's `export_as` for
+    the column (a grade stored as 4 shows as its label 4A), else, for a method field, the field or type
+    it declares for the OpenAPI schema (a date as a date cell), else the field itself."""
+    declared = getattr(serializer, "export_as", {}).get(name)
+    if declared is not None:
+        return declared
+    if isinstance(field, serializers.SerializerMethodField) and field.parent is not None:
+        method = getattr(field.parent, field.method_name, None)
+        override = get_override(method, "field") if method is not None else None
+        if isinstance(override, serializers.Field) and not isinstance(
+            override, (serializers.Serializer, serializers.ListSerializer)
+        ):
+            return override
+        if override in _DECLARED_TYPES:
+            return _DECLARED_TYPES[override]()
+    return field
+
+
+def label_column_of(field: serializers.Field, choices: set[str]) -> bool:
+    """Whether `field` is the label of a choice column among `choices` (`get_grade_display` beside
+    `grade`): the file already shows that choice by its label, so the column would say it twice."""
+    source = getattr(field, "source", None) or ""
+    return source.startswith("get_") and source.endswith("_display") and source[4:-8] in choices
+
+
 @dataclasses.dataclass
 class CodeLookup:
     """A related record shown by its code (credit code, filing number) instead of its database id, looked
@@ -105,6 +140,11 @@ class Column:
     header: Any
     nested: serializers.Serializer | None = None
     codes: CodeLookup | None = None
+    shown: serializers.Field | None = None  # `shown_as`; the field itself when None
+
+    @property
+    def kind(self) -> serializers.Field:
+        return self.field if self.shown is None else self.shown
 
     def header_text(self) -> str:
         return capfirst(str(self.header))
@@ -117,7 +157,7 @@ class Column:
             return self.readable_record(value)
         if isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
             return "；".join(filter(None, (self.readable_record(item) for item in value)))
-        return readable_value(self.field, value)
+        return readable_value(self.kind, value)
 
     def converter(self):
         """`self.readable` with what depends on the field alone worked out once per export (labels
@@ -126,7 +166,7 @@ class Column:
         readable = self.readable
         if self.codes is not None:
             return readable
-        field = self.field
+        field = self.kind
         if isinstance(field, serializers.BooleanField):
             yes, no = str(YES), str(NO)
 
@@ -164,6 +204,15 @@ class Column:
                     return None
                 return datetime.date.fromisoformat(value) if type(value) is str else readable(value)
 
+        elif isinstance(field, (serializers.IntegerField, relations.RelatedField)) and self.nested is None:
+            # Ids, counts and related records by their code: already what people read.
+
+            def convert(value):
+                kind = type(value)
+                if kind is str:
+                    return value or None
+                return value if kind is int else readable(value)
+
         else:
             # Method fields and the rest: their yes/no answers without translating per cell.
             yes, no = str(YES), str(NO)
@@ -182,7 +231,7 @@ class Column:
         to the readable one: equal to `self.converter()(render(value))`, where `render` is the column's
         JSON rendering, without writing and reading back its text. None where that saves nothing. Call it
         in the export's language."""
-        if self.codes is not None:
+        if self.codes is not None or self.shown is not None:
             return None
         kind = type(self.field)
         convert = self.converter()
@@ -284,7 +333,8 @@ class ExportTable:
     def __init__(self, serializer: serializers.Serializer, fields: Sequence[str] | None = None):
         self.serializer = serializer
         readable = {name: field for name, field in serializer.fields.items() if not field.write_only}
-        names = list(fields) if fields else list(readable)
+        choices = {name for name, field in readable.items() if isinstance(field, serializers.ChoiceField)}
+        names = list(fields) if fields else [name for name in readable if not label_column_of(readable[name], choices)]
         unknown = [name for name in names if name not in readable]
         if unknown:
             raise ImproperlyConfigured(
@@ -296,12 +346,14 @@ class ExportTable:
 
     @staticmethod
     def _column(serializer, name: str, field) -> Column:
+        shown = shown_as(serializer, name, field)
         return Column(
             name,
             field,
             field_header(serializer, name, field),
             nested=nested_serializer(field),
             codes=code_lookup(serializer, field),
+            shown=None if shown is field else shown,
         )
 
     def headers(self) -> list[str]:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
+from urllib.parse import quote
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 
@@ -30,9 +31,33 @@ NOT_FILTERS = frozenset({"format", "page", "page_size"})
 DEFAULT_CHUNK_SIZE = 1000
 
 
-def export_filename(resource: str, file_format: str) -> str:
-    """`organizations-20261128.csv`: what and when (the bureau's local date)."""
-    return f"{resource}-{timezone.localdate():%Y%m%d}.{file_format}"
+# Characters a file name may not hold on Windows or in a quoted header parameter.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# The language the export log names lists in: the bureau's.
+LOG_LANGUAGE = "zh-hans"
+
+
+def export_filename(name: str, file_format: str) -> str:
+    """`社会组织-20261128.xlsx`: what and when (the bureau's local date)."""
+    name = UNSAFE_IN_FILE_NAMES.sub(" ", str(name)).strip() or "export"
+    return f"{name}-{timezone.localdate():%Y%m%d}.{file_format}"
+
+
+def attachment_header(*, title: str, resource: str, file_format: str) -> str:
+    """Content-Disposition of an export (RFC 6266): the list's name in the reader's language as
+    `filename*=UTF-8''…` (RFC 5987), and an ASCII `filename` (the list's URL segment) for clients that
+    read only that one."""
+    fallback = export_filename(resource, file_format)
+    name = export_filename(title, file_format)
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def log_title(title) -> str:
+    """The list's name as the export log keeps it: in Chinese, whatever the reader's language."""
+    with translation.override(LOG_LANGUAGE):
+        return str(title)[:200]
 
 
 def filters_of(query) -> dict:
@@ -48,7 +73,7 @@ def export_response(
     queryset: QuerySet,
     resource: str,
     file_format: str,
-    title: str,
+    title,
     user,
     filters: dict,
     source: str,
@@ -68,6 +93,7 @@ def export_response(
         user=user if getattr(user, "is_authenticated", False) else None,
         user_name=user.get_username() if getattr(user, "is_authenticated", False) else "",
         resource=resource,
+        title=log_title(title),
         file_format=file_format,
         filters=filters,
         row_count=row_count,
@@ -96,7 +122,7 @@ def export_response(
             elif file_format == CSV:
                 yield from csv_chunks(headers, rows())
             else:
-                yield from xlsx_chunks(headers, rows(), title=title)
+                yield from xlsx_chunks(headers, rows(), title=str(title))
 
     # On PostgreSQL a CSV whose every column SQL can write is written by COPY (core/exports/copy.py).
     copy_expressions = None
@@ -105,7 +131,7 @@ def export_response(
             copy_expressions = copy_columns(table, principal_of(user))
 
     response = StreamingHttpResponse(content(), content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(resource, file_format))
+    response["Content-Disposition"] = attachment_header(title=str(title), resource=resource, file_format=file_format)
     response["X-Export-Rows"] = str(row_count)
     return response
 
@@ -169,7 +195,7 @@ class ExportMixin:
             queryset=queryset,
             resource=self.get_export_resource(),
             file_format=file_format,
-            title=str(queryset.model._meta.verbose_name_plural),
+            title=queryset.model._meta.verbose_name_plural,
             user=request.user,
             filters=filters_of(request.query_params),
             source=ChangeSource.API,

@@ -11,6 +11,7 @@ from procurement.models import (
     ServiceDemand,
     TransferredFunction,
 )
+from ratings.api.serializers import GradeField
 from registry.api.serializers import DivisionCodeField
 from registry.choices import DivisionLevel
 from registry.models import Organization
@@ -57,6 +58,9 @@ class PurchasedServiceProjectSerializer(RegistrySerializer):
     demand = serializers.SerializerMethodField(
         label=_("service demand (id)"), help_text=_("The service demand the project came from, if any.")
     )
+
+    # Exports show the grade at award by its label (4A), as the ratings do (core.exports.tables.shown_as).
+    export_as = {"grade_at_award": GradeField(allow_null=True)}
 
     class Meta:
         model = PurchasedServiceProject

@@ -146,6 +146,9 @@ class OrganizationGradeSerializer(serializers.Serializer):
     (no query per row); a record read without them falls back to one query.
     """
 
+    # How exports read the grade: by its label (4A), not the stored 4 (core.exports.tables.shown_as).
+    export_as = {"current_grade": GradeField(allow_null=True)}
+
     current_grade = serializers.SerializerMethodField(label=_("current grade"))
     grade_valid_until = serializers.SerializerMethodField(label=_("grade valid until"))
     purchase_priority = serializers.SerializerMethodField(label=_("priority for purchased services"))

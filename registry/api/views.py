@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 
+from core.access import principal_of
 from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
 from core.bulk import BulkSyncMixin
@@ -86,6 +87,12 @@ class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     serializer_class = CommunityOrganizationSerializer
     filterset_class = CommunityOrganizationFilterSet
     bulk_key = "filing_number"  # rows without one are new filings and get a number
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if principal_of(self.request.user).sees_all_personal_data:
+            return queryset.select_related(None)  # no masking, so no district to look up
+        return queryset
 
     @extend_schema(request=StatusChangeSerializer, responses=CommunityOrganizationSerializer)
     @action(detail=True, methods=["post"])

@@ -197,9 +197,12 @@ def test_every_export_is_logged(auditor, auditor_api):
 def test_file_name_says_what_and_when(clerk_api):
     response = clerk_api.get(URL, {"format": "csv"})
     today = timezone.localdate().strftime("%Y%m%d")
-    assert response["Content-Disposition"] == f'attachment; filename="organizations-{today}.csv"'
+    chinese = "%E7%A4%BE%E4%BC%9A%E7%BB%84%E7%BB%87"  # 社会组织
+    assert response["Content-Disposition"] == (
+        f"attachment; filename=\"organizations-{today}.csv\"; filename*=UTF-8''{chinese}-{today}.csv"
+    )
     xlsx = clerk_api.get(URL, {"format": "xlsx"})
-    assert xlsx["Content-Disposition"] == f'attachment; filename="organizations-{today}.xlsx"'
+    assert xlsx["Content-Disposition"].endswith(f"filename*=UTF-8''{chinese}-{today}.xlsx")
     assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

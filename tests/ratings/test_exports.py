@@ -50,7 +50,7 @@ def test_the_90_day_worklist_exports_exactly_what_the_list_counts(clerk_api):
 def test_organizations_export_carries_the_grade_and_entitlements(clerk_api):
     make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
     header, row = read_csv(clerk_api.get("/api/v1/organizations/", {"format": "csv", "min_grade": 4}))
-    assert row[header.index("当前评估等级")] == "4"
+    assert row[header.index("当前评估等级")] == "4A"
     assert "是" in row
 
 

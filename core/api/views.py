@@ -162,7 +162,8 @@ def status_action(
         reinstate = status_action("reinstate", services.honour_reinstate, target="honour", reinstate=True)
 
     `body` defaults to `{"date", "reason"}` (`{"reason"}` for a reinstate, which is for clerks only).
-    The action carries `reinstates` for the role matrix (tests/core/test_matrix.py)."""
+    The action carries `reinstates`, `service` and `target` for the tests (tests/core/test_matrix.py,
+    tests/core/test_status_actions.py)."""
     body = body or (ReinstateSerializer if reinstate else StatusChangeSerializer)
 
     def handler(self, request, pk=None):
@@ -177,6 +178,7 @@ def status_action(
     if responses is not None:
         schema["responses"] = responses
     handler.reinstates = reinstate
+    handler.service, handler.target = service, target
     return extend_schema(**schema)(action(detail=True, methods=["post"])(handler))
 
 

@@ -170,6 +170,20 @@ def test_a_district_client_never_reinstates_even_its_own_record(action, body):
     assert snapshot(instance) == before
 
 
+@pytest.mark.parametrize("action", REINSTATES, ids=[f"{action.prefix}-{action.name}" for action in REINSTATES])
+def test_every_reinstate_service_refuses_a_district_whichever_door_calls_it(action):
+    from core.access import WriteForbidden
+    from tests.conftest import make_user
+
+    instance, valid = prepared(action)
+    handler = getattr(action.viewset, action.name)
+    district = make_user(Role.DISTRICT, district=OWN_DISTRICT, staff=False)
+    before = snapshot(instance)
+    with pytest.raises(WriteForbidden):
+        handler.service(**{handler.target: instance, "reason": valid["reason"], "actor": district})
+    assert snapshot(instance) == before
+
+
 # A write that changes nothing
 
 

@@ -228,8 +228,11 @@ def test_demo_records_pass_model_validation(demo, label):
 def test_honoured_leaders_are_marked_as_demo_persons(demo):
     from ratings.models import Honour
 
-    names = Honour.objects.exclude(person_name="").values_list("person_name", flat=True)
+    persons = Honour.objects.exclude(person_name="")
+    names = persons.filter(note__startswith="【演示】").values_list("person_name", flat=True)
     assert names and all(name.startswith("【演示】") for name in names)
+    # the one real person: the reply's role model, from the fixtures
+    assert list(persons.exclude(note__startswith="【演示】").values_list("person_name", flat=True)) == ["钱海军"]
 
 
 def test_seed_demo_refuses_a_database_with_real_organizations(demo):

@@ -7,6 +7,13 @@ from django.db import migrations, models
 CITY_CODE = "330200"
 
 
+def committee_division(authorities):
+    """Whose committee holds a flagged party organization: the one district all its organizations'
+    (current) registering authorities are, else the city's."""
+    authorities = set(authorities)
+    return authorities.pop() if len(authorities) == 1 else CITY_CODE
+
+
 def committees_from_flags(apps, schema_editor):
     """Each party organization marked as held by a comprehensive party committee is given the committee
     of the district whose organizations it covers, or the city's (covering city-registered organizations
@@ -40,8 +47,7 @@ def committees_from_flags(apps, schema_editor):
             while authority.successor_id is not None:  # a historical code: its successor's committee
                 authority = authority.successor
             districts.add(authority.pk)
-        code = districts.pop() if len(districts) == 1 else CITY_CODE
-        party_organization.committee = committee_of(code)
+        party_organization.committee = committee_of(committee_division(districts))
         party_organization.save(update_fields=["committee"])
 
 

@@ -103,3 +103,10 @@ def test_the_admin_kind_filter_is_the_filter_set(client):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 6
     assert DivisionFilterSet({"kind": "zone"}, queryset=Division.objects.all()).qs.count() == 6
+
+
+def test_the_divisions_export_carries_the_kind_in_chinese(clerk_api):
+    response = clerk_api.get("/api/v1/divisions/", {"format": "csv", "kind": "zone"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, first = body.splitlines()[:2]
+    assert "区划类别" in header.split(",") and first.startswith("330206401,保税区,") and ",功能区," in first

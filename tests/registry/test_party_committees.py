@@ -4,6 +4,7 @@ instructor (the reply: "市、县两级建立实体化运行的社会组织综�
 管理党员269名")."""
 
 import datetime
+import importlib
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,11 @@ def test_the_admin_filters_party_organizations_by_committee_level(client):
     assert [row.pk for row in response.context["cl"].result_list] == [held.pk]
     assert client.get("/admin/registry/comprehensivepartycommittee/").status_code == 200
     assert PartyOrganization.objects.get(pk=held.pk).comprehensive_committee is True
+
+
+def test_the_migration_gives_a_flagged_party_organization_its_districts_committee_or_the_citys():
+    migration = importlib.import_module("registry.migrations.0006_party_committees")
+    assert migration.committee_division({"330212"}) == "330212"
+    assert migration.committee_division({"330200"}) == "330200"
+    assert migration.committee_division({"330212", "330203"}) == "330200"  # several districts: the city's
+    assert migration.committee_division(set()) == "330200"

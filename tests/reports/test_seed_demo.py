@@ -259,3 +259,13 @@ def test_the_bulk_load_is_recorded_once_per_model(demo):
     assert organizations.object_repr.startswith("【演示】") and organizations.source == "command"
     assert organizations.actor_name.startswith("manage.py seed_demo")
     assert records.count() == records.values("content_type").distinct().count()
+
+
+def test_the_stats_api_counts_156_townships_zones_apart_and_every_published_figure_faithful(demo, clerk_api):
+    body = clerk_api.get("/api/v1/stats/", {"as_of": "2023-06-15", "compare": "published"}).json()
+    platforms = body["platforms"]
+    assert (platforms["townships"], platforms["townships_without_platform"]) == (156, 0)
+    assert (platforms["zones"], platforms["zones_with_platform"]) == (6, 0)
+    assert [row["key"] for row in body["published"] if row["faithful"] is False] == []
+    faithful = {row["key"] for row in body["published"] if row["faithful"]}
+    assert {"platforms.total", "party.comprehensive_committee.organizations", "organizations.total"} <= faithful

@@ -7,6 +7,7 @@ router.register("divisions", views.DivisionViewSet)
 router.register("organizations", views.OrganizationViewSet)
 router.register("community-organizations", views.CommunityOrganizationViewSet)
 router.register("inspections", views.AnnualInspectionViewSet)
+router.register("penalties", views.AdministrativePenaltyViewSet)
 router.register("credit-list-entries", views.CreditListEntryViewSet)
 router.register("party-organizations", views.PartyOrganizationViewSet)
 urlpatterns = router.urls

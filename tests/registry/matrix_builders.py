@@ -6,8 +6,15 @@ import datetime
 import itertools
 
 from registry import services
-from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind
-from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, PartyOrganization
+from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind, PenaltyKind
+from registry.models import (
+    AdministrativePenalty,
+    AnnualInspection,
+    CommunityOrganization,
+    CreditListEntry,
+    Division,
+    PartyOrganization,
+)
 from tests.conftest import make_organization
 from tests.core.matrix_builders import MatrixBuilder, register
 from tests.registry.builders import (
@@ -16,6 +23,7 @@ from tests.registry.builders import (
     make_filing,
     make_inspection,
     make_party_organization,
+    make_penalty,
 )
 
 _serial = itertools.count(1)
@@ -117,5 +125,21 @@ register(
         },
         patch_payload=lambda party: {"member_count": 7},
         move_payload=lambda party, district: {"organizations": [organization_of(district)]},
+    )
+)
+
+register(
+    MatrixBuilder(
+        model=AdministrativePenalty,
+        make=lambda district: make_penalty(make_organization(registered_by_id=district)),
+        create_payload=lambda district: {
+            "organization": organization_of(district),
+            "decided_on": "2022-05-10",
+            "kind": PenaltyKind.FINE,
+            "amount": "20000.00",
+            "authority": "宁波市民政局",
+        },
+        patch_payload=lambda penalty: {"decision_number": "甬民罚〔2022〕9号"},
+        move_payload=lambda penalty, district: {"organization": organization_of(district)},
     )
 )

@@ -83,7 +83,9 @@ class Organization(HistoryModel):
         blank=True,
         help_text=_("Date a government department or judicial body opened an investigation (立案调查); empty if none."),
     )
-    investigation_reason = models.TextField(_("investigation"), blank=True, help_text=_("Who investigates and why."))
+    investigation_reason = models.TextField(
+        _("investigation"), blank=True, default="", db_default="", help_text=_("Who investigates and why.")
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:

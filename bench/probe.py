@@ -100,16 +100,16 @@ def queries() -> dict:
 def bulk_rows(count: int, offset: int) -> list[dict]:
     """`count` organizations for organizations/bulk/, keyed by valid credit codes not yet used."""
     from registry.choices import CREDIT_CODE_CATEGORY
-    from registry.validators import uscc_with_check
+    from registry.validators import uscc_with_checks
 
     districts = ["330203", "330205", "330206", "330211", "330212", "330213", "330225", "330226", "330281"]
     rows = []
     for index in range(offset, offset + count):
         district = districts[index % len(districts)]
-        body = f"5{CREDIT_CODE_CATEGORY['social_service']}{district}BX{index:07d}"
+        body = f"5{CREDIT_CODE_CATEGORY['social_service']}{district}B{index:07d}"
         rows.append(
             {
-                "uscc": uscc_with_check(body),
+                "uscc": uscc_with_checks(body),
                 "name": f"基准测试同步社会服务机构{index}【演示】",
                 "org_type": "social_service",
                 "registered_by": district,

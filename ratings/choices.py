@@ -9,7 +9,12 @@ MIN_YEARS_REGISTERED = 2
 DEFAULT_MAX_SCORE = 1000
 
 # Entitlements other systems check (DESIGN §2): the lowest grade that gives each.
+# 民政部令第39号 ch. 5 (评估等级管理): 3A and above have priority for purchased services, transferred government
+# functions and government awards, and may apply for tax-deductible donation status (only a foundation
+# or a recognised charitable organization can hold it); 4A and above have a simplified annual inspection.
 PURCHASE_PRIORITY_MIN_GRADE = 3
+TRANSFERRED_FUNCTION_PRIORITY_MIN_GRADE = 3
+AWARD_PRIORITY_MIN_GRADE = 3
 TAX_DEDUCTIBLE_MIN_GRADE = 3
 SIMPLIFIED_INSPECTION_MIN_GRADE = 4
 

@@ -17,11 +17,14 @@ from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Wh
 from django.utils import timezone
 
 from ratings.choices import (
+    AWARD_PRIORITY_MIN_GRADE,
     PURCHASE_PRIORITY_MIN_GRADE,
     SIMPLIFIED_INSPECTION_MIN_GRADE,
     TAX_DEDUCTIBLE_MIN_GRADE,
+    TRANSFERRED_FUNCTION_PRIORITY_MIN_GRADE,
 )
 from ratings.models import Evaluation
+from registry.choices import OrgType
 
 # Annotation names on organization querysets; the API fields carry the same names.
 CURRENT_GRADE = "current_grade"
@@ -83,12 +86,29 @@ def grade_on(organization, on: datetime.date | None = None) -> int | None:
     return evaluation.grade if evaluation is not None else None
 
 
-def entitlements(grade: int | None) -> dict[str, bool]:
-    """The rights a grade gives (DESIGN §2), as the organizations API shows them."""
+def may_hold_tax_deductible_status(organization, on: datetime.date | None = None) -> bool:
+    """A foundation, or an organization recognised as a charitable organization (慈善组织) by `on`.
+
+    Only these can hold tax-deductible donation status (公益性捐赠税前扣除资格); the grade is the
+    other, separate condition (`entitlements`).
+    """
+    day = on or timezone.localdate()
+    recognised = organization.charity_recognized_on is not None and organization.charity_recognized_on <= day
+    return organization.org_type == OrgType.FOUNDATION or recognised
+
+
+def entitlements(grade: int | None, *, charitable: bool = False) -> dict[str, bool]:
+    """The rights a grade gives (DESIGN §2), as the organizations API shows them.
+
+    `charitable`: the organization is of a kind that can hold tax-deductible donation status
+    (`may_hold_tax_deductible_status`); 3A and above is necessary for it, never enough alone.
+    """
     grade = grade or 0
     return {
         "purchase_priority": grade >= PURCHASE_PRIORITY_MIN_GRADE,
-        "tax_deductible_eligible": grade >= TAX_DEDUCTIBLE_MIN_GRADE,
+        "transferred_function_priority": grade >= TRANSFERRED_FUNCTION_PRIORITY_MIN_GRADE,
+        "award_priority": grade >= AWARD_PRIORITY_MIN_GRADE,
+        "tax_deductible_eligible": charitable and grade >= TAX_DEDUCTIBLE_MIN_GRADE,
         "simplified_inspection": grade >= SIMPLIFIED_INSPECTION_MIN_GRADE,
     }
 

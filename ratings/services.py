@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.access import check_reinstate, check_write
 from core.context import change_context
@@ -17,8 +18,17 @@ from core.services import check_status_date, require_reason
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
 from registry.choices import CreditList, InspectionResult, OrgStatus
-from registry.models import AnnualInspection, CreditListEntry, Organization
+from registry.models import AdministrativePenalty, AnnualInspection, CreditListEntry, Organization
 from registry.models.credit import in_force_on
+
+# The provisions a refusal names (民政部令第39号《社会组织评估管理办法》, and the 2021 national rules).
+ART_6_1 = gettext_lazy("Order No. 39 art. 6(1)")
+ART_6_2 = gettext_lazy("Order No. 39 art. 6(2)")
+ART_7_1 = gettext_lazy("Order No. 39 art. 7(1)")
+ART_7_2 = gettext_lazy("Order No. 39 art. 7(2)")
+ART_7_3 = gettext_lazy("Order No. 39 art. 7(3)")
+ART_7_4 = gettext_lazy("Order No. 39 art. 7(4)")
+CREDIT_LIST_RULES = gettext_lazy("2021 national evaluation rules")
 
 
 def _grade_label(grade: int) -> str:
@@ -32,11 +42,16 @@ def _active_on(organization: Organization, day: datetime.date) -> bool:
     return organization.status_date is not None and organization.status_date > day
 
 
-def inspection_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
-    """Refusals from the annual inspections (年检) of the two years before `on`'s year.
+def _article(article: str, reason: str) -> str:
+    """A refusal with the provision it rests on, so a clerk can answer "on what ground?"."""
+    return _("%(article)s: %(reason)s") % {"article": article, "reason": reason}
 
-    Last year's inspection failed (不合格) or missed (未参检), or 基本合格 both of the last two years.
-    A year without an inspection record is not a missed one: the inspection may not be recorded yet.
+
+def inspection_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """Refusals from the annual inspections (年检) of the two years before `on`'s year (39号令 art. 7(一)(二)).
+
+    Last year's inspection not taken part in (未参检, or no record at all: the organization owed it)
+    or failed (不合格), or 基本合格 both of the last two years.
     """
     last_year, year_before = on.year - 1, on.year - 2
     results = dict(
@@ -45,39 +60,109 @@ def inspection_refusals(*, organization: Organization, on: datetime.date) -> lis
         )
     )
     refusals = []
-    if results.get(last_year) in {InspectionResult.FAILED, InspectionResult.ABSENT}:
+    last = results.get(last_year)
+    if last in {None, InspectionResult.ABSENT}:
         refusals.append(
-            _("The annual inspection of %(year)d is recorded as %(result)s.")
-            % {"year": last_year, "result": InspectionResult(results[last_year]).label}
+            _article(
+                ART_7_1,
+                _("the organization did not take part in the annual inspection of %(year)d.") % {"year": last_year},
+            )
         )
-    if results.get(last_year) == results.get(year_before) == InspectionResult.BASICALLY_PASSED:
+    elif last == InspectionResult.FAILED:
         refusals.append(
-            _("The annual inspections of %(first)d and %(second)d were both %(result)s.")
-            % {"first": year_before, "second": last_year, "result": InspectionResult.BASICALLY_PASSED.label}
+            _article(
+                ART_7_2,
+                _("the annual inspection of %(year)d is recorded as %(result)s.")
+                % {"year": last_year, "result": InspectionResult(last).label},
+            )
+        )
+    if last == results.get(year_before) == InspectionResult.BASICALLY_PASSED:
+        refusals.append(
+            _article(
+                ART_7_2,
+                _("the annual inspections of %(first)d and %(second)d were both %(result)s.")
+                % {"first": year_before, "second": last_year, "result": InspectionResult.BASICALLY_PASSED.label},
+            )
         )
     return refusals
 
 
-def serious_violation_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
-    """A refusal when the organization is on the serious-violation list (严重违法失信名单) on `on`."""
-    entry = (
-        CreditListEntry.objects.filter(in_force_on(on), organization=organization, list_kind=CreditList.SERIOUS)
-        .order_by("-listed_on")
+def penalty_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """A refusal when an administrative penalty was decided in the year before `on`'s year (art. 7(三))."""
+    penalty = (
+        AdministrativePenalty.objects.filter(organization=organization, decided_on__year=on.year - 1)
+        .order_by("-decided_on")
         .first()
     )
-    if entry is None:
+    if penalty is None:
         return []
     return [
-        _("The organization is on the serious-violation list since %(date)s.") % {"date": entry.listed_on.isoformat()}
+        _article(
+            ART_7_3,
+            _("the organization received an administrative penalty (%(kind)s) from %(authority)s on %(date)s.")
+            % {
+                "kind": penalty.get_kind_display(),
+                "authority": penalty.authority,
+                "date": penalty.decided_on.isoformat(),
+            },
+        )
+    ]
+
+
+def investigation_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """A refusal while the organization is under investigation (立案调查, art. 7(四))."""
+    since = organization.under_investigation_since
+    if since is None or since > on:
+        return []
+    return [
+        _article(
+            ART_7_4,
+            _("the organization is under investigation since %(date)s (%(reason)s).")
+            % {"date": since.isoformat(), "reason": organization.investigation_reason},
+        )
+    ]
+
+
+def credit_list_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """A refusal for each credit list the organization is on on `on` (the 2021 national evaluation rules)."""
+    entries = CreditListEntry.objects.filter(in_force_on(on), organization=organization).order_by("listed_on")
+    refusals = []
+    for list_kind in (CreditList.ABNORMAL, CreditList.SERIOUS):
+        entry = next((entry for entry in entries if entry.list_kind == list_kind), None)
+        if entry is not None:
+            refusals.append(
+                _article(
+                    CREDIT_LIST_RULES,
+                    _("the organization is on the %(list)s since %(date)s.")
+                    % {"list": CreditList(list_kind).label, "date": entry.listed_on.isoformat()},
+                )
+            )
+    return refusals
+
+
+def valid_grade_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """A refusal while the organization holds a grade whose validity has not run out (art. 6(二))."""
+    current = current_or_none(organization, on)
+    if current is None:
+        return []
+    return [
+        _article(
+            ART_6_2,
+            _("the organization holds %(grade)s valid until %(date)s; it may be evaluated again once that has run out.")
+            % {"grade": current.get_grade_display(), "date": current.valid_until.isoformat()},
+        )
     ]
 
 
 def eligibility_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
     """Why `organization` may not be rated on `on` (empty when it may), in the words a clerk reads.
 
-    民政部令第39号: the organization is active, registered for two years, its last annual
-    inspection neither failed nor missed, not 基本合格 two years running, not on the
-    serious-violation list.
+    民政部令第39号《社会组织评估管理办法》: art. 6(一) registered two full years, art. 6(二) no grade
+    whose five-year validity is still running, art. 7(一)(二) last year's inspection taken and not
+    不合格, nor 基本合格 two years running, art. 7(三) no administrative penalty last year, art. 7(四)
+    not under investigation. The credit lists came later (民政部令第60号, 2018): that an organization
+    on either list is not evaluated is the Ministry's 2021 national evaluation rules
+    (《全国性社会组织评估管理规定》), not 39号令. See docs/decisions/0023-rating-eligibility.md.
     """
     refusals = []
     if not _active_on(organization, on):
@@ -88,14 +173,20 @@ def eligibility_refusals(*, organization: Organization, on: datetime.date) -> li
     eligible_from = add_years(organization.registered_on, MIN_YEARS_REGISTERED)
     if on < eligible_from:
         refusals.append(
-            _(
-                "The organization was registered on %(registered)s: it can be rated only after two years of "
-                "registration, from %(eligible)s."
+            _article(
+                ART_6_1,
+                _(
+                    "the organization was registered on %(registered)s: it can be rated only after two years of "
+                    "registration, from %(eligible)s."
+                )
+                % {"registered": organization.registered_on.isoformat(), "eligible": eligible_from.isoformat()},
             )
-            % {"registered": organization.registered_on.isoformat(), "eligible": eligible_from.isoformat()}
         )
+    refusals += valid_grade_refusals(organization=organization, on=on)
     refusals += inspection_refusals(organization=organization, on=on)
-    refusals += serious_violation_refusals(organization=organization, on=on)
+    refusals += penalty_refusals(organization=organization, on=on)
+    refusals += investigation_refusals(organization=organization, on=on)
+    refusals += credit_list_refusals(organization=organization, on=on)
     return refusals
 
 

@@ -18,6 +18,7 @@ from registry import selectors, services
 from registry.choices import CreditList, DivisionKind, InspectionResult, RegistrationLevel
 from registry.filtersets import DivisionFilterSet, PartyOrganizationFilterSet
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -58,6 +59,13 @@ class AnnualInspectionInline(RegistryTabularInline):
     extra = 0
     fields = ["year", "result", "concluded_on", "remarks"]
     ordering = ["-year"]
+
+
+class AdministrativePenaltyInline(RegistryTabularInline):
+    model = AdministrativePenalty
+    extra = 0
+    fields = ["decided_on", "kind", "amount", "authority", "decision_number"]
+    ordering = ["-decided_on"]
 
 
 class CreditListEntryInline(RegistryTabularInline):
@@ -198,7 +206,14 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     list_select_related = ["registered_by"]
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
-    inlines = [AnnualInspectionInline, CreditListEntryInline, PartyCoverageInline, EvaluationInline, HonourInline]
+    inlines = [
+        AnnualInspectionInline,
+        AdministrativePenaltyInline,
+        CreditListEntryInline,
+        PartyCoverageInline,
+        EvaluationInline,
+        HonourInline,
+    ]
     importable = True
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),
@@ -262,6 +277,17 @@ class AnnualInspectionAdmin(RegistryAdmin):
     list_display = ["organization", "year", "result", "concluded_on"]
     list_filter = ["result", "year"]
     search_fields = ["organization__name", "organization__uscc"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created", "last_updated"]
+
+
+@admin.register(AdministrativePenalty)
+class AdministrativePenaltyAdmin(RegistryAdmin):
+    list_display = ["organization", "decided_on", "kind", "amount", "authority"]
+    list_filter = ["kind", "decided_on"]
+    search_fields = ["organization__name", "organization__uscc", "authority", "decision_number"]
+    date_hierarchy = "decided_on"
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     readonly_fields = ["created", "last_updated"]

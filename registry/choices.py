@@ -117,3 +117,15 @@ class CreditList(models.TextChoices):
 class PartyOrgKind(models.TextChoices):
     STANDALONE = "standalone", _("Standalone")
     JOINT = "joint", _("Joint")
+
+
+class PenaltyKind(models.TextChoices):
+    """Kinds of administrative penalty (行政处罚) on a social organization (行政处罚法 art. 9 and the
+    registration regulations)."""
+
+    WARNING = "warning", _("Warning")
+    FINE = "fine", _("Fine")
+    CONFISCATION = "confiscation", _("Confiscation of unlawful gains or property")
+    SUSPENSION = "suspension", _("Suspension of activities")
+    REVOCATION = "revocation", _("Revocation of the registration certificate")
+    OTHER = "other", _("Other penalty")

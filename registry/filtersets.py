@@ -20,9 +20,11 @@ from registry.choices import (
     OrgStatus,
     OrgType,
     PartyOrgKind,
+    PenaltyKind,
     RegistrationLevel,
 )
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -197,6 +199,28 @@ class AnnualInspectionFilterSet(RegistryFilterSet):
     class Meta:
         model = AnnualInspection
         fields = ["organization", "year", "result"]
+
+
+class AdministrativePenaltyFilterSet(RegistryFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    district = django_filters.CharFilter(
+        field_name="organization__registered_by_id", label=_("registering district (code)")
+    )
+    kind = django_filters.ChoiceFilter(choices=PenaltyKind.choices, label=_("kind of penalty"))
+    decided_from = django_filters.DateFilter(
+        field_name="decided_on", lookup_expr="gte", label=_("decided from (inclusive)")
+    )
+    decided_until = django_filters.DateFilter(
+        field_name="decided_on", lookup_expr="lte", label=_("decided until (inclusive)")
+    )
+    ordering = RegistryOrderingFilter(
+        fields=(("decided_on", "decided_on"), ("id", "id"), ("last_updated", "last_updated")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = AdministrativePenalty
+        fields = ["organization", "kind"]
 
 
 class CreditListEntryFilterSet(RegistryFilterSet):

@@ -12,6 +12,9 @@ from stdnum.cn import uscc as stdnum_uscc
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CIVIL_AFFAIRS_AUTHORITY = "5"
 CIVIL_AFFAIRS_CATEGORIES = {"1", "2", "3"}
+# GB 11714 organization code (positions 9–17 of a credit code): weights of its first eight characters.
+# python-stdnum's cn.uscc checks only position 18, so position 17 is checked here.
+ORGANIZATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def normalise_uscc(value: str) -> str:
@@ -53,6 +56,16 @@ def check_uscc_form(code: str) -> None:
         )
     if not code[2:8].isdigit():
         raise ValidationError(_("Positions 3–8 (division code) must be digits."), code="uscc_division")
+    expected = organization_code_check(code[8:16])
+    if code[16] != expected:
+        raise ValidationError(
+            _(
+                "Position 17 (check character of the organization code, positions 9–17) is %(found)s; for "
+                "positions 9–16 it must be %(expected)s."
+            )
+            % {"found": code[16], "expected": expected},
+            code="uscc_organization_check",
+        )
     expected = stdnum_uscc.calc_check_digit(code)
     if code[17] != expected:
         raise ValidationError(
@@ -60,6 +73,22 @@ def check_uscc_form(code: str) -> None:
             % {"found": code[17], "expected": expected},
             code="uscc_check",
         )
+
+
+def organization_code_check(body: str) -> str:
+    """The GB 11714 check character of an organization code's eight characters.
+
+    Digits count as themselves and letters A–Z as 10–35; `11 − (sum mod 11)`, where 10 is written X
+    and 11 is written 0.
+    """
+    total = sum(int(char, 36) * weight for char, weight in zip(body, ORGANIZATION_CODE_WEIGHTS, strict=True))
+    value = 11 - total % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def uscc_with_checks(first16: str) -> str:
+    """Complete 16 characters with both check characters, positions 17 and 18 (demo data and tests)."""
+    return uscc_with_check(first16 + organization_code_check(first16[8:16]))
 
 
 def uscc_with_check(first17: str) -> str:

@@ -15,7 +15,7 @@ from core.models import AccessProfile, ApiToken
 from core.roles import ensure_role_groups
 from registry.choices import CREDIT_CODE_CATEGORY, OrgType
 from registry.models import Organization
-from registry.validators import uscc_with_check
+from registry.validators import uscc_with_checks
 
 _serial = itertools.count(1)
 # The database the settings name, before pytest-django sets up the test database in its place.
@@ -58,8 +58,8 @@ def committed_db(django_db_setup, django_db_blocker):
 def make_uscc(org_type: str = OrgType.SOCIAL_GROUP, division: str = "330212", serial: int | None = None) -> str:
     """A valid credit code of civil affairs for the type and division segment."""
     number = serial if serial is not None else next(_serial)
-    body = f"5{CREDIT_CODE_CATEGORY[org_type]}{division}MJ{number:07d}"
-    return uscc_with_check(body)
+    body = f"5{CREDIT_CODE_CATEGORY[org_type]}{division}MJ{number:06d}"
+    return uscc_with_checks(body)
 
 
 def make_organization(**fields) -> Organization:

@@ -7,7 +7,13 @@ from core.api.serializers import RegistrySerializer, StatusChangeSerializer
 from ratings import services
 from ratings.choices import DEFAULT_MAX_SCORE, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour
-from ratings.selectors import CURRENT_GRADE, GRADE_VALID_UNTIL, current_evaluation, entitlements
+from ratings.selectors import (
+    CURRENT_GRADE,
+    GRADE_VALID_UNTIL,
+    current_evaluation,
+    entitlements,
+    may_hold_tax_deductible_status,
+)
 
 
 class GradeField(serializers.ChoiceField):
@@ -152,6 +158,10 @@ class OrganizationGradeSerializer(serializers.Serializer):
     current_grade = serializers.SerializerMethodField(label=_("current grade"))
     grade_valid_until = serializers.SerializerMethodField(label=_("grade valid until"))
     purchase_priority = serializers.SerializerMethodField(label=_("priority for purchased services"))
+    transferred_function_priority = serializers.SerializerMethodField(
+        label=_("priority for transferred government functions")
+    )
+    award_priority = serializers.SerializerMethodField(label=_("priority for government awards"))
     tax_deductible_eligible = serializers.SerializerMethodField(label=_("may hold tax-deductible donation status"))
     simplified_inspection = serializers.SerializerMethodField(label=_("simplified annual inspection"))
 
@@ -172,17 +182,29 @@ class OrganizationGradeSerializer(serializers.Serializer):
         until = self._grade_of(organization)[1]
         return until.isoformat() if until else None
 
+    def _entitlement(self, organization, name: str) -> bool:
+        charitable = may_hold_tax_deductible_status(organization)
+        return entitlements(self._grade_of(organization)[0], charitable=charitable)[name]
+
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_purchase_priority(self, organization):
-        return entitlements(self._grade_of(organization)[0])["purchase_priority"]
+        return self._entitlement(organization, "purchase_priority")
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_transferred_function_priority(self, organization):
+        return self._entitlement(organization, "transferred_function_priority")
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_award_priority(self, organization):
+        return self._entitlement(organization, "award_priority")
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_tax_deductible_eligible(self, organization):
-        return entitlements(self._grade_of(organization)[0])["tax_deductible_eligible"]
+        return self._entitlement(organization, "tax_deductible_eligible")
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_simplified_inspection(self, organization):
-        return entitlements(self._grade_of(organization)[0])["simplified_inspection"]
+        return self._entitlement(organization, "simplified_inspection")
 
 
 ORGANIZATION_GRADE_FIELDS = list(OrganizationGradeSerializer._declared_fields)

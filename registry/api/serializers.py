@@ -9,6 +9,7 @@ from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGrade
 from registry import selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -103,6 +104,10 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "is_hub",
             "is_support",
             "is_community_foundation",
+            "charity_recognized_on",
+            "public_fundraising_since",
+            "under_investigation_since",
+            "investigation_reason",
             "is_demo",
             "created",
             "last_updated",
@@ -253,6 +258,24 @@ class AnnualInspectionSerializer(RegistrySerializer):
                     {"year": [_("This organization already has an inspection for that year.")]}
                 )
         return attrs
+
+
+class AdministrativePenaltySerializer(RegistrySerializer):
+    class Meta:
+        model = AdministrativePenalty
+        fields = [
+            "id",
+            "organization",
+            "decided_on",
+            "kind",
+            "amount",
+            "authority",
+            "decision_number",
+            "reason",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["id", "created", "last_updated"]
 
 
 class CreditListEntrySerializer(RegistrySerializer):

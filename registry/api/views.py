@@ -10,6 +10,7 @@ from core.bulk import BulkSyncMixin
 from ratings.selectors import with_current_grade
 from registry import selectors, services
 from registry.api.serializers import (
+    AdministrativePenaltySerializer,
     AnnualInspectionSerializer,
     CommunityOrganizationSerializer,
     ComprehensivePartyCommitteeSerializer,
@@ -19,6 +20,7 @@ from registry.api.serializers import (
     PartyOrganizationSerializer,
 )
 from registry.filtersets import (
+    AdministrativePenaltyFilterSet,
     AnnualInspectionFilterSet,
     CommunityOrganizationFilterSet,
     ComprehensivePartyCommitteeFilterSet,
@@ -28,6 +30,7 @@ from registry.filtersets import (
     PartyOrganizationFilterSet,
 )
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -88,6 +91,12 @@ class AnnualInspectionViewSet(RegistryViewSet):
     queryset = AnnualInspection.objects.order_by("id")
     serializer_class = AnnualInspectionSerializer
     filterset_class = AnnualInspectionFilterSet
+
+
+class AdministrativePenaltyViewSet(RegistryViewSet):
+    queryset = AdministrativePenalty.objects.order_by("id")
+    serializer_class = AdministrativePenaltySerializer
+    filterset_class = AdministrativePenaltyFilterSet
 
 
 class CreditListEntryViewSet(RegistryViewSet):

@@ -4,8 +4,10 @@ from registry.models.filings import CommunityOrganization, FilingNumberCounter
 from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
 from registry.models.party import ComprehensivePartyCommittee, PartyCoverage, PartyOrganization
+from registry.models.penalties import AdministrativePenalty
 
 __all__ = [
+    "AdministrativePenalty",
     "AnnualInspection",
     "CommunityOrganization",
     "ComprehensivePartyCommittee",

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -62,6 +62,30 @@ class Organization(HistoryModel):
     is_hub = models.BooleanField(_("hub organization"), default=False)
     is_support = models.BooleanField(_("support organization"), default=False)
     is_community_foundation = models.BooleanField(_("community development foundation"), default=False)
+    # 慈善法 art. 10 (recognition as a charitable organization) and art. 22 (public fundraising
+    # qualification, which only a recognised charitable organization obtains).
+    charity_recognized_on = models.DateField(
+        _("recognised as a charitable organization on"),
+        null=True,
+        blank=True,
+        help_text=_("Date of recognition as a charitable organization (慈善组织认定); empty if not recognised."),
+    )
+    public_fundraising_since = models.DateField(
+        _("public fundraising qualification since"),
+        null=True,
+        blank=True,
+        help_text=_("Date the public fundraising qualification (公开募捐资格) was obtained; empty if none."),
+    )
+    # 民政部令第39号 art. 7(四): an organization under investigation is not evaluated. Cleared when it ends.
+    under_investigation_since = models.DateField(
+        _("under investigation since"),
+        null=True,
+        blank=True,
+        help_text=_("Date a government department or judicial body opened an investigation (立案调查); empty if none."),
+    )
+    investigation_reason = models.TextField(
+        _("investigation"), blank=True, default="", db_default="", help_text=_("Who investigates and why.")
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     # A district system keeps the domicile in its own district (docs/decisions/0100-…).
@@ -87,6 +111,21 @@ class Organization(HistoryModel):
                 condition=Q(is_community_foundation=False) | Q(org_type=OrgType.FOUNDATION),
                 name="organization_community_foundation_is_foundation",
                 violation_error_message=_("Only a foundation can be a community development foundation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(public_fundraising_since__isnull=True)
+                | Q(charity_recognized_on__isnull=False, public_fundraising_since__gte=F("charity_recognized_on")),
+                name="organization_public_fundraising_needs_charity",
+                violation_error_message=_(
+                    "Only a recognised charitable organization holds a public fundraising qualification, "
+                    "from its recognition on."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(under_investigation_since__isnull=True, investigation_reason="")
+                | (Q(under_investigation_since__isnull=False) & ~Q(investigation_reason="")),
+                name="organization_investigation_has_date_and_reason",
+                violation_error_message=_("An investigation needs both its date and its reason."),
             ),
         ]
         indexes = [
@@ -151,6 +190,19 @@ class Organization(HistoryModel):
                 _("A community development foundation is a foundation; this organization is a %(type)s.")
                 % {"type": self.get_org_type_display()}
             ]
+        if self.public_fundraising_since is not None and (
+            self.charity_recognized_on is None or self.public_fundraising_since < self.charity_recognized_on
+        ):
+            errors["public_fundraising_since"] = [
+                _(
+                    "Only a recognised charitable organization holds a public fundraising qualification, "
+                    "from its recognition on."
+                )
+            ]
+        if (self.under_investigation_since is None) != (not self.investigation_reason.strip()):
+            errors[
+                "under_investigation_since" if self.under_investigation_since is None else "investigation_reason"
+            ] = [_("An investigation needs both its date and its reason.")]
         if self.registered_by_id:
             authority = self.registered_by
             if authority.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:

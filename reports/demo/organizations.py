@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from registry.choices import CITY_CODE, CREDIT_CODE_CATEGORY, Field, OrgStatus, OrgType, RegistrationLevel
 from registry.models import Division, Organization
-from registry.validators import ALPHABET, uscc_with_check
+from registry.validators import ALPHABET, uscc_with_checks
 from reports.demo import names, plan
 from reports.demo.base import DEMO_PREFIX, DemoContext, apportion
 
@@ -69,11 +69,12 @@ def _base31(number: int, width: int) -> str:
 
 
 def credit_code(*, org_type: str, registered_by: str, registered_on: datetime.date, serial: int) -> str:
-    """A valid civil-affairs credit code: positions 9–17 `MJD` and a serial (D for demo), check character computed."""
+    """A valid civil-affairs credit code: positions 9–16 `MJD` and a serial (D for demo), then both check
+    characters (17: the organization code's, GB 11714; 18: the credit code's)."""
     segment = registered_by
     if registered_by in HISTORICAL_SEGMENT and registered_on < MERGER_DATE and serial % 3 == 0:
         segment = HISTORICAL_SEGMENT[registered_by]
-    return uscc_with_check(f"5{CREDIT_CODE_CATEGORY[org_type]}{segment}MJD{_base31(serial, 6)}")
+    return uscc_with_checks(f"5{CREDIT_CODE_CATEGORY[org_type]}{segment}MJD{_base31(serial, 5)}")
 
 
 ORGANIZATION_COLUMNS = [

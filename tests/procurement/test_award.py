@@ -145,7 +145,7 @@ def test_a_rating_revoked_before_the_award_leaves_the_provider_flagged(rate):
 def test_the_grade_at_award_is_the_grade_of_the_award_date_not_of_today(rate):
     provider = make_organization()
     rate(provider, 3, datetime.date(2019, 1, 10))
-    rate(provider, 5, datetime.date(2023, 1, 10))
+    rate(provider, 5, datetime.date(2024, 1, 10))  # once the 3A has run out (民政部令第39号 art. 6(二))
     project = award(make_project(), provider, AWARD_DAY)
     assert project.grade_at_award == 3
     project.refresh_from_db()

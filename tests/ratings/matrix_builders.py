@@ -8,7 +8,7 @@ from ratings.choices import HonourKind
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
 from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
-from tests.ratings.builders import make_evaluation
+from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
 
 
 def organization_of(district: str) -> int:
@@ -27,6 +27,13 @@ def revoked(evaluation: Evaluation) -> dict:
     return {"reason": "矩阵测试：撤销有误"}
 
 
+def inspected_organization_of(district: str, on: datetime.date) -> int:
+    """An organization of `district` that may be rated on `on` (last year's inspection taken)."""
+    organization = make_organization(registered_by_id=district)
+    took_part_in_last_years_inspection(organization, on)
+    return organization.pk
+
+
 def withdrawn(honour: Honour) -> dict:
     services.honour_withdraw(honour=honour, on=datetime.date(2023, 6, 30), reason="matrix", actor=None)
     return {"reason": "矩阵测试：撤销有误"}
@@ -37,7 +44,7 @@ register(
         model=Evaluation,
         make=lambda district: make_evaluation(make_organization(registered_by_id=district), grade=4),
         create_payload=lambda district: {
-            "organization": organization_of(district),
+            "organization": inspected_organization_of(district, datetime.date(2022, 3, 1)),
             "grade": 3,
             "concluded_on": "2022-03-01",
             "score": "82.50",

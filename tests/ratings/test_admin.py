@@ -9,7 +9,7 @@ from ratings.choices import RevocationGround
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization, make_user
 from tests.exports.builders import read_csv
-from tests.ratings.builders import make_evaluation, years_ago
+from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection, years_ago
 from tests.registry.builders import make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-06-01")]  # rules stated on fixed dates (DESIGN §2)
@@ -52,6 +52,7 @@ def test_organizations_list_shows_and_filters_the_current_grade(clerk_browser):
 
 def test_clerk_concludes_a_rating_in_the_admin(clerk_browser):
     organization = make_organization(registered_on=D(2015, 1, 1))
+    took_part_in_last_years_inspection(organization, D(2024, 3, 1))
     form = clerk_browser.get(f"{LIST}add/", {"organization": organization.pk})
     assert form.status_code == 200
     response = clerk_browser.post(

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ratings.models import Evaluation, Honour
+from registry.choices import OrgType
 from tests.conftest import make_organization
-from tests.ratings.builders import make_evaluation
+from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
 from tests.registry.builders import HAISHU_TOWNSHIP, make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-06-01")]  # rules stated on fixed dates (DESIGN §2)
@@ -20,6 +21,7 @@ D = datetime.date
 
 
 def rate(client, organization, grade=5, concluded_on="2024-03-01", **extra):
+    took_part_in_last_years_inspection(organization, datetime.date.fromisoformat(concluded_on))
     return client.post(
         URL, {"organization": organization.pk, "grade": grade, "concluded_on": concluded_on, **extra}, format="json"
     )
@@ -34,7 +36,7 @@ def organization_ids(client, **params):
 
 
 def test_done_when_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_revoked(clerk_api):
-    organization = make_organization(registered_on=D(2015, 6, 1))
+    organization = make_organization(org_type=OrgType.FOUNDATION, registered_on=D(2015, 6, 1))
     other = make_organization()
     created = rate(clerk_api, organization, grade=5, concluded_on="2024-03-01")
     assert created.status_code == 201, created.json()
@@ -161,11 +163,7 @@ def test_score_can_be_corrected_but_grade_date_and_organization_cannot(clerk_api
 
 def test_evaluation_scored_950_of_1000_is_accepted(clerk_api):
     organization = make_organization(registered_on=D(2015, 1, 1))
-    response = clerk_api.post(
-        URL,
-        {"organization": organization.pk, "grade": 5, "concluded_on": "2024-03-01", "score": "950"},
-        format="json",
-    )
+    response = rate(clerk_api, organization, grade=5, concluded_on="2024-03-01", score="950")
     assert response.status_code == 201, response.json()
     assert (response.json()["score"], response.json()["max_score"]) == ("950.00", 1000)
 
@@ -451,3 +449,25 @@ def test_reinstating_an_honour_is_for_clerks_and_withdrawing_follows_the_distric
     assert clerk_api.post(reinstate, {"reason": "again"}, format="json").status_code == 400
     other.refresh_from_db()
     assert other.withdrawn_on is None
+
+
+@pytest.mark.today("2026-06-01")
+def test_a_3a_social_group_is_eligible_for_tax_deductible_status_only_once_recognised_as_a_charity(clerk_api):
+    group = make_organization(registered_on=D(2015, 1, 1))
+    make_evaluation(group, grade=3, concluded_on=D(2024, 3, 1))
+    body = clerk_api.get(f"{ORGANIZATIONS}{group.pk}/").json()
+    assert body["tax_deductible_eligible"] is False
+    assert body["purchase_priority"] and body["transferred_function_priority"] and body["award_priority"]
+    patched = clerk_api.patch(
+        f"{ORGANIZATIONS}{group.pk}/",
+        {"charity_recognized_on": "2025-01-10", "public_fundraising_since": "2025-06-01"},
+        format="json",
+    )
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["tax_deductible_eligible"] is True
+
+
+def test_public_fundraising_without_charity_recognition_is_400(clerk_api):
+    group = make_organization()
+    response = clerk_api.patch(f"{ORGANIZATIONS}{group.pk}/", {"public_fundraising_since": "2025-06-01"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["public_fundraising_since"]

@@ -5,7 +5,14 @@ import datetime
 import pytest
 
 from ratings.models import Evaluation
-from ratings.selectors import entitlements, grade_distribution, grade_on, with_current_grade
+from ratings.selectors import (
+    entitlements,
+    grade_distribution,
+    grade_on,
+    may_hold_tax_deductible_status,
+    with_current_grade,
+)
+from registry.choices import OrgType
 from registry.models import Organization
 from tests.conftest import make_organization
 from tests.ratings.builders import make_evaluation
@@ -89,7 +96,7 @@ def test_with_current_grade_is_idempotent(history):
 
 
 @pytest.mark.parametrize(
-    ("grade", "purchase", "tax", "simplified"),
+    ("grade", "priority", "tax", "simplified"),
     [
         (None, False, False, False),
         (1, False, False, False),
@@ -99,12 +106,29 @@ def test_with_current_grade_is_idempotent(history):
         (5, True, True, True),
     ],
 )
-def test_entitlements_by_grade(grade, purchase, tax, simplified):
-    assert entitlements(grade) == {
-        "purchase_priority": purchase,
+def test_entitlements_by_grade_of_a_charitable_organization(grade, priority, tax, simplified):
+    assert entitlements(grade, charitable=True) == {
+        "purchase_priority": priority,
+        "transferred_function_priority": priority,
+        "award_priority": priority,
         "tax_deductible_eligible": tax,
         "simplified_inspection": simplified,
     }
+
+
+@pytest.mark.parametrize("grade", [3, 4, 5])
+def test_a_grade_alone_never_makes_an_organization_eligible_for_tax_deductible_status(grade):
+    assert entitlements(grade)["tax_deductible_eligible"] is False
+    assert entitlements(grade)["purchase_priority"] is True
+
+
+@pytest.mark.today("2026-06-01")
+def test_only_a_foundation_or_a_recognised_charity_may_hold_tax_deductible_status():
+    assert may_hold_tax_deductible_status(make_organization(org_type=OrgType.FOUNDATION))
+    assert not may_hold_tax_deductible_status(make_organization(org_type=OrgType.SOCIAL_GROUP))
+    recognised = make_organization(org_type=OrgType.SOCIAL_SERVICE, charity_recognized_on=D(2020, 5, 1))
+    assert may_hold_tax_deductible_status(recognised)
+    assert not may_hold_tax_deductible_status(recognised, on=D(2020, 4, 30))
 
 
 def test_grade_distribution_counts_organizations_by_grade_on_a_day(django_assert_num_queries, history):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from core.access import WriteForbidden
 from core.choices import ChangeAction, Role
@@ -13,12 +14,12 @@ from ratings import services
 from ratings.choices import EvaluationStatus, RevocationGround
 from ratings.models import Evaluation
 from ratings.selectors import grade_on
-from registry.choices import CreditList, InspectionResult, OrgStatus
+from registry.choices import CreditList, InspectionResult, OrgStatus, PenaltyKind
 from registry.models import Organization
 from registry.services import credit_entry_remove
 from tests.conftest import make_organization, make_user
-from tests.ratings.builders import make_evaluation
-from tests.registry.builders import make_credit_entry, make_inspection
+from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
+from tests.registry.builders import make_credit_entry, make_inspection, make_penalty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.date
@@ -30,7 +31,9 @@ def clerk_user():
     return make_user(Role.CLERK)
 
 
-def conclude(organization, *, grade=5, on=RATED_ON, actor=None, **extra):
+def conclude(organization, *, grade=5, on=RATED_ON, actor=None, inspected=True, **extra):
+    if inspected:
+        took_part_in_last_years_inspection(organization, on)
     return services.evaluation_conclude(organization=organization, grade=grade, concluded_on=on, actor=actor, **extra)
 
 
@@ -50,16 +53,15 @@ def test_conclude_records_the_rating_and_its_history(clerk_user):
     assert record.actor == clerk_user and "4A" in record.message
 
 
-def test_a_new_rating_supersedes_the_older_one(clerk_user):
+def test_a_rating_is_refused_while_the_previous_one_is_valid_and_concluded_once_it_has_run_out(clerk_user):
     organization = make_organization(registered_on=D(2010, 1, 1))
-    old = conclude(organization, grade=3, on=D(2020, 6, 1), actor=clerk_user)
+    old = conclude(organization, grade=3, on=D(2018, 6, 1), actor=clerk_user)
+    [reason] = refusal_of(organization, on=D(2023, 5, 31))
+    assert gettext("Order No. 39 art. 6(2)") in reason and "2023-05-31" in reason
     new = conclude(organization, grade=5, on=D(2023, 6, 1), actor=clerk_user)
-    assert old.status_on(D(2023, 5, 31)) == EvaluationStatus.VALID
-    assert old.status_on(D(2023, 6, 1)) == EvaluationStatus.SUPERSEDED
+    assert old.status_on(D(2023, 6, 1)) == EvaluationStatus.EXPIRED
     assert new.status_on(D(2023, 6, 1)) == EvaluationStatus.VALID
     assert grade_on(organization, D(2023, 5, 31)) == 3 and grade_on(organization, D(2023, 6, 1)) == 5
-    message = ChangeRecord.objects.get(object_id=new.pk, content_type__model="evaluation").message
-    assert "3A" in message and "2020-06-01" in message
 
 
 def test_an_organization_registered_one_year_before_is_refused_with_the_date_it_becomes_eligible():
@@ -136,12 +138,19 @@ def test_last_years_inspection_failed_or_missed_is_refused(result_name):
     assert "2023" in reason
 
 
-def test_a_failure_two_years_ago_or_a_year_without_record_is_not_a_refusal():
-
+def test_a_failure_two_years_ago_is_not_a_refusal():
     organization = make_organization(registered_on=D(2015, 1, 1))
     inspect(organization, 2022, InspectionResult.FAILED)
-    # 2023 has no inspection record: not recorded is not missed.
     assert conclude(organization, on=D(2024, 3, 1)).pk
+
+
+def test_a_year_without_inspection_record_counts_as_not_taken_part():
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    inspect(organization, 2022, InspectionResult.PASSED)
+    with pytest.raises(ValidationError) as error:
+        conclude(organization, on=D(2024, 3, 1), inspected=False)
+    [reason] = error.value.message_dict["organization"]
+    assert gettext("Order No. 39 art. 7(1)") in reason and "2023" in reason
 
 
 def test_basically_passed_two_years_running_is_refused_but_once_is_not():
@@ -174,10 +183,38 @@ def test_listed_on_the_day_of_the_conclusion_is_refused():
     assert conclude(organization, on=D(2024, 2, 29)).pk
 
 
-def test_the_abnormal_activity_list_does_not_refuse_a_rating():
+def test_the_abnormal_activity_list_refuses_a_rating_too():
     organization = make_organization(registered_on=D(2015, 1, 1))
     make_credit_entry(organization, kind=CreditList.ABNORMAL, listed_on=D(2023, 5, 1), reason="未按时年报")
-    assert conclude(organization, on=D(2024, 3, 1)).pk
+    [reason] = refusal_of(organization, on=D(2024, 3, 1))
+    assert gettext("2021 national evaluation rules") in reason and "2023-05-01" in reason
+
+
+def test_an_administrative_penalty_last_year_is_refused_naming_article_7_3():
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    make_penalty(organization, decided_on=D(2022, 12, 31), kind=PenaltyKind.FINE, amount=Decimal("20000"))
+    assert conclude(organization, on=D(2024, 3, 1)).pk  # 2022 is not last year for a rating of 2024
+    other = make_organization(registered_on=D(2015, 1, 1))
+    make_penalty(other, decided_on=D(2023, 7, 1), authority="宁波市民政局")
+    [reason] = refusal_of(other, on=D(2024, 3, 1))
+    assert gettext("Order No. 39 art. 7(3)") in reason and "2023-07-01" in reason and "宁波市民政局" in reason
+
+
+def test_an_organization_under_investigation_is_refused_naming_article_7_4():
+    organization = make_organization(
+        registered_on=D(2015, 1, 1), under_investigation_since=D(2024, 1, 10), investigation_reason="公安机关立案侦查"
+    )
+    assert conclude(organization, on=D(2024, 1, 9)).pk
+    other = make_organization(
+        registered_on=D(2015, 1, 1), under_investigation_since=D(2024, 1, 10), investigation_reason="公安机关立案侦查"
+    )
+    [reason] = refusal_of(other, on=D(2024, 3, 1))
+    assert gettext("Order No. 39 art. 7(4)") in reason and "公安机关立案侦查" in reason
+
+
+def test_registered_less_than_two_years_names_article_6_1():
+    [reason] = refusal_of(make_organization(registered_on=D(2023, 3, 1)), on=D(2024, 3, 1))
+    assert gettext("Order No. 39 art. 6(1)") in reason
 
 
 # Revocation.

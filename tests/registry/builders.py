@@ -4,8 +4,9 @@ party organizations. Each saves as the system would (no actor) with valid defaul
 import datetime
 import itertools
 
-from registry.choices import CreditList, FilingCategory, InspectionResult, PartyOrgKind
+from registry.choices import CreditList, FilingCategory, InspectionResult, PartyOrgKind, PenaltyKind
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -98,3 +99,17 @@ def make_party_organization(
     return party_organization_save(
         party_organization=PartyOrganization(kind=kind, **values), organizations=organizations, actor=None
     )
+
+
+def make_penalty(organization, *, decided_on=datetime.date(2022, 5, 10), kind=PenaltyKind.WARNING, **fields):
+    """An administrative penalty saved as the system would (no actor)."""
+    penalty = AdministrativePenalty(
+        organization=organization,
+        decided_on=decided_on,
+        kind=kind,
+        authority=fields.pop("authority", "宁波市民政局"),
+        **fields,
+    )
+    penalty.full_clean()
+    penalty.save()
+    return penalty

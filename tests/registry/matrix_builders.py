@@ -6,8 +6,9 @@ import datetime
 import itertools
 
 from registry import services
-from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind
+from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind, PenaltyKind
 from registry.models import (
+    AdministrativePenalty,
     AnnualInspection,
     CommunityOrganization,
     ComprehensivePartyCommittee,
@@ -24,6 +25,7 @@ from tests.registry.builders import (
     make_filing,
     make_inspection,
     make_party_organization,
+    make_penalty,
 )
 
 _serial = itertools.count(1)
@@ -147,5 +149,21 @@ register(
         create_payload=unused_district_committee,
         patch_payload=lambda committee: {"name": f"矩阵测试改名综合党委{next(_serial)}"},
         move_payload=lambda committee, district: unused_district_committee(district),
+    )
+)
+
+register(
+    MatrixBuilder(
+        model=AdministrativePenalty,
+        make=lambda district: make_penalty(make_organization(registered_by_id=district)),
+        create_payload=lambda district: {
+            "organization": organization_of(district),
+            "decided_on": "2022-05-10",
+            "kind": PenaltyKind.FINE,
+            "amount": "20000.00",
+            "authority": "宁波市民政局",
+        },
+        patch_payload=lambda penalty: {"decision_number": "甬民罚〔2022〕9号"},
+        move_payload=lambda penalty, district: {"organization": organization_of(district)},
     )
 )

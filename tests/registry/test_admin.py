@@ -65,3 +65,33 @@ def test_admin_refuses_a_social_group_flagged_as_community_development_foundatio
     assert "is_community_foundation" in response.context["adminform"].form.errors
     organization.refresh_from_db()
     assert organization.is_community_foundation is False
+
+
+def test_clerk_records_a_penalty_in_the_admin(clerk_browser):
+    organization = make_organization()
+    url = "/admin/registry/administrativepenalty/add/"
+    assert clerk_browser.get(url).status_code == 200
+    response = clerk_browser.post(
+        url,
+        {
+            "organization": organization.pk,
+            "decided_on": "2023-07-01",
+            "kind": "fine",
+            "amount": "",
+            "authority": "宁波市民政局",
+        },
+    )
+    assert response.status_code == 200 and "amount" in response.context["adminform"].form.errors
+    response = clerk_browser.post(
+        url,
+        {
+            "organization": organization.pk,
+            "decided_on": "2023-07-01",
+            "kind": "fine",
+            "amount": "20000",
+            "authority": "宁波市民政局",
+        },
+    )
+    assert response.status_code == 302
+    assert organization.penalties.get().amount == 20000
+    assert "宁波市民政局" in clerk_browser.get("/admin/registry/administrativepenalty/").content.decode()

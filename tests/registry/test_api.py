@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from core.models import ChangeRecord
 from registry.choices import OrgStatus, OrgType
 from registry.models import Organization
+from registry.validators import uscc_with_check
 from tests.conftest import make_organization, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -203,3 +204,46 @@ def test_social_group_flagged_as_community_development_foundation_is_400(clerk_a
         uscc=make_uscc(OrgType.FOUNDATION, "330212"), org_type="foundation", is_community_foundation=True
     )
     assert clerk_api.post(URL, foundation, format="json").status_code == 201
+
+
+def test_credit_code_with_wrong_position_17_is_400_naming_position_17(clerk_api):
+    code = make_uscc()
+    wrong = uscc_with_check(code[:16] + ("1" if code[16] != "1" else "2"))
+    response = clerk_api.post(URL, payload(uscc=wrong), format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["uscc"] and "17" in response.json()["uscc"][0]
+
+
+def test_penalties_are_recorded_with_date_kind_amount_and_authority(clerk_api):
+    organization = make_organization()
+    body = {
+        "organization": organization.pk,
+        "decided_on": "2023-07-01",
+        "kind": "fine",
+        "amount": "20000.00",
+        "authority": "宁波市民政局",
+        "decision_number": "甬民罚〔2023〕1号",
+    }
+    created = clerk_api.post("/api/v1/penalties/", body, format="json")
+    assert created.status_code == 201, created.json()
+    listed = clerk_api.get("/api/v1/penalties/", {"organization": organization.pk, "kind": "fine"}).json()
+    assert listed["count"] == 1 and listed["results"][0]["amount"] == "20000.00"
+    no_amount = clerk_api.post("/api/v1/penalties/", {**body, "amount": None}, format="json")
+    assert no_amount.status_code == 400 and "amount" in no_amount.json()
+
+
+def test_a_district_system_records_penalties_of_its_own_organizations_only(yinzhou_api):
+    other = make_organization(registered_by="330203")
+    body = {"organization": other.pk, "decided_on": "2023-07-01", "kind": "warning", "authority": "海曙区民政局"}
+    assert yinzhou_api.post("/api/v1/penalties/", body, format="json").status_code == 403
+
+
+def test_an_investigation_needs_its_date_and_reason(clerk_api):
+    organization = make_organization()
+    url = f"{URL}{organization.pk}/"
+    refused = clerk_api.patch(url, {"under_investigation_since": "2024-01-10"}, format="json")
+    assert refused.status_code == 400 and "investigation_reason" in refused.json()
+    flagged = clerk_api.patch(
+        url, {"under_investigation_since": "2024-01-10", "investigation_reason": "公安机关立案侦查"}, format="json"
+    )
+    assert flagged.status_code == 200 and flagged.json()["under_investigation_since"] == "2024-01-10"

@@ -8,7 +8,13 @@ from django.utils.translation import gettext
 
 from registry.choices import OrgType, RegistrationLevel
 from registry.models import CommunityOrganization, Division, Organization
-from registry.validators import check_uscc_form, normalise_uscc, uscc_with_check
+from registry.validators import (
+    check_uscc_form,
+    normalise_uscc,
+    organization_code_check,
+    uscc_with_check,
+    uscc_with_checks,
+)
 from tests.conftest import make_organization, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -50,12 +56,12 @@ def test_wrong_check_character_is_refused_naming_position_18():
 
 
 def test_non_civil_affairs_authority_is_refused():
-    code = uscc_with_check("91330212MJ0000001")
+    code = uscc_with_checks("91330212MJ000001")
     assert "5" in uscc_errors(build(uscc=code))[0]
 
 
 def test_category_nine_is_refused():
-    code = uscc_with_check("59330212MJ0000001")
+    code = uscc_with_checks("59330212MJ000001")
     assert "Position 2" in uscc_errors(build(uscc=code))[0] or "第2位" in uscc_errors(build(uscc=code))[0]
 
 
@@ -66,12 +72,12 @@ def test_category_that_contradicts_the_type_is_refused():
 
 
 def test_unknown_division_segment_is_refused():
-    code = uscc_with_check("51110000MJ0000001")
+    code = uscc_with_checks("51110000MJ000001")
     assert "110000" in uscc_errors(build(uscc=code))[0]
 
 
 def test_township_code_prefix_is_not_a_division_segment():
-    code = uscc_with_check("51330299MJ0000001")
+    code = uscc_with_checks("51330299MJ000001")
     assert "330299" in uscc_errors(build(uscc=code))[0]
 
 
@@ -144,3 +150,41 @@ def test_database_refuses_a_community_development_foundation_of_another_type():
     organization = make_organization(org_type=OrgType.SOCIAL_GROUP)
     with pytest.raises(IntegrityError), transaction.atomic():
         Organization.objects.filter(pk=organization.pk).update(is_community_foundation=True)
+
+
+def test_wrong_organization_code_check_character_is_refused_naming_position_17():
+    code = make_uscc(OrgType.SOCIAL_GROUP, "330212")
+    wrong17 = "1" if code[16] != "1" else "2"
+    wrong = uscc_with_check(code[:16] + wrong17)  # position 18 computed over the wrong position 17
+    with pytest.raises(ValidationError) as error:
+        check_uscc_form(wrong)
+    assert error.value.code == "uscc_organization_check" and "17" in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [("71526726", "X"), ("71610585", "2"), ("00000000", "0"), ("MJ000001", organization_code_check("MJ000001"))],
+)
+def test_organization_code_check_character_follows_gb_11714(body, check):
+    assert organization_code_check(body) == check
+
+
+def test_a_letter_in_the_organization_code_counts_from_ten():
+    # M = 22, J = 19: 22·3 + 19·7 = 199; 199 mod 11 = 1; 11 − 1 = 10, written X.
+    assert organization_code_check("MJ000000") == "X"
+
+
+@pytest.mark.django_db
+def test_public_fundraising_needs_a_recognised_charity_from_its_recognition_on():
+    with pytest.raises(ValidationError) as error:
+        make_organization(public_fundraising_since=datetime.date(2022, 1, 1))
+    assert "public_fundraising_since" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        make_organization(
+            charity_recognized_on=datetime.date(2022, 1, 2), public_fundraising_since=datetime.date(2022, 1, 1)
+        )
+    charity = make_organization(
+        charity_recognized_on=datetime.date(2021, 1, 1), public_fundraising_since=datetime.date(2023, 1, 1)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organization.objects.filter(pk=charity.pk).update(charity_recognized_on=None)

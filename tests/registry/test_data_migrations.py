@@ -1,0 +1,39 @@
+"""The data migrations of issue #17 keep existing records and bring them under the new rules."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from registry.models import Organization
+from registry.validators import check_uscc_form, organization_code_check, uscc_with_check
+from tests.conftest import make_organization
+from tests.ratings.builders import make_evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+def migration(app: str, name: str):
+    return importlib.import_module(f"{app}.migrations.{name}")
+
+
+def test_demo_codes_made_before_position_17_was_checked_are_renumbered_to_pass_it():
+    demo = make_organization()
+    wrong17 = next(c for c in "0123456789X" if c != organization_code_check("MJD000AB"))
+    old = uscc_with_check(demo.uscc[:8] + "MJD000AB" + wrong17)  # as the generator made it: 18 valid, 17 not
+    real = make_organization()
+    Organization.objects.filter(pk=demo.pk).update(uscc=old, is_demo=True)
+    migration("registry", "0006_demo_credit_codes_pass_position_17").renumber_demo_codes(apps, None)
+    demo.refresh_from_db()
+    check_uscc_form(demo.uscc)
+    assert demo.uscc[:8] == old[:8] and demo.uscc != old
+    assert Organization.objects.get(pk=real.pk).uscc == real.uscc  # real codes are never rewritten
+
+
+def test_scores_recorded_before_keep_their_scale_of_100():
+    scored = make_evaluation(score=86)
+    unscored = make_evaluation()
+    migration("ratings", "0004_evaluation_score_on_round_scale").scores_recorded_out_of_100(apps, None)
+    scored.refresh_from_db()
+    unscored.refresh_from_db()
+    assert (scored.score, scored.max_score, unscored.max_score) == (86, 100, 1000)

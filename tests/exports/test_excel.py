@@ -170,3 +170,25 @@ def test_the_evaluations_file_shows_the_grade_once(clerk_api):
     header = [cell.value for cell in sheet[1]]
     assert len(header) == len(set(header)) and "等级（1A–5A）" not in header
     assert [cell.value for cell in column_of(sheet, "评估等级")] == ["5A"]
+
+
+def test_a_divisions_name_stands_beside_its_code(clerk_api):
+    make_organization(registered_by="330212", domicile_id="330203")
+    filing = make_filing()
+    header, row = read_csv(clerk_api.get(URL, {"format": "csv"}))
+    at = header.index("住所地区县")
+    assert header[at + 1] == "住所地区县名称" and row[at : at + 2] == ["330203", "海曙区"]
+    at = header.index("登记管理机关")
+    assert header[at + 1] == "登记管理机关名称" and row[at : at + 2] == ["330212", "鄞州区"]
+    _, sheet = xlsx_of(clerk_api, "/api/v1/community-organizations/")
+    headers = [cell.value for cell in sheet[1]]
+    values = [cell.value for cell in sheet[2]]
+    for code_header, code, name in [
+        ("镇乡（街道）", filing.township_id, filing.township.name),
+        ("社区（村）", filing.community_id, filing.community.name),
+        ("区（县、市）", "330212", "鄞州区"),
+    ]:
+        at = headers.index(code_header)
+        assert headers[at + 1] == f"{code_header}名称" and values[at : at + 2] == [code, name]
+    english = read_csv(clerk_api.get(URL, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))[0]
+    assert english[english.index("Domicile district") + 1] == "Domicile district name"

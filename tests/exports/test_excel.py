@@ -6,6 +6,8 @@ import datetime
 from urllib.parse import unquote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from core.choices import Role
@@ -192,3 +194,26 @@ def test_a_divisions_name_stands_beside_its_code(clerk_api):
         assert headers[at + 1] == f"{code_header}名称" and values[at : at + 2] == [code, name]
     english = read_csv(clerk_api.get(URL, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))[0]
     assert english[english.index("Domicile district") + 1] == "Domicile district name"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_clerks_filings_export_reads_no_district_per_row(clerk_api, file_format):
+    """A clerk sees every contact phone in full: no record's district is looked up to decide masking."""
+    make_filing()
+    clerk_api.get("/api/v1/community-organizations/")
+    with CaptureQueriesContext(connection) as one:
+        content_of(clerk_api.get("/api/v1/community-organizations/", {"format": file_format}))
+    for _ in range(5):
+        make_filing()
+    with CaptureQueriesContext(connection) as six:
+        content_of(clerk_api.get("/api/v1/community-organizations/", {"format": file_format}))
+    assert len(six) == len(one), [query["sql"] for query in six.captured_queries]
+
+
+def test_csv_keeps_codes_as_the_bare_digits_other_systems_read(clerk_api):
+    """Decision 0180: the CSV is for other systems and stays plain (no tab, no ="…", no apostrophe before
+    a code); the XLSX is the file for Excel."""
+    filing = make_filing(contact_phone="13812345678")
+    header, row = read_csv(clerk_api.get("/api/v1/community-organizations/", {"format": "csv"}))
+    assert row[header.index("社区（村）")] == filing.community_id
+    assert row[header.index("联系电话")] == "13812345678"

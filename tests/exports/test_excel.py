@@ -80,6 +80,8 @@ def test_the_export_log_names_lists_in_chinese(clerk_api, clerk_browser):
         ("community-organizations", "社区社会组织备案"),
     ]
     assert str(ExportLog.objects.order_by("id").first()).endswith("社会组织.xlsx")
+    listed = clerk_api.get("/api/v1/export-log/", {"resource": "organizations"}).json()["results"]
+    assert [entry["title"] for entry in listed] == ["社会组织"]
     changelist = clerk_browser.get("/admin/core/exportlog/")
     assert changelist.status_code == 200 and "社区社会组织备案" in changelist.content.decode()
 

@@ -219,3 +219,17 @@ def test_csv_keeps_codes_as_the_bare_digits_other_systems_read(clerk_api):
     header, row = read_csv(clerk_api.get("/api/v1/community-organizations/", {"format": "csv"}))
     assert row[header.index("社区（村）")] == filing.community_id
     assert row[header.index("联系电话")] == "13812345678"
+
+
+def test_columns_are_as_wide_as_their_content(clerk_api):
+    make_organization(name="宁波市鄞州区" + "社区公益服务发展促进" * 2 + "协会", address="")
+    _, sheet = xlsx_of(clerk_api, URL)
+    headers = [cell.value for cell in sheet[1]]
+
+    def width(header):
+        return sheet.column_dimensions[sheet.cell(row=1, column=headers.index(header) + 1).column_letter].width
+
+    assert width("名称") >= 2 * 28  # 28 Chinese characters, two widths each
+    assert width("ID") < 10
+    assert 10 <= width("登记日期") < 16  # yyyy-mm-dd, or the header's four characters
+    assert width("住所") < 10  # empty: as wide as its header

@@ -46,7 +46,7 @@ from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 from core.bulk import BulkSync
 from core.choices import ChangeSource
 from core.exports.resources import api_resource_for, record_code_field
-from core.exports.tables import NO, YES, field_header
+from core.exports.tables import NO, YES, ExportTable, field_header
 from core.exports.writers import FORMULA_TRIGGERS
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -189,6 +189,16 @@ class TableImport:
                     names.add(_key(field.label))
         return names
 
+    def export_only_columns(self) -> set[str]:
+        """Headers an export writes that no field reads back (a division's name beside its code), in
+        every language: an exported file imports as it is."""
+        names = set()
+        for column in ExportTable(self.serializer).name_columns.values():
+            for language, _label in settings.LANGUAGES:
+                with override(language):
+                    names.add(_key(column.header_text()))
+        return names
+
     def map_columns(self, header: list[str], report: ImportReport) -> dict[int, str]:
         """Column index → field name; unknown and repeated columns are errors of row 1."""
         by_name = {}
@@ -197,11 +207,14 @@ class TableImport:
                 by_name.setdefault(alias, name)
         columns: dict[int, str] = {}
         seen: dict[str, str] = {}
+        export_only = self.export_only_columns()
         for index, title in enumerate(header):
             if not title:
                 continue
             name = by_name.get(_key(title))
-            if name is None:
+            if name is None and _key(title) in export_only:
+                report.ignored_columns.append(title)
+            elif name is None:
                 report.errors.append(CellError(1, title, title, _("Unknown column.")))
             elif name in seen:
                 report.errors.append(

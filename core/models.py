@@ -400,7 +400,9 @@ class ExportLog(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
 
     @classmethod
-    def record(cls, *, resource: str, file_format: str, filters: dict, row_count: int, user=None) -> ExportLog:
+    def record(
+        cls, *, resource: str, file_format: str, filters: dict, row_count: int, user=None, title: str = ""
+    ) -> ExportLog:
         """Log one export; the user, door and request id default to those of the current change context."""
         context = current_context()
         user = user if user is not None else context.resolved_actor()
@@ -408,6 +410,7 @@ class ExportLog(models.Model):
             user=user,
             user_name=(user.get_username() if user is not None else context.actor_label)[:150],
             resource=resource,
+            title=title,
             file_format=file_format,
             filters=filters,
             row_count=row_count,

@@ -266,7 +266,18 @@ class ExportLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExportLog
-        fields = ["id", "time", "user", "resource", "file_format", "filters", "row_count", "source", "request_id"]
+        fields = [
+            "id",
+            "time",
+            "user",
+            "resource",
+            "title",
+            "file_format",
+            "filters",
+            "row_count",
+            "source",
+            "request_id",
+        ]
         read_only_fields = fields
 
 

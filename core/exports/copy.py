@@ -30,7 +30,7 @@ from django.utils import timezone
 from rest_framework import relations, serializers
 
 from core.choices import Role
-from core.exports.tables import NO, YES, Column, ExportTable, model_field_for
+from core.exports.tables import NO, YES, Column, ExportTable, NameColumn, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
 
 # Chunks of COPY's output held between the database thread and the response: at most this many.
@@ -164,7 +164,10 @@ def copy_columns(table: ExportTable, principal) -> list[Expression] | None:
     if principal.sees_all_personal_data:
         personal = set()
     expressions = []
-    for column in table.columns:
+    for column in table.output_columns:
+        if isinstance(column, NameColumn):
+            expressions.append(InertText(F(column.path)))
+            continue
         if column.name in personal:
             expression = personal_expression(serializer, column, principal)
         else:

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import get_override
 from drf_spectacular.types import OpenApiTypes
@@ -30,6 +31,8 @@ from core.exports.resources import record_code_field
 
 YES = _("Yes")
 NO = _("No")
+# Prefix of the annotations that carry the names of records shown by their codes.
+NAME_ANNOTATION = "_export_name_of_"
 
 
 def model_field_for(serializer: serializers.Serializer, field: serializers.Field):
@@ -131,6 +134,36 @@ def code_lookup(serializer: serializers.Serializer, field: serializers.Field) ->
     if not code or code == model_field.related_model._meta.pk.name:
         return None
     return CodeLookup(model=model_field.related_model, code=code, attname=model_field.attname)
+
+
+def named_relation(serializer: serializers.Serializer, field: serializers.Field):
+    """The foreign key of a column that shows a record by its code when that record has a name people
+    read beside it (the related model's `export_name_field`: a division's 鄞州区 beside 330212), else None."""
+    if not isinstance(field, (relations.RelatedField, serializers.CharField)):
+        return None
+    model_field = model_field_for(serializer, field)
+    if model_field is None or not model_field.many_to_one:
+        return None
+    if not getattr(model_field.related_model, "export_name_field", None):
+        return None
+    return model_field
+
+
+@dataclasses.dataclass(frozen=True)
+class NameColumn:
+    """The name of the record a code column shows (所在区县名称 beside 所在区县), read from an annotation
+    of the list's queryset (a join: no query of its own)."""
+
+    name: str
+    header: Any
+    path: str  # to the name, from the list's model: "domicile__name"
+
+    @property
+    def annotation(self) -> str:
+        return NAME_ANNOTATION + self.name
+
+    def header_text(self) -> str:
+        return capfirst(str(self.header))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -341,6 +374,7 @@ class ExportTable:
                 f"export_fields of {type(serializer).__name__} name fields it does not read: {', '.join(unknown)}"
             )
         self.columns = [self._column(serializer, name, readable[name]) for name in names]
+        self.name_columns = self._name_columns(serializer, readable)
         self._plan = None  # made with the first rows, in the export's language
         self._converters = None
 
@@ -356,8 +390,40 @@ class ExportTable:
             shown=None if shown is field else shown,
         )
 
+    def _name_columns(self, serializer, readable: dict) -> dict[int, NameColumn]:
+        """By the index of a code column, the name column that follows it, unless the list shows that
+        name already (`purchaser_name` beside `purchaser`)."""
+        shown = {getattr(field, "source", None) for field in readable.values()}
+        found = {}
+        for index, column in enumerate(self.columns):
+            relation = named_relation(serializer, column.field)
+            if relation is None:
+                continue
+            name_field = relation.related_model.export_name_field
+            if f"{relation.name}.{name_field}" in shown:
+                continue
+            header = format_lazy(_("{column} name"), column=column.header)
+            found[index] = NameColumn(f"{column.name}_name", header, f"{relation.name}__{name_field}")
+        return found
+
+    @property
+    def output_columns(self) -> list:
+        """The columns of the file, in order: each code column followed by its name column, if any."""
+        columns = []
+        for index, column in enumerate(self.columns):
+            columns.append(column)
+            if index in self.name_columns:
+                columns.append(self.name_columns[index])
+        return columns
+
     def headers(self) -> list[str]:
-        return [column.header_text() for column in self.columns]
+        return [column.header_text() for column in self.output_columns]
+
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        """The list's queryset with what the file reads beside the serializer: the names of records
+        shown by their codes, joined in."""
+        names = {column.annotation: F(column.path) for column in self.name_columns.values()}
+        return queryset.annotate(**names) if names else queryset
 
     def rows(self, instances: Iterable, *, chunk_size: int) -> Iterator[list]:
         """The rows of `instances`, a chunk at a time (related records' codes: one query per chunk)."""
@@ -400,5 +466,13 @@ class ExportTable:
         else:
             records = render_planned(self.serializer, self._plan, chunk)
         converters = self._converters
-        for data in records:
-            yield [data.get(name) if convert is None else convert(data.get(name)) for name, convert in converters]
+        if not self.name_columns:
+            for data in records:
+                yield [data.get(name) if convert is None else convert(data.get(name)) for name, convert in converters]
+            return
+        names = [(index, column.annotation) for index, column in sorted(self.name_columns.items(), reverse=True)]
+        for instance, data in zip(chunk, records, strict=True):
+            row = [data.get(name) if convert is None else convert(data.get(name)) for name, convert in converters]
+            for index, annotation in names:  # from the right, so each index still points at its code
+                row.insert(index + 1, getattr(instance, annotation, None) or None)
+            yield row

@@ -108,7 +108,7 @@ def export_response(
 
     def rows() -> Iterator[list]:
         written = 0
-        for row in table.rows(queryset.iterator(chunk_size=chunk_size), chunk_size=chunk_size):
+        for row in table.rows(table.prepare(queryset).iterator(chunk_size=chunk_size), chunk_size=chunk_size):
             written += 1
             yield row
         sent(written)

@@ -79,7 +79,8 @@ class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if principal_of(self.request.user).sees_all_personal_data:
+        request = getattr(self, "request", None)
+        if request is not None and principal_of(request.user).sees_all_personal_data:
             return queryset.select_related(None)  # no masking, so no district to look up
         return queryset
 

@@ -137,6 +137,9 @@ class Division(models.Model):
     credit codes still carry them; `successor` names the division that replaced them.
     """
 
+    # Exports show a division's name beside its code (core.exports.tables.NameColumn).
+    export_name_field = "name"
+
     code = models.CharField(_("code"), max_length=12, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=DivisionLevel.choices, db_index=True)

@@ -136,6 +136,7 @@ def test_export_log_is_read_by_clerks_and_auditors_with_filters(clerk, auditor_a
         "time": None,
         "user": clerk.username,
         "resource": "organizations",
+        "title": "",
         "file_format": "xlsx",
         "filters": {"district": "330212"},
         "row_count": 12,

@@ -97,8 +97,8 @@ def test_the_export_log_exports_the_columns_of_its_api_list(clerk_browser):
     make_organization()
     read_csv(clerk_browser.get(f"{CHANGELIST}export/csv/"))
     rows = read_csv(clerk_browser.get("/admin/core/exportlog/export/csv/"))
-    assert rows[0][:5] == ["ID", "时间", "用户名", "列表", "格式"]
-    assert [row[3:5] for row in rows[1:]] == [["export-log", "csv"], ["organizations", "csv"]]
+    assert rows[0][:6] == ["ID", "时间", "用户名", "列表", "列表名称", "格式"]
+    assert [row[3:6] for row in rows[1:]] == [["export-log", "导出日志", "csv"], ["organizations", "社会组织", "csv"]]
 
 
 def test_unknown_format_is_404(clerk_browser):

@@ -6,6 +6,8 @@ import datetime
 from urllib.parse import unquote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from core.choices import Role
@@ -78,6 +80,8 @@ def test_the_export_log_names_lists_in_chinese(clerk_api, clerk_browser):
         ("community-organizations", "社区社会组织备案"),
     ]
     assert str(ExportLog.objects.order_by("id").first()).endswith("社会组织.xlsx")
+    listed = clerk_api.get("/api/v1/export-log/", {"resource": "organizations"}).json()["results"]
+    assert [entry["title"] for entry in listed] == ["社会组织"]
     changelist = clerk_browser.get("/admin/core/exportlog/")
     assert changelist.status_code == 200 and "社区社会组织备案" in changelist.content.decode()
 
@@ -170,3 +174,62 @@ def test_the_evaluations_file_shows_the_grade_once(clerk_api):
     header = [cell.value for cell in sheet[1]]
     assert len(header) == len(set(header)) and "等级（1A–5A）" not in header
     assert [cell.value for cell in column_of(sheet, "评估等级")] == ["5A"]
+
+
+def test_a_divisions_name_stands_beside_its_code(clerk_api):
+    make_organization(registered_by="330212", domicile_id="330203")
+    filing = make_filing()
+    header, row = read_csv(clerk_api.get(URL, {"format": "csv"}))
+    at = header.index("住所地区县")
+    assert header[at + 1] == "住所地区县名称" and row[at : at + 2] == ["330203", "海曙区"]
+    at = header.index("登记管理机关")
+    assert header[at + 1] == "登记管理机关名称" and row[at : at + 2] == ["330212", "鄞州区"]
+    _, sheet = xlsx_of(clerk_api, "/api/v1/community-organizations/")
+    headers = [cell.value for cell in sheet[1]]
+    values = [cell.value for cell in sheet[2]]
+    for code_header, code, name in [
+        ("镇乡（街道）", filing.township_id, filing.township.name),
+        ("社区（村）", filing.community_id, filing.community.name),
+        ("区（县、市）", "330212", "鄞州区"),
+    ]:
+        at = headers.index(code_header)
+        assert headers[at + 1] == f"{code_header}名称" and values[at : at + 2] == [code, name]
+    english = read_csv(clerk_api.get(URL, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))[0]
+    assert english[english.index("Domicile district") + 1] == "Domicile district name"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_clerks_filings_export_reads_no_district_per_row(clerk_api, file_format):
+    """A clerk sees every contact phone in full: no record's district is looked up to decide masking."""
+    make_filing()
+    clerk_api.get("/api/v1/community-organizations/")
+    with CaptureQueriesContext(connection) as one:
+        content_of(clerk_api.get("/api/v1/community-organizations/", {"format": file_format}))
+    for _ in range(5):
+        make_filing()
+    with CaptureQueriesContext(connection) as six:
+        content_of(clerk_api.get("/api/v1/community-organizations/", {"format": file_format}))
+    assert len(six) == len(one), [query["sql"] for query in six.captured_queries]
+
+
+def test_csv_keeps_codes_as_the_bare_digits_other_systems_read(clerk_api):
+    """Decision 0180: the CSV is for other systems and stays plain (no tab, no ="…", no apostrophe before
+    a code); the XLSX is the file for Excel."""
+    filing = make_filing(contact_phone="13812345678")
+    header, row = read_csv(clerk_api.get("/api/v1/community-organizations/", {"format": "csv"}))
+    assert row[header.index("社区（村）")] == filing.community_id
+    assert row[header.index("联系电话")] == "13812345678"
+
+
+def test_columns_are_as_wide_as_their_content(clerk_api):
+    make_organization(name="宁波市鄞州区" + "社区公益服务发展促进" * 2 + "协会", address="")
+    _, sheet = xlsx_of(clerk_api, URL)
+    headers = [cell.value for cell in sheet[1]]
+
+    def width(header):
+        return sheet.column_dimensions[sheet.cell(row=1, column=headers.index(header) + 1).column_letter].width
+
+    assert width("名称") >= 2 * 28  # 28 Chinese characters, two widths each
+    assert width("ID") < 10
+    assert 10 <= width("登记日期") < 16  # yyyy-mm-dd, or the header's four characters
+    assert width("住所") < 10  # empty: as wide as its header

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import check_reinstate, check_write
 from core.context import change_context
 from core.services import check_status_date, require_reason
+from core.validators import not_in_future
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
 from registry.choices import CreditList, InspectionResult, OrgStatus
@@ -156,8 +156,7 @@ def current_or_none(organization: Organization, day: datetime.date) -> Evaluatio
 
 
 def _check_revocable(evaluation: Evaluation, on: datetime.date) -> None:
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    not_in_future(date=on)
     status = evaluation.status_on(on)
     if status is None:
         raise ValidationError(

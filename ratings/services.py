@@ -265,7 +265,7 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     """Undo a revocation recorded in error or overturned on review (clerks only).
 
     A revocation that was part of a downgrade is not undone this way: the lower rating, concluded
-    the same day, would still supersede this one (docs/decisions/0022-downgrade-and-reinstate.md).
+    the same day, would still supersede this one (docs/decisions/0022-changing-a-rating.md).
     """
     check_reinstate(actor)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`make bench`: the registry measured on PostgreSQL, served by gunicorn with production settings on
-loopback, at scale 1 and scale 20 (issue 10). Never part of `make test`.
+loopback, at scale 1 and scale 20, against the targets below. Never part of `make test`.
 
 For each scale it creates its own database (registry_bench; dropped at the end unless --keep), runs
 the migrations, loads the fixtures, seeds it with `seed_demo --scale N` (timed), starts gunicorn on
@@ -40,7 +40,7 @@ PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
 MB = 1024 * 1024
 
-# Targets of issue 10: (item, metric, limit, scales it applies to). Checked into every result file.
+# The performance targets: (item, metric, limit, scales it applies to). Checked into every result file.
 TARGETS = [
     ("org_list", "p95_ms", 50, {1}),
     ("org_list_filtered", "p95_ms", 50, {1}),

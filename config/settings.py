@@ -309,6 +309,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The districts a district system may be bound to: registry's divisions, named here so core needs no import.
+REGISTRY_CURRENT_DISTRICT_CODES = "registry.selectors.current_district_codes"
+
 # Loaded by `make run` (manage.py bootstrap) into an empty database; drawn from the reply and the code standards.
 REGISTRY_FIXTURES = [
     str(BASE_DIR / "fixtures" / "divisions.json"),

@@ -25,6 +25,10 @@ class WriteForbidden(PermissionDenied):
         self.field = field
 
 
+# The roles that read every record (DESIGN §5); district systems read through their API only.
+HISTORY_READERS = frozenset({Role.CLERK, Role.AUDITOR})
+
+
 @dataclasses.dataclass(frozen=True)
 class Principal:
     role: str | None
@@ -40,12 +44,13 @@ class Principal:
 
     @property
     def reads_history(self) -> bool:
-        return self.role in {Role.CLERK, Role.AUDITOR}
+        """Clerks and auditors read everything: the change history, the export log, the admin, the dashboard."""
+        return self.role in HISTORY_READERS
 
     @property
     def sees_all_personal_data(self) -> bool:
         """Clerks and auditors see every record's personal data in full."""
-        return self.role in {Role.CLERK, Role.AUDITOR}
+        return self.reads_history
 
     def sees_personal_data_of(self, district_code: str | None) -> bool:
         """Clerks, auditors and the district holding a record see its personal data in full."""

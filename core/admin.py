@@ -45,7 +45,7 @@ def is_clerk(request) -> bool:
 
 
 def reads_admin(request) -> bool:
-    return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+    return principal_of(request.user).reads_history
 
 
 def record_version(instance) -> str:
@@ -191,6 +191,7 @@ class RegistryInlineMixin:
     incubated, may be removed by clerks; the removal is recorded like any change)."""
 
     clerks_delete = False
+    extra = 0  # no blank rows: a clerk adds one when there is one to add
 
     def has_view_permission(self, request, obj=None):
         return reads_admin(request)
@@ -203,6 +204,19 @@ class RegistryInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser or (self.clerks_delete and is_clerk(request))
+
+
+class FilterSetListFilter(admin.SimpleListFilter):
+    """An admin list filter that applies the API's filter set (`filterset_class`) to its one parameter
+    (`parameter_name`), so the admin and the API select alike; a subclass gives the title and lookups."""
+
+    filterset_class: type | None = None
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, ""):
+            return queryset
+        return self.filterset_class({self.parameter_name: value}, queryset=queryset).qs
 
 
 class RegistryTabularInline(RegistryInlineMixin, admin.TabularInline):

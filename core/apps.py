@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class CoreConfig(AppConfig):
     name = "core"
+    registry_app = True  # its permissions go to the roles (core.roles)
     verbose_name = _("Access and history")
 
     def ready(self) -> None:

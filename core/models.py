@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from core.access import check_write, is_restricted_writer
@@ -420,11 +421,9 @@ class ExportLog(models.Model):
 
 
 def current_district_codes() -> set[str]:
-    """Codes of the districts in force (historical codes such as 330204 excluded)."""
-    from django.apps import apps
-
-    division = apps.get_model("registry", "Division")
-    return set(division.objects.filter(level="district", successor__isnull=True).values_list("code", flat=True))
+    """Codes of the districts in force (historical codes such as 330204 excluded). The divisions are
+    registry's, a higher app: it names its function in the REGISTRY_CURRENT_DISTRICT_CODES setting."""
+    return set(import_string(settings.REGISTRY_CURRENT_DISTRICT_CODES)())
 
 
 def validate_current_district(code: str) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.context import change_context
+from core.validators import not_in_future
 
 
 def require_reason(reason: str) -> str:
@@ -22,8 +23,7 @@ def require_reason(reason: str) -> str:
 
 def check_status_date(*, on: datetime.date, since: datetime.date, since_label: str) -> None:
     """The date of a status change: not in the future, not before the record's own start (`since`)."""
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    not_in_future(date=on)
     if on < since:
         raise ValidationError(
             {

@@ -5,9 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import principal_of
-from core.admin import RegistryAdmin, is_clerk, status_action
-from core.choices import Role
+from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
 from platforms import services
 from platforms.choices import PlatformGrade
 from platforms.filtersets import PlatformFilterSet
@@ -25,58 +23,31 @@ from registry.choices import DivisionLevel
 from registry.models import Division
 
 
-class RegistryInlineMixin:
-    """The rules of RegistryAdmin for inlines: clerks write, auditors only read, only a superuser deletes."""
-
-    extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
-
-    def has_add_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_clerk(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-class StandardisationAssessmentInline(RegistryInlineMixin, admin.TabularInline):
+class StandardisationAssessmentInline(RegistryTabularInline):
     model = StandardisationAssessment
     fields = ["standard", "year", "result", "assessed_on", "assessor", "notes"]
 
 
-class PlatformFundingInline(RegistryInlineMixin, admin.TabularInline):
+class PlatformFundingInline(RegistryTabularInline):
     model = PlatformFunding
     fields = ["year", "source", "amount", "notes"]
 
 
-class PlatformRatingInline(RegistryInlineMixin, admin.TabularInline):
+class PlatformRatingInline(RegistryTabularInline):
     model = PlatformRating
     fields = ["year", "grade", "assessor", "notes"]
 
 
-class IncubationInline(RegistryInlineMixin, admin.TabularInline):
+class IncubationInline(RegistryTabularInline):
     model = Incubation
     fields = ["organization", "filing", "incubated_from", "incubated_until", "notes"]
     autocomplete_fields = ["organization", "filing"]
 
 
-class FilterSetListFilter(admin.SimpleListFilter):
-    """A list filter that applies the API's filter set, so the admin and the API select alike."""
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value in (None, ""):
-            return queryset
-        return PlatformFilterSet({self.parameter_name: value}, queryset=queryset).qs
-
-
 class DistrictListFilter(FilterSetListFilter):
     title = _("district")
     parameter_name = "district"
+    filterset_class = PlatformFilterSet
 
     def lookups(self, request, model_admin):
         districts = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
@@ -86,6 +57,7 @@ class DistrictListFilter(FilterSetListFilter):
 class StandardizedListFilter(FilterSetListFilter):
     title = _("standardised")
     parameter_name = "standardized"
+    filterset_class = PlatformFilterSet
 
     def lookups(self, request, model_admin):
         return [("true", _("Yes")), ("false", _("No"))]

@@ -6,7 +6,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import check_reinstate, check_write
@@ -14,6 +13,7 @@ from core.choices import ChangeAction
 from core.context import change_context, current_context
 from core.models import ChangeRecord
 from core.services import require_reason
+from core.validators import not_in_future
 from platforms.models import Platform, touch_platforms
 from registry.models import Division
 
@@ -29,8 +29,7 @@ def platform_close(*, platform: Platform, on: datetime.date, reason: str, actor)
         raise ValidationError(
             {"closed_on": [_("The platform is already closed (on %(date)s).") % {"date": platform.closed_on}]}
         )
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    not_in_future(date=on)
     if on < platform.opened_on:
         raise ValidationError(
             {"date": [_("The date may not precede the opening date (%(date)s).") % {"date": platform.opened_on}]}

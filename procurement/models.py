@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
 from core.models import HistoryModel
+from core.validators import not_in_future
 from procurement.choices import (
     CAPPED_FUNDING_SOURCES,
     FIRST_BATCH,
@@ -314,8 +314,10 @@ class PurchasedServiceProject(HistoryModel):
                     )
                     % {"amount": yuan(self.amount), "cap": yuan(cap.amount), "year": self.year, "policy": cap.policy}
                 )
-        if self.cap_exception_approved_on and self.cap_exception_approved_on > timezone.localdate():
-            errors.setdefault("cap_exception_approved_on", []).append(_("The date may not lie in the future."))
+        try:
+            not_in_future(cap_exception_approved_on=self.cap_exception_approved_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import check_reinstate
 from core.context import change_context
 from core.services import require_reason
+from core.validators import not_in_future
 from procurement.choices import DemandStatus, ProjectStatus
 from procurement.models import DemandResponse, PurchasedServiceProject, ServiceDemand
 from procurement.rules import organization_active_on
@@ -30,8 +30,7 @@ def require_3a_in(year: int) -> bool:
 
 
 def _check_date(on: datetime.date, *, since: datetime.date | None, since_label: str) -> None:
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    not_in_future(date=on)
     if since is not None and on < since:
         raise ValidationError(
             {

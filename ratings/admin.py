@@ -6,25 +6,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import RegistryAdmin, form_action, status_action
-from core.choices import Role
+from core.admin import FilterSetListFilter, RegistryAdmin, form_action, status_action
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
+from ratings.filtersets import EvaluationFilterSet
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 
 
-class EvaluationStatusFilter(admin.SimpleListFilter):
+class EvaluationStatusFilter(FilterSetListFilter):
     title = _("status today")
     parameter_name = "status"
+    filterset_class = EvaluationFilterSet
 
     def lookups(self, request, model_admin):
         return EvaluationStatus.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in EvaluationStatus.values:
-            return queryset.filter(status=self.value())
-        return queryset
 
 
 class ExpiryFilter(admin.SimpleListFilter):
@@ -69,7 +65,7 @@ class ReadableInline:
 
     @staticmethod
     def _reads(request) -> bool:
-        return principal_of(request.user).role in {Role.CLERK, Role.AUDITOR}
+        return principal_of(request.user).reads_history
 
     def has_view_permission(self, request, obj=None):
         # `obj` is the record whose page it is; None on its add page.

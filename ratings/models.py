@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
 from core.models import HistoryModel, HistoryQuerySet
+from core.validators import not_in_future
 from ratings.choices import (
     DEFAULT_ISSUING_BODY,
     DEFAULT_MAX_SCORE,
@@ -208,11 +209,14 @@ class Evaluation(HistoryModel):
 
     def clean(self):
         errors = {}
-        today = timezone.localdate()
-        if self.concluded_on is not None and self.concluded_on > today:
-            errors["concluded_on"] = [_("The conclusion date may not lie in the future.")]
-        if self.revoked_on is not None and self.revoked_on > today:
-            errors["revoked_on"] = [_("The revocation date may not lie in the future.")]
+        try:
+            not_in_future(concluded_on=self.concluded_on, message=_("The conclusion date may not lie in the future."))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            not_in_future(revoked_on=self.revoked_on, message=_("The revocation date may not lie in the future."))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         self.valid_until = self.compute_valid_until()
         if errors:
             raise ValidationError(errors)
@@ -395,5 +399,4 @@ class Honour(HistoryModel):
             )
         if self.kind != HonourKind.CITY_THREE_HUNDRED_BEST and self.hundred_best_list:
             raise ValidationError({"hundred_best_list": [_('Only the "three hundred best" selection has lists.')]})
-        if self.year is not None and self.year > timezone.localdate().year:
-            raise ValidationError({"year": [_("The year may not lie in the future.")]})
+        not_in_future(year=self.year, message=_("The year may not lie in the future."))

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import check_reinstate, check_write
 from core.context import change_context
 from core.services import check_status_date, require_reason
+from core.validators import not_in_future
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
 from registry.choices import CreditList, InspectionResult, OrgStatus
@@ -247,8 +247,7 @@ def current_or_none(organization: Organization, day: datetime.date) -> Evaluatio
 
 
 def _check_revocable(evaluation: Evaluation, on: datetime.date) -> None:
-    if on > timezone.localdate():
-        raise ValidationError({"date": [_("The date may not lie in the future.")]})
+    not_in_future(date=on)
     status = evaluation.status_on(on)
     if status is None:
         raise ValidationError(
@@ -357,7 +356,7 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     """Undo a revocation recorded in error or overturned on review (clerks only).
 
     A revocation that was part of a downgrade is not undone this way: the lower rating, concluded
-    the same day, would still supersede this one (docs/decisions/0022-downgrade-and-reinstate.md).
+    the same day, would still supersede this one (docs/decisions/0022-changing-a-rating.md).
     """
     check_reinstate(actor)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)

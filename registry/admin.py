@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, RegistryTabularInline, status_action
+from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -14,9 +14,9 @@ from ratings.admin import (
     HonourInline,
     OrganizationGradeAdminMixin,
 )
-from registry import selectors, services
+from registry import services
 from registry.choices import CreditList, DivisionKind, InspectionResult, RegistrationLevel
-from registry.filtersets import DivisionFilterSet, PartyOrganizationFilterSet
+from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
     AnnualInspection,
@@ -31,19 +31,13 @@ from registry.models import (
 from registry.models.party import coverage_problems
 
 
-class DivisionKindListFilter(admin.SimpleListFilter):
-    """The kind filter of `DivisionFilterSet`, so the admin and the API select alike."""
-
+class DivisionKindListFilter(FilterSetListFilter):
     title = _("division kind")
     parameter_name = "kind"
+    filterset_class = DivisionFilterSet
 
     def lookups(self, request, model_admin):
         return DivisionKind.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in (None, ""):
-            return queryset
-        return DivisionFilterSet({"kind": self.value()}, queryset=queryset).qs
 
 
 @admin.register(Division)
@@ -130,52 +124,31 @@ class PartyCoverageInline(RegistryTabularInline):
         return format_html('<a href="{}">{}</a>', url, _("View"))
 
 
-class PartyOrgListFilter(admin.SimpleListFilter):
+class PartyOrgListFilter(FilterSetListFilter):
     title = _("party organization")
     parameter_name = "party_org"
+    filterset_class = OrganizationFilterSet
 
     def lookups(self, request, model_admin):
         return [("true", _("Has one")), ("false", _("Has none"))]
 
-    def queryset(self, request, queryset):
-        if self.value() in {"true", "false"}:
-            exists = selectors.party_org_exists()
-            return queryset.filter(exists if self.value() == "true" else ~exists)
-        return queryset
 
-
-class CreditListFilter(admin.SimpleListFilter):
+class CreditListFilter(FilterSetListFilter):
     title = _("credit lists")
     parameter_name = "on_list"
+    filterset_class = OrganizationFilterSet
 
     def lookups(self, request, model_admin):
         return [*CreditList.choices, ("any", _("On either list")), ("none", _("On neither list"))]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "any":
-            return queryset.filter(selectors.listed_exists())
-        if value == "none":
-            return queryset.filter(~selectors.listed_exists())
-        if value in CreditList.values:
-            return queryset.filter(selectors.listed_exists([value]))
-        return queryset
 
-
-class LatestInspectionFilter(admin.SimpleListFilter):
+class LatestInspectionFilter(FilterSetListFilter):
     title = _("latest annual inspection")
     parameter_name = "inspection_result"
+    filterset_class = OrganizationFilterSet
 
     def lookups(self, request, model_admin):
         return [*InspectionResult.choices, ("none", _("Never inspected"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "none":
-            return selectors.with_latest_inspection(queryset).filter(latest_inspection_result__isnull=True)
-        if value in InspectionResult.values:
-            return selectors.with_latest_inspection(queryset).filter(latest_inspection_result=value)
-        return queryset
 
 
 @admin.register(Organization)
@@ -316,19 +289,13 @@ class ComprehensivePartyCommitteeAdmin(RegistryAdmin):
     readonly_fields = ["level", "created", "last_updated"]
 
 
-class CommitteeLevelListFilter(admin.SimpleListFilter):
-    """`committee_level` of `PartyOrganizationFilterSet`, so the admin and the API select alike."""
-
+class CommitteeLevelListFilter(FilterSetListFilter):
     title = _("level of the comprehensive party committee")
     parameter_name = "committee_level"
+    filterset_class = PartyOrganizationFilterSet
 
     def lookups(self, request, model_admin):
         return RegistrationLevel.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in (None, ""):
-            return queryset
-        return PartyOrganizationFilterSet({"committee_level": self.value()}, queryset=queryset).qs
 
 
 class PartyOrganizationForm(forms.ModelForm):

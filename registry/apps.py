@@ -4,4 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class RegistryConfig(AppConfig):
     name = "registry"
+    registry_app = True  # its permissions go to the roles (core.roles)
     verbose_name = _("Registry")

@@ -91,7 +91,7 @@ class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
         annotate={"current_grade": with_current_grade},
         label=_("ordering"),
     )
-    # Registry facts of issue 4: inspections, credit lists, party organizations.
+    # Facts other registry tables hold: inspections, credit lists, party organizations.
     inspection_result = django_filters.ChoiceFilter(
         choices=[*InspectionResult.choices, (NO_INSPECTION, _("Never inspected"))],
         method="filter_inspection_result",

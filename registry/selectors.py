@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from registry.choices import CreditList
-from registry.models import AnnualInspection, CreditListEntry, Organization, PartyOrganization
+from registry.choices import CreditList, DivisionLevel
+from registry.models import AnnualInspection, CreditListEntry, Division, Organization, PartyOrganization
 from registry.models import credit as credit_models
 from registry.models import party as party_models
 
@@ -137,3 +137,10 @@ def organizations_with_registry_facts(queryset: QuerySet, on_date: datetime.date
         .annotate(party_org=party_org_covering(day))
         .prefetch_related(Prefetch("credit_list_entries", queryset=current, to_attr=CURRENT_CREDIT_ENTRIES))
     )
+
+
+def current_district_codes() -> set[str]:
+    """Codes of the districts in force (historical codes such as 330204 excluded); core checks a
+    district system's binding against them (settings.REGISTRY_CURRENT_DISTRICT_CODES)."""
+    current = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True)
+    return set(current.values_list("code", flat=True))

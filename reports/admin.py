@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
 from core.admin import RegistryAdmin
-from core.choices import Role
 from reports.models import Citation, Document, PublishedFigure
 from reports.views import dashboard
 
@@ -55,7 +54,7 @@ def _with_dashboard_urls(get_urls):
 def _with_dashboard_entry(get_app_list):
     def app_list(request, app_label=None):
         apps = get_app_list(request, app_label)
-        if principal_of(request.user).role not in {Role.CLERK, Role.AUDITOR}:
+        if not principal_of(request.user).reads_history:
             return apps
         entry = {
             "model": None,

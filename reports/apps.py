@@ -4,4 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    registry_app = True  # its permissions go to the roles (core.roles)
     verbose_name = _("Reports")

@@ -12,7 +12,7 @@ from rest_framework.relations import RelatedField
 from rest_framework.serializers import LIST_SERIALIZER_KWARGS, LIST_SERIALIZER_KWARGS_REMOVE
 
 from core.access import jurisdiction_of, principal_of
-from core.api.fast import PlannedListSerializer
+from core.api.planned_lists import PlannedListSerializer
 from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
 
@@ -86,6 +86,14 @@ class RegistrySerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = RegistryPrimaryKeyRelatedField
+    # Lists render their rows by a plan (core/api/planned_lists.py) in place of to_representation; a
+    # subclass with a to_representation of its own says False, and lists then call it for each row.
+    renders_rows_by_plan = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "to_representation" in cls.__dict__ and cls.renders_rows_by_plan:
+            raise TypeError(f"{cls.__name__} has its own to_representation: set renders_rows_by_plan = False")
 
     def _request_principal(self):
         request = self.context.get("request")
@@ -93,7 +101,7 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     @classmethod
     def many_init(cls, *args, **kwargs):
-        """DRF's many_init, with PlannedListSerializer (core/api/fast.py: the same output, rendered by a
+        """DRF's many_init, with PlannedListSerializer (core/api/planned_lists.py: the same output, rendered by a
         plan made once per page) unless Meta names a list serializer class."""
         list_kwargs = {}
         for key in LIST_SERIALIZER_KWARGS_REMOVE:
@@ -233,10 +241,6 @@ class ReinstateSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason"), max_length=2000)
 
 
-# Decimals (amounts in yuan) are never floats in the API.
-serializers.ModelSerializer.serializer_field_mapping[models.DecimalField] = serializers.DecimalField
-
-
 class ChangeRecordSerializer(serializers.ModelSerializer):
     """One entry of `changes/`: `changes` maps each changed field to `[old, new]`."""
 
@@ -279,7 +283,3 @@ class ExportLogSerializer(serializers.ModelSerializer):
             "request_id",
         ]
         read_only_fields = fields
-
-
-# The row rendering PlannedListSerializer may replace: a subclass overriding to_representation opts out.
-RegistrySerializer.planned_representation_base = RegistrySerializer.to_representation

@@ -6,7 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import check_reinstate, check_write, is_restricted_writer
+from core.access import HISTORY_READERS, check_reinstate, check_write, is_restricted_writer
 from core.api.serializers import (
     ChangeRecordSerializer,
     ExportLogSerializer,
@@ -18,7 +18,6 @@ from core.exports.views import ExportMixin
 from core.filters import NoQueryParametersOnWrites
 from core.filtersets import ChangeRecordFilterSet, ExportLogFilterSet
 from core.models import ChangeRecord, ExportLog
-from core.permissions import HISTORY_READERS
 
 IF_MATCH = OpenApiParameter(
     "If-Match",

@@ -26,7 +26,7 @@ from rest_framework import relations, serializers
 from rest_framework.relations import PrimaryKeyRelatedField
 from rest_framework.utils.encoders import JSONEncoder
 
-from core.api.fast import render_planned, render_rows, row_plan
+from core.api.planned_lists import render_planned, render_rows, row_plan
 from core.exports.resources import record_code_field
 
 YES = _("Yes")
@@ -260,7 +260,7 @@ class Column:
         return convert
 
     def direct(self, render):
-        """For a plain model column (`core.api.fast.row_plan`), a function from the stored value straight
+        """For a plain model column (`core.api.planned_lists.row_plan`), a function from the stored value straight
         to the readable one: equal to `self.converter()(render(value))`, where `render` is the column's
         JSON rendering, without writing and reading back its text. None where that saves nothing. Call it
         in the export's language."""
@@ -460,7 +460,7 @@ class ExportTable:
             lookup.prepare(chunk)
         if self._converters is None:
             self._make_plan()
-        # The chunk rendered by one plan (core/api/fast.py), as the JSON list renders a page.
+        # The chunk rendered by one plan (core/api/planned_lists.py), as the JSON list renders a page.
         if self._plan is None:
             records = render_rows(self.serializer, chunk)
         else:

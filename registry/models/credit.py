@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
+from core.validators import not_in_future
 from registry.choices import CreditList
 from registry.models.organizations import Organization
 
@@ -75,10 +76,11 @@ class CreditListEntry(HistoryModel):
 
     def clean(self):
         errors = {}
-        today = timezone.localdate()
-        if self.listed_on and self.listed_on > today:
-            errors["listed_on"] = [gettext("The date may not lie in the future.")]
-        elif self.listed_on and self.organization_id and self.listed_on < self.organization.registered_on:
+        try:
+            not_in_future(listed_on=self.listed_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not errors and self.listed_on and self.organization_id and self.listed_on < self.organization.registered_on:
             errors["listed_on"] = [gettext("The organization was not yet registered on that date.")]
         if self.reason is not None and not self.reason.strip():
             errors["reason"] = [gettext("A reason is required.")]

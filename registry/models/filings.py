@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Upper
-from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
 from core.models import HistoryModel
+from core.validators import not_in_future
 from registry.choices import DivisionLevel, Field, FilingCategory, FilingStatus
 from registry.models.divisions import Division
 from registry.models.organizations import Organization
@@ -292,11 +292,10 @@ class CommunityOrganization(HistoryModel):
             )
             if number_errors:
                 errors["filing_number"] = number_errors
-        today = timezone.localdate()
-        for name in ("filed_on", "last_active_on"):
-            value = getattr(self, name)
-            if value is not None and value > today:
-                errors[name] = [gettext("The date may not lie in the future.")]
+        try:
+            not_in_future(filed_on=self.filed_on, last_active_on=self.last_active_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
         self.derive()

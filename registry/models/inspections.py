@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
+from core.validators import not_in_future
 from registry.choices import InspectionResult
 from registry.models.organizations import Organization
 
@@ -56,18 +56,22 @@ class AnnualInspection(HistoryModel):
 
     def clean(self):
         errors = {}
-        today = timezone.localdate()
-        if self.year and self.year > today.year:
-            errors["year"] = [gettext("The inspection year may not lie in the future.")]
-        elif self.year and self.organization_id and self.year < self.organization.registered_on.year:
-            errors["year"] = [
-                gettext("The organization was registered in %(registered)d, after the inspection year.")
-                % {"registered": self.organization.registered_on.year}
-            ]
-        if self.concluded_on is not None:
-            if self.concluded_on > today:
-                errors["concluded_on"] = [gettext("The date may not lie in the future.")]
-            elif self.year and self.concluded_on.year < self.year:
+        try:
+            not_in_future(year=self.year, message=gettext("The inspection year may not lie in the future."))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            not_in_future(concluded_on=self.concluded_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "year" not in errors and self.year and self.organization_id:
+            if self.year < self.organization.registered_on.year:
+                errors["year"] = [
+                    gettext("The organization was registered in %(registered)d, after the inspection year.")
+                    % {"registered": self.organization.registered_on.year}
+                ]
+        if self.concluded_on is not None and "concluded_on" not in errors:
+            if self.year and self.concluded_on.year < self.year:
                 errors["concluded_on"] = [gettext("An inspection concludes after the year it covers begins.")]
         if errors:
             raise ValidationError(errors)

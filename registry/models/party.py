@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
+from core.validators import not_in_future
 from registry.choices import DivisionLevel, PartyOrgKind, RegistrationLevel
 from registry.models.divisions import Division
 from registry.models.organizations import Organization
@@ -184,11 +185,10 @@ class PartyOrganization(HistoryModel):
 
     def clean(self):
         errors = {}
-        today = timezone.localdate()
-        for name in ("established_on", "dissolved_on"):
-            value = getattr(self, name)
-            if value is not None and value > today:
-                errors[name] = [gettext("The date may not lie in the future.")]
+        try:
+            not_in_future(established_on=self.established_on, dissolved_on=self.dissolved_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if self.committee_id is not None and self.committee.level == RegistrationLevel.DISTRICT:
             outside = sorted(
                 {

@@ -1,5 +1,5 @@
 """The Chinese a Ningbo clerk reads: the terms of the 2020 《政府购买服务管理办法》 and the bureau's own
-role names, never 立项 for an award, 余数 for "150余" or 仪表板 (issue #17 item 8)."""
+role names, never 立项 for an award, 余数 for "150余" or 仪表板."""
 
 import pytest
 from django.utils import translation

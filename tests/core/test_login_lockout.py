@@ -1,4 +1,4 @@
-"""Failed admin logins (issue #16, docs/decisions/0131-login-lockout.md): slowed from the second one,
+"""Failed admin logins (docs/decisions/0131-login-lockout.md): slowed from the second one,
 locked at the limit for one user name or one address, the lock shown to clerks, who lift it."""
 
 import datetime

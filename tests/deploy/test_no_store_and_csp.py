@@ -1,6 +1,6 @@
 """Responses with personal data are never stored by a cache (Cache-Control: no-store), and the admin and
 the API send a Content-Security-Policy that admits nothing inline and nothing from elsewhere
-(issue #16; docs/decisions/0132-content-security-policy.md)."""
+(docs/decisions/0132-content-security-policy.md)."""
 
 import re
 

@@ -437,7 +437,7 @@ def test_departments_are_listed_and_filtered(clerk_api):
 
 
 def test_a_third_batch_of_transferred_functions_is_accepted(clerk_api):
-    """The reply's two batches are data: a later batch is another number (issue #17, item 11)."""
+    """The reply's two batches are data: a later batch is another number."""
     department = make_department("宁波市民政局")
     body = {"batch": 3, "item_number": 1, "name": "第三批事项", "department": department.pk, "category": "industry"}
     created = clerk_api.post(FUNCTIONS, body, format="json")

@@ -26,7 +26,7 @@ def award_by_api(client, project, provider, on=AWARD_DAY, **extra):
     )
 
 
-# The "Done when"
+# The per-project cap and the 3A priority on an award, end to end
 
 
 def test_a_2022_project_of_250000_for_a_3a_organization_is_accepted(clerk_api, rate):

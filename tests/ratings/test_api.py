@@ -32,10 +32,10 @@ def organization_ids(client, **params):
     return {row["id"] for row in body["results"]}
 
 
-# The "Done when", exactly.
+# Validity, supersession and refusal through the API, on the dates the rule is written with.
 
 
-def test_done_when_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_revoked(clerk_api):
+def test_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_revoked(clerk_api):
     organization = make_organization(org_type=OrgType.FOUNDATION, registered_on=D(2015, 6, 1))
     other = make_organization()
     created = rate(clerk_api, organization, grade=5, concluded_on="2024-03-01")
@@ -64,7 +64,7 @@ def test_done_when_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_re
     assert organization.pk not in organization_ids(clerk_api, min_grade=3)
 
 
-def test_done_when_a_rating_of_2021_03_01_was_valid_until_2026_02_28_and_gives_no_grade_today(clerk_api):
+def test_a_rating_of_2021_03_01_was_valid_until_2026_02_28_and_gives_no_grade_today(clerk_api):
     organization = make_organization(registered_on=D(2015, 6, 1))
     created = rate(clerk_api, organization, grade=4, concluded_on="2021-03-01")
     assert created.status_code == 201, created.json()
@@ -75,7 +75,7 @@ def test_done_when_a_rating_of_2021_03_01_was_valid_until_2026_02_28_and_gives_n
     assert organization.pk not in organization_ids(clerk_api, min_grade=1)
 
 
-def test_done_when_grade_six_is_400_with_a_reason(clerk_api):
+def test_grade_six_is_400_with_a_reason(clerk_api):
     response = rate(clerk_api, make_organization(), grade=6)
     assert response.status_code == 400
     [message] = response.json()["grade"]

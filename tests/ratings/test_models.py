@@ -280,7 +280,7 @@ def test_the_same_honour_twice_for_one_filing_is_refused():
 
 @pytest.mark.django_db
 def test_a_three_hundred_best_honour_says_which_of_the_three_lists():
-    """ "三个百佳" is three lists: 百佳社区社会组织, 百佳负责人, 百佳优秀工作案例 (issue #17 item 8)."""
+    """ "三个百佳" is three lists: 百佳社区社会组织, 百佳负责人, 百佳优秀工作案例."""
     filing = make_filing()
     with pytest.raises(ValidationError) as refused:
         _honour(kind=HonourKind.CITY_THREE_HUNDRED_BEST, community_organization=filing, year=2022)

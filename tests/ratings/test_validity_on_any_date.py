@@ -69,7 +69,7 @@ def test_ratings_lapsing_in_the_next_90_days(clerk_api):
     assert soon.pk in found and gone.pk not in found
 
 
-def test_done_when_an_organization_registered_one_year_ago_is_400_with_a_reason(clerk_api):
+def test_an_organization_registered_one_year_ago_is_400_with_a_reason(clerk_api):
     registered = years_ago(1)
     organization = make_organization(registered_on=registered)
     response = rate(clerk_api, organization, concluded_on=timezone.localdate().isoformat())

@@ -1,4 +1,4 @@
-"""Filing numbers given by a district or a township desk (issue #16): normalised, unique ignoring case,
+"""Filing numbers given by a district or a township desk: normalised, unique ignoring case,
 in the registry's format naming the filing's own township and year, or in a desk's format naming its
 year; anything else is refused, through the API, bulk sync and the admin alike.
 See docs/decisions/0130-filing-number-formats.md."""

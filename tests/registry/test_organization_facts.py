@@ -1,4 +1,4 @@
-"""The read-only facts of issue 4 on organization records (party_org, latest_inspection,
+"""The read-only facts other tables hold about an organization (party_org, latest_inspection,
 credit_lists) cost a constant number of queries per page."""
 
 import datetime

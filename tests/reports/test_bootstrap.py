@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from core.management.commands import bootstrap
 from registry.models import Division, Organization
+from reports.management.commands import bootstrap
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""The "Done when" list of issue 3, one test each."""
+"""The access rules every API client meets, one test each: a district writes only in its district, an
+auditor only reads, nobody unnamed reads, every change says who made it, tokens and phones stay private."""
 
 import pytest
 from django.apps import apps

@@ -1,5 +1,6 @@
 """`make run`'s set-up step: on an empty database load the fixtures and the demo data; create an
-admin login once and print it. On a database that has data it loads nothing and loses nothing."""
+admin login once and print it. On a database that has data it loads nothing and loses nothing.
+It lives in the top app because it orchestrates them all (the fixtures of every app, reports' demo data)."""
 
 import os
 import secrets
@@ -7,10 +8,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 
 from core.management.base import RecordedCommand
 from core.roles import ensure_role_groups
+from registry.models import Division, Organization
 
 LOGIN_FILE = Path(settings.BASE_DIR) / ".admin-login"
 
@@ -26,13 +28,11 @@ class Command(RecordedCommand):
         )
 
     def handle(self, *args, **options):
-        from registry.models import Division, Organization
-
         ensure_role_groups()
         if not Division.objects.exists():
             self.stdout.write("Empty database: loading fixtures …")
             call_command("loaddata", *settings.REGISTRY_FIXTURES, verbosity=0)
-            if not Organization.objects.exists() and "seed_demo" in get_commands():
+            if not Organization.objects.exists():
                 self.stdout.write("Loading the scale-1 demo data (seed_demo) …")
                 call_command("seed_demo", scale=1, stdout=self.stdout)
         else:

@@ -4,7 +4,7 @@ DRF renders each row by asking every field for its attribute and representation,
 cost more than the work for plain columns. For a page, `PlannedListSerializer` decides once per field
 how to render it: a plain model column (text, number, boolean, choice, date, timestamp) is read
 straight from the instance and converted as DRF would; every other field (method fields, related
-and nested fields, decimals) goes through DRF's own field code. tests/core/test_fast_lists.py holds
+and nested fields, decimals) goes through DRF's own field code. tests/core/test_planned_lists.py holds
 the output equal to DRF's. Measured in bench/README.md (list pages of 100 rows).
 """
 
@@ -132,7 +132,7 @@ def row_plan(child: serializers.Serializer, *, direct=None) -> list | None:
 
     `direct(field, render)` may give, for a plain column, a function of the model value to use instead of
     its JSON rendering `render` (exports read values straight from the row: core/exports/tables.py)."""
-    if type(child).to_representation is not getattr(type(child), "planned_representation_base", None):
+    if not getattr(child, "renders_rows_by_plan", False):
         return None
     model = getattr(getattr(child, "Meta", None), "model", None)
     plan = []

@@ -1,4 +1,4 @@
-"""List pages are rendered by a plan made once per page (core/api/fast.py); the output must be
+"""List pages are rendered by a plan made once per page (core/api/planned_lists.py); the output must be
 exactly what DRF's field-by-field rendering gives, for every list serializer of the API."""
 
 import datetime
@@ -7,7 +7,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from core.api.fast import PlannedListSerializer
+from core.api.planned_lists import PlannedListSerializer
 from core.api.serializers import RegistrySerializer
 from core.choices import Role
 from registry.api.serializers import CommunityOrganizationSerializer, OrganizationSerializer
@@ -60,6 +60,8 @@ def test_filing_page_renders_as_drf_does_and_masks_other_districts_contacts():
 
 def test_serializer_with_its_own_row_rendering_keeps_it_in_lists():
     class Shouting(OrganizationSerializer):
+        renders_rows_by_plan = False
+
         def to_representation(self, instance):
             data = super().to_representation(instance)
             data["name"] = data["name"].upper() + "!"
@@ -68,6 +70,14 @@ def test_serializer_with_its_own_row_rendering_keeps_it_in_lists():
     make_organization(name="abc")
     page = Shouting(Organization.objects.all(), many=True, context={"request": request_of(make_user(Role.CLERK))})
     assert page.data[0]["name"] == "ABC!"
+
+
+def test_serializer_with_its_own_row_rendering_must_say_so():
+    with pytest.raises(TypeError, match="renders_rows_by_plan"):
+
+        class Silent(OrganizationSerializer):
+            def to_representation(self, instance):
+                return {}
 
 
 def test_meta_list_serializer_class_still_wins():

@@ -70,8 +70,11 @@ class ComprehensivePartyCommittee(HistoryModel):
         return self.name
 
     def jurisdiction_district(self) -> str | None:
-        """The district that set it up; the city's committee belongs to the city bureau."""
-        return self.division_id if self.level == RegistrationLevel.DISTRICT else None
+        """The district that set it up; the city's committee belongs to the city bureau. Read from the
+        division itself, not the derived level: jurisdiction is decided on a draft before it is derived."""
+        if not self.division_id:
+            return None
+        return self.division_id if self.division.level == DivisionLevel.DISTRICT else None
 
     def derive(self) -> None:
         if self.division_id:

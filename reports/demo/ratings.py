@@ -16,7 +16,7 @@ EVALUATION_COLUMNS = [
     "organization", "grade", "score", "max_score", "concluded_on", "valid_until", "revoked_on", "revocation_ground",
     "revocation_reason",
 ]  # fmt: skip
-HONOUR_COLUMNS = ["kind", "year", "issuing_body", "title", "organization", "person_name", "note"]
+HONOUR_COLUMNS = ["kind", "year", "issuing_body", "title", "organization", "person_name", "note", "hundred_best_list"]
 # A rating counts at the end of 2022 when concluded from 2018-01-01 on (valid through 2022-12-31).
 FIRST_VALID_AT_END_2022 = datetime.date(2018, 1, 1)
 
@@ -157,6 +157,6 @@ def _seed_honours(context: DemoContext, holders: list, rng: random.Random) -> No
                 org = next(pool)
                 year = rng.randint(max(first_year, org.registered_on.year + 1), last_year)
                 person = names.person_name(rng) if kind == "provincial_leader" else ""
-                rows.append((kind, year, DEFAULT_ISSUING_BODY[kind], "", org.pk, person, f"{DEMO_PREFIX}演示数据"))
+                rows.append((kind, year, DEFAULT_ISSUING_BODY[kind], "", org.pk, person, f"{DEMO_PREFIX}演示数据", ""))
     context.insert(Honour, HONOUR_COLUMNS, rows)
     context.log(f"honours: {len(rows)}")

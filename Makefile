@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install env lint bench messages check
+.PHONY: run test test-fast install env lint bench messages check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,15 @@ run: install .env
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests run with development settings (a throwaway secret, no HTTPS redirect) whatever .env says.
+# In parallel, one worker per core (pytest-xdist; each worker has its own test database).
+TEST_ENV := DEBUG=1 SECRET_KEY=tests-only-secret-key-not-for-any-deployment
+TEST_WORKERS ?= auto
 test: install
-	DEBUG=1 SECRET_KEY=tests-only-secret-key-not-for-any-deployment $(PY) -m pytest
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS)
+
+# The edit loop: the suite without the browser, fuzz and slow tests. CI always runs `make test`.
+test-fast: install
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not slow" --ignore=tests/fuzz
 
 # Also run by the suite (tests/core/test_lint.py), so CI fails on a lint error or unformatted code.
 lint: install

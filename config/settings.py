@@ -168,10 +168,10 @@ if os.environ.get("REDIS_URL"):
     }
 
 # Request body cap. A 1,000-row bulk batch with every text field full (names, addresses at their
-# maximum length, a 1,000-character business scope) is 5.4 MB of UTF-8 JSON, 10.4 MB when the client
-# escapes non-ASCII as \uXXXX (Python's json.dumps default): 20 MiB admits it and still refuses abuse.
+# maximum length, a 5,000-character business scope) is 17.4 MB of UTF-8 JSON, 34.4 MB when the client
+# escapes non-ASCII as \uXXXX (Python's json.dumps default): 40 MiB admits it and still refuses abuse.
 # The API answers a larger body with a 413 in JSON (core.middleware.ApiBodySizeMiddleware).
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(40 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 

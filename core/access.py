@@ -181,3 +181,16 @@ def check_links(principal: Principal, *, before, after) -> None:
                     },
                     field=field.name,
                 )
+
+
+def check_reinstate(actor) -> None:
+    """Undoing a status (a deregistration, cancellation, revocation, withdrawal, closure...) recorded in
+    error is for the bureau's clerks only (DESIGN §3, §4), in every app. Called by the one action path
+    of the API (`RegistryViewSet.run_status_action`, before the body is read) and by every
+    `*_reinstate` service, so the rule holds whichever door the call comes through. Writes without an
+    actor are the system's own and pass."""
+    if actor is None:
+        return
+    principal = principal_of(actor)
+    if principal.role != Role.CLERK or not principal.can_write:
+        raise WriteForbidden(_("Only a clerk of the bureau may undo a status change (reinstate)."))

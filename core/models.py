@@ -185,7 +185,12 @@ class HistoryModel(models.Model):
                 creating = stored is None
                 before = None if creating else stored.loaded_values()
             check_write(actor, before=stored, after=self)
+            if not creating and not self._changes_columns(before, update_fields):
+                # A write that changes nothing stores nothing: `last_updated` and the ETag stay put.
+                self._save_wrote = False
+                return
             super().save(*args, **kwargs)
+            self._save_wrote = True
             after = self.history_snapshot()
             self._history_loaded = self.loaded_values()
             if creating:
@@ -213,6 +218,33 @@ class HistoryModel(models.Model):
 
     save.alters_data = True
 
+    def _changes_columns(self, before: dict, update_fields) -> bool:
+        """Whether saving would store a value other than `before` (column values by attname, as read)
+        in any column but the automatic timestamps; a save naming a timestamp in `update_fields` is a
+        deliberate touch and always stores."""
+        automatic = {
+            field.name
+            for field in self._meta.concrete_fields
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        }
+        names = None
+        if update_fields is not None:
+            names = {self._meta.get_field(name).name for name in update_fields}
+            if names & automatic:
+                return True
+        for field in self._meta.concrete_fields:
+            if field.name in automatic or (names is not None and field.name not in names):
+                continue
+            if isinstance(field, models.AutoField):
+                continue
+            if field.attname not in self.__dict__:
+                continue  # deferred and never assigned: a save would not change it
+            if field.attname not in before:
+                return True
+            if _comparable(field, self.__dict__[field.attname]) != _comparable(field, before[field.attname]):
+                return True
+        return False
+
     def history_snapshot(self, values: dict | None = None) -> dict:
         """Each tracked field's value by field name (foreign keys by their key), as the history shows it:
         of the record as it is in memory, or of `values` (column values by attname, as loaded)."""
@@ -223,13 +255,7 @@ class HistoryModel(models.Model):
                 continue
             if isinstance(field, models.AutoField):  # the record's own id: the history names it already
                 continue
-            value = values[field.attname]
-            if value is not None and not field.is_relation:
-                try:  # a date assigned as "2024-03-01" is the same value as the stored date
-                    value = field.to_python(value)
-                except ValidationError:
-                    pass
-            snapshot[field.name] = value
+            snapshot[field.name] = _comparable(field, values[field.attname])
         return snapshot
 
     def loaded_values(self) -> dict:
@@ -250,6 +276,16 @@ class HistoryModel(models.Model):
             return None
         found = list(type(self)._base_manager.using(using).filter(pk=self.pk).select_for_update())
         return found[0] if found else None
+
+
+def _comparable(field, value):
+    """A field's value as stored: a date assigned as "2024-03-01" is the same value as the stored date."""
+    if value is not None and not field.is_relation:
+        try:
+            return field.to_python(value)
+        except ValidationError:
+            pass
+    return value
 
 
 def _jsonable(value):

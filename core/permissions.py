@@ -7,7 +7,8 @@ from core.choices import Role
 class RolePermission(permissions.BasePermission):
     """Anonymous: nothing. Every role reads (or the roles a view names in `reader_roles`); clerks and
     district systems write (jurisdiction is checked on the record itself, inside the write's
-    transaction: see core.access.check_write); `clerk_only_action` views are for clerks only."""
+    transaction: see core.access.check_write); a reinstate is for clerks only (core.access.check_reinstate,
+    on the one action path: RegistryViewSet.run_status_action)."""
 
     def has_permission(self, request, view):
         principal = principal_of(request.user)
@@ -18,8 +19,6 @@ class RolePermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        if getattr(view, "clerk_only_action", False):
-            return principal.role == Role.CLERK and principal.can_write
         return principal.can_write
 
 

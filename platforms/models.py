@@ -235,7 +235,8 @@ class PlatformRecord(HistoryModel):
     def save(self, *args, **kwargs):
         previous = getattr(self, "_history_loaded", {}).get("platform_id")
         super().save(*args, **kwargs)
-        touch_platforms({self.platform_id, previous})
+        if getattr(self, "_save_wrote", True):  # a save that changed nothing leaves the platform as it was
+            touch_platforms({self.platform_id, previous})
 
 
 def touch_platforms(ids) -> None:

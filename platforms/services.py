@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import check_write
+from core.access import check_reinstate, check_write
 from core.choices import ChangeAction
 from core.context import change_context, current_context
 from core.models import ChangeRecord
@@ -44,7 +44,9 @@ def platform_close(*, platform: Platform, on: datetime.date, reason: str, actor)
 
 @transaction.atomic
 def platform_reopen(*, platform: Platform, reason: str, actor) -> Platform:
-    """Undo a closure recorded in error, or record that a closed platform operates again."""
+    """Undo a closure recorded in error or overturned on review (clerks only, like every reinstate: the
+    closure date is cleared, the history keeps it)."""
+    check_reinstate(actor)
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
     reason = require_reason(reason)
     if platform.closed_on is None:

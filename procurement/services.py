@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import check_reinstate
 from core.context import change_context
 from core.services import require_reason
 from procurement.choices import DemandStatus, ProjectStatus
@@ -170,6 +171,7 @@ def project_reinstate(*, project: PurchasedServiceProject, reason: str, actor) -
     """Undo the latest status change of a project, recorded in error or overturned on review (clerks
     only): a cancellation goes back to awarded or open, a delivery back to awarded, an award back
     to open (provider, grade and flag cleared). The history keeps every version."""
+    check_reinstate(actor)
     project = _locked_project(project)
     reason = require_reason(reason)
     if project.status == ProjectStatus.CANCELLED:
@@ -226,6 +228,7 @@ def demand_close(*, demand: ServiceDemand, on: datetime.date, reason: str, actor
 @transaction.atomic
 def demand_reinstate(*, demand: ServiceDemand, reason: str, actor) -> ServiceDemand:
     """Undo a closing recorded in error (clerks only): open again, or taken if a response was accepted."""
+    check_reinstate(actor)
     demand = ServiceDemand.objects.select_for_update().get(pk=demand.pk)
     reason = require_reason(reason)
     if demand.status != DemandStatus.CLOSED:

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import WriteForbidden, check_write, principal_of
-from core.choices import Role
+from core.access import check_reinstate, check_write
 from core.context import change_context
 from core.services import check_status_date, require_reason
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
@@ -269,8 +268,7 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     A revocation that was part of a downgrade is not undone this way: the lower rating, concluded
     the same day, would still supersede this one (docs/decisions/0022-downgrade-and-reinstate.md).
     """
-    if actor is not None and principal_of(actor).role != Role.CLERK:
-        raise WriteForbidden(_("Only a clerk of the bureau may reinstate a rating."))
+    check_reinstate(actor)
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     reason = require_reason(reason)
     if evaluation.revoked_on is None:
@@ -313,8 +311,7 @@ def honour_withdraw(*, honour: Honour, on: datetime.date, reason: str, actor) ->
 @transaction.atomic
 def honour_reinstate(*, honour: Honour, reason: str, actor) -> Honour:
     """Undo a withdrawal recorded in error (clerks only): the honour counts again."""
-    if actor is not None and principal_of(actor).role != Role.CLERK:
-        raise WriteForbidden(_("Only a clerk of the bureau may reinstate an honour."))
+    check_reinstate(actor)
     honour = Honour.objects.select_for_update().get(pk=honour.pk)
     reason = require_reason(reason)
     if honour.withdrawn_on is None:

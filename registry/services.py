@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import check_reinstate
 from core.choices import ChangeAction
 from core.context import change_context
 from core.filters import normalise_text
@@ -57,6 +59,7 @@ def organization_revoke(*, organization: Organization, on: datetime.date, reason
 @transaction.atomic
 def organization_reinstate(*, organization: Organization, reason: str, actor) -> Organization:
     """Undo a deregistration or revocation recorded in error or overturned on review (clerks only)."""
+    check_reinstate(actor)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     reason = require_reason(reason)
     if organization.status == OrgStatus.ACTIVE:
@@ -93,6 +96,7 @@ def filing_cancel(*, filing: CommunityOrganization, on: datetime.date, reason: s
 @transaction.atomic
 def filing_reinstate(*, filing: CommunityOrganization, reason: str, actor) -> CommunityOrganization:
     """Undo a cancellation recorded in error or overturned on review (clerks only)."""
+    check_reinstate(actor)
     filing = CommunityOrganization.objects.select_for_update().get(pk=filing.pk)
     reason = require_reason(reason)
     if filing.status == FilingStatus.FILED:
@@ -128,6 +132,7 @@ def credit_entry_remove(*, entry: CreditListEntry, on: datetime.date, reason: st
 @transaction.atomic
 def credit_entry_reinstate(*, entry: CreditListEntry, reason: str, actor) -> CreditListEntry:
     """Undo a removal recorded in error (clerks only): the listing is in force again."""
+    check_reinstate(actor)
     entry = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
     reason = require_reason(reason)
     if entry.removed_on is None:
@@ -168,6 +173,10 @@ def party_organization_save(
         del party_organization._pending_organizations
     if before != after:
         party_organization.organizations.set(after)
+        # The coverage is part of the record: its change moves `last_updated` (and the ETag) even
+        # when no field of the party organization itself changed.
+        PartyOrganization.objects.filter(pk=party_organization.pk).update(last_updated=timezone.now())
+        party_organization.refresh_from_db(fields=["last_updated"])
         overrides = {"message": message} if actor is None else {"message": message, "actor": actor}
         with change_context(**overrides):
             ChangeRecord.record(

@@ -2,10 +2,11 @@ import hashlib
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import check_write, is_restricted_writer
+from core.access import check_reinstate, check_write, is_restricted_writer
 from core.api.serializers import (
     ChangeRecordSerializer,
     ExportLogSerializer,
@@ -58,8 +59,6 @@ class RegistryViewSet(
     CSV/XLSX (ExportMixin)."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    # Set per action (`@action(..., clerk_only_action=True)`): reinstate is for clerks only.
-    clerk_only_action = False
 
     def reread(self, instance):
         return self.get_queryset().get(pk=instance.pk)
@@ -129,22 +128,70 @@ class RegistryViewSet(
         if not taken:
             raise PreconditionFailed()
 
-    def run_status_action(self, request, service, *, target: str, reinstate: bool = False):
-        """Run a status service (deregister, revoke, cancel, reinstate) on the addressed record.
+    def run_status_action(
+        self,
+        request,
+        service,
+        *,
+        target: str,
+        body: type[serializers.Serializer] | None = None,
+        reinstate: bool = False,
+        status_code: int = status.HTTP_200_OK,
+    ):
+        """The one path of every status action (deregister, revoke, cancel, award, accept, reinstate...).
 
-        Takes `If-Match` like an update. (Status actions are documented in the schema by the
-        viewsets' own `@extend_schema`; add IF_MATCH to their parameters there.)"""
+        In one transaction and in this order: the record (404), clerks only for a reinstate, the
+        client's jurisdiction (403 before the body is read), `If-Match` (412 when stale), the body
+        (400), then `service(<target>=record, actor=user, **body)`, a body's `date` passed as `on`.
+        Answers the record the service returns as a GET would (`status_code`: 201 for a new one)."""
+        body = body or (ReinstateSerializer if reinstate else StatusChangeSerializer)
         with transaction.atomic():
             instance = self.get_object()
+            if reinstate:
+                check_reinstate(request.user)
             self.check_jurisdiction(request, instance)
             self.check_if_match(request, instance)
-            body = (ReinstateSerializer if reinstate else StatusChangeSerializer)(data=request.data)
-            body.is_valid(raise_exception=True)
-            arguments = {target: instance, "reason": body.validated_data["reason"], "actor": request.user}
-            if not reinstate:
-                arguments["on"] = body.validated_data["date"]
-            instance = service(**arguments)
-            return self.respond_with(instance)
+            data = body(data=request.data)
+            data.is_valid(raise_exception=True)
+            arguments = {("on" if name == "date" else name): value for name, value in data.validated_data.items()}
+            instance = service(**{target: instance, **arguments, "actor": request.user})
+            return self.respond_with(instance, status_code)
+
+
+def status_action(
+    name: str,
+    service,
+    *,
+    target: str,
+    body: type[serializers.Serializer] | None = None,
+    reinstate: bool = False,
+    status_code: int = status.HTTP_200_OK,
+    responses=None,
+):
+    """`POST …/{id}/<name>/` running `service` through `RegistryViewSet.run_status_action`:
+
+        withdraw = status_action("withdraw", services.honour_withdraw, target="honour")
+        reinstate = status_action("reinstate", services.honour_reinstate, target="honour", reinstate=True)
+
+    `body` defaults to `{"date", "reason"}` (`{"reason"}` for a reinstate, which is for clerks only).
+    The action carries `reinstates`, `service` and `target` for the tests (tests/core/test_matrix.py,
+    tests/core/test_status_actions.py)."""
+    body = body or (ReinstateSerializer if reinstate else StatusChangeSerializer)
+
+    def handler(self, request, pk=None):
+        return self.run_status_action(
+            request, service, target=target, body=body, reinstate=reinstate, status_code=status_code
+        )
+
+    handler.__name__ = name
+    handler.__qualname__ = name
+    handler.__doc__ = (service.__doc__ or "").strip().split("\n\n")[0]
+    schema = {"request": body, "parameters": [IF_MATCH]}
+    if responses is not None:
+        schema["responses"] = responses
+    handler.reinstates = reinstate
+    handler.service, handler.target = service, target
+    return extend_schema(**schema)(action(detail=True, methods=["post"])(handler))
 
 
 class ChangeRecordViewSet(RegistryReadOnlyViewSet):

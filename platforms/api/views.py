@@ -6,8 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
-from core.api.views import RegistryViewSet
+from core.api.views import RegistryViewSet, status_action
 from platforms import services
 from platforms.api.serializers import (
     CoverageQuerySerializer,
@@ -49,15 +48,8 @@ class PlatformViewSet(RegistryViewSet):
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilterSet
 
-    @extend_schema(request=StatusChangeSerializer, responses=PlatformSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.run_status_action(request, services.platform_close, target="platform")
-
-    @extend_schema(request=ReinstateSerializer, responses=PlatformSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self.run_status_action(request, services.platform_reopen, target="platform", reinstate=True)
+    close = status_action("close", services.platform_close, target="platform")
+    reopen = status_action("reopen", services.platform_reopen, target="platform", reinstate=True)
 
     @extend_schema(
         parameters=[

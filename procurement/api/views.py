@@ -1,15 +1,12 @@
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
-from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
+from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet, status_action
 from procurement import selectors, services
 from procurement.api.serializers import (
     AcceptSerializer,
@@ -55,47 +52,10 @@ class PurchasedServiceProjectViewSet(RegistryViewSet):
     serializer_class = PurchasedServiceProjectSerializer
     filterset_class = PurchasedServiceProjectFilterSet
 
-    def _run(self, request, body_class, call):
-        project = self.get_object()
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            return self.respond_with(call(project, body.validated_data))
-
-    @extend_schema(request=ProjectAwardSerializer, responses=PurchasedServiceProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def award(self, request, pk=None):
-        def call(project, data):
-            return services.project_award(
-                project=project,
-                provider=data["provider"],
-                on=data["date"],
-                amount=data.get("amount"),
-                reason=data.get("reason", ""),
-                actor=request.user,
-            )
-
-        return self._run(request, ProjectAwardSerializer, call)
-
-    @extend_schema(request=ProjectDeliverSerializer, responses=PurchasedServiceProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        def call(project, data):
-            return services.project_deliver(
-                project=project, on=data["date"], reason=data.get("reason", ""), actor=request.user
-            )
-
-        return self._run(request, ProjectDeliverSerializer, call)
-
-    @extend_schema(request=StatusChangeSerializer, responses=PurchasedServiceProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.run_status_action(request, services.project_cancel, target="project")
-
-    @extend_schema(request=ReinstateSerializer, responses=PurchasedServiceProjectSerializer)
-    @action(detail=True, methods=["post"], clerk_only_action=True)
-    def reinstate(self, request, pk=None):
-        return self.run_status_action(request, services.project_reinstate, target="project", reinstate=True)
+    award = status_action("award", services.project_award, target="project", body=ProjectAwardSerializer)
+    deliver = status_action("deliver", services.project_deliver, target="project", body=ProjectDeliverSerializer)
+    cancel = status_action("cancel", services.project_cancel, target="project")
+    reinstate = status_action("reinstate", services.project_reinstate, target="project", reinstate=True)
 
 
 class ServiceDemandViewSet(RegistryViewSet):
@@ -107,15 +67,8 @@ class ServiceDemandViewSet(RegistryViewSet):
     serializer_class = ServiceDemandSerializer
     filterset_class = ServiceDemandFilterSet
 
-    @extend_schema(request=StatusChangeSerializer, responses=ServiceDemandSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.run_status_action(request, services.demand_close, target="demand")
-
-    @extend_schema(request=ReinstateSerializer, responses=ServiceDemandSerializer)
-    @action(detail=True, methods=["post"], clerk_only_action=True)
-    def reinstate(self, request, pk=None):
-        return self.run_status_action(request, services.demand_reinstate, target="demand", reinstate=True)
+    close = status_action("close", services.demand_close, target="demand")
+    reinstate = status_action("reinstate", services.demand_reinstate, target="demand", reinstate=True)
 
 
 class DemandResponseViewSet(RegistryViewSet):
@@ -123,20 +76,7 @@ class DemandResponseViewSet(RegistryViewSet):
     serializer_class = DemandResponseSerializer
     filterset_class = DemandResponseFilterSet
 
-    @extend_schema(request=AcceptSerializer, responses=DemandResponseSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        response = self.get_object()
-        body = AcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            response = services.demand_response_accept(
-                response=response,
-                on=body.validated_data["date"],
-                reason=body.validated_data.get("reason", ""),
-                actor=request.user,
-            )
-            return self.respond_with(response)
+    accept = status_action("accept", services.demand_response_accept, target="response", body=AcceptSerializer)
 
 
 class TransferredFunctionViewSet(RegistryViewSet):

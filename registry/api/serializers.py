@@ -126,7 +126,7 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
         ]
         personal_fields = ["phone"]
         # The request body cap is computed to admit 1,000 rows with every text full (config/settings.py).
-        text_limits = {"business_scope": 1000}
+        text_limits = {"business_scope": 5000}
 
     def validate_uscc(self, value):
         return normalise_uscc(value)

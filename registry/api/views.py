@@ -3,12 +3,9 @@ import functools
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
 
 from core.access import principal_of
-from core.api.serializers import ReinstateSerializer, StatusChangeSerializer
-from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
+from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet, status_action
 from core.bulk import BulkSyncMixin
 from ratings.selectors import with_current_grade
 from registry import selectors, services
@@ -57,20 +54,9 @@ class OrganizationViewSet(BulkSyncMixin, RegistryViewSet):
         # The list's annotations depend on the day alone: built once per process and day, cloned here.
         return annotated_organizations(timezone.localdate()).all()
 
-    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
-    @action(detail=True, methods=["post"])
-    def deregister(self, request, pk=None):
-        return self.run_status_action(request, services.organization_deregister, target="organization")
-
-    @extend_schema(request=StatusChangeSerializer, responses=OrganizationSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self.run_status_action(request, services.organization_revoke, target="organization")
-
-    @extend_schema(request=ReinstateSerializer, responses=OrganizationSerializer)
-    @action(detail=True, methods=["post"], clerk_only_action=True)
-    def reinstate(self, request, pk=None):
-        return self.run_status_action(request, services.organization_reinstate, target="organization", reinstate=True)
+    deregister = status_action("deregister", services.organization_deregister, target="organization")
+    revoke = status_action("revoke", services.organization_revoke, target="organization")
+    reinstate = status_action("reinstate", services.organization_reinstate, target="organization", reinstate=True)
 
 
 @functools.lru_cache(maxsize=2)
@@ -94,15 +80,8 @@ class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
             return queryset.select_related(None)  # no masking, so no district to look up
         return queryset
 
-    @extend_schema(request=StatusChangeSerializer, responses=CommunityOrganizationSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.run_status_action(request, services.filing_cancel, target="filing")
-
-    @extend_schema(request=ReinstateSerializer, responses=CommunityOrganizationSerializer)
-    @action(detail=True, methods=["post"], clerk_only_action=True)
-    def reinstate(self, request, pk=None):
-        return self.run_status_action(request, services.filing_reinstate, target="filing", reinstate=True)
+    cancel = status_action("cancel", services.filing_cancel, target="filing")
+    reinstate = status_action("reinstate", services.filing_reinstate, target="filing", reinstate=True)
 
 
 class AnnualInspectionViewSet(RegistryViewSet):
@@ -116,15 +95,8 @@ class CreditListEntryViewSet(RegistryViewSet):
     serializer_class = CreditListEntrySerializer
     filterset_class = CreditListEntryFilterSet
 
-    @extend_schema(request=StatusChangeSerializer, responses=CreditListEntrySerializer)
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        return self.run_status_action(request, services.credit_entry_remove, target="entry")
-
-    @extend_schema(request=ReinstateSerializer, responses=CreditListEntrySerializer)
-    @action(detail=True, methods=["post"], clerk_only_action=True)
-    def reinstate(self, request, pk=None):
-        return self.run_status_action(request, services.credit_entry_reinstate, target="entry", reinstate=True)
+    remove = status_action("remove", services.credit_entry_remove, target="entry")
+    reinstate = status_action("reinstate", services.credit_entry_reinstate, target="entry", reinstate=True)
 
 
 class ComprehensivePartyCommitteeViewSet(RegistryViewSet):

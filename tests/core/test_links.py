@@ -437,3 +437,27 @@ def test_a_bulk_row_of_another_district_is_a_403_even_when_another_field_is_inva
     assert answer.status_code == 403, answer.content
     assert answer.json()["errors"][0]["index"] == 1
     assert unchanged.holds()
+
+
+def test_the_withdraw_service_refuses_a_district_an_honour_naming_other_districts_filing():
+    from core.access import WriteForbidden
+    from ratings.services import honour_withdraw
+
+    honour = Honour.objects.create(
+        kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        year=2021,
+        organization=make_organization(registered_by_id=YINZHOU),
+        community_organization=make_filing(township=HAISHU_TOWNSHIP),
+    )
+    district = make_user(Role.DISTRICT, district=YINZHOU, staff=False)
+    unchanged = Unchanged(honour)
+
+    with pytest.raises(WriteForbidden):
+        honour_withdraw(
+            honour=honour,
+            on=datetime.date(2023, 6, 30),
+            reason="撤销",
+            actor=district,
+        )
+
+    assert unchanged.holds()

@@ -140,7 +140,7 @@ def cases_of(prefix: str, viewset) -> list[Case]:
                     method.upper(),
                     detail=extra.detail,
                     url_path=extra.url_path,
-                    clerk_only=bool(extra.kwargs.get("clerk_only_action")),
+                    clerk_only=bool(getattr(extra, "reinstates", False)),  # core.api.views.status_action
                 )
             )
     return cases

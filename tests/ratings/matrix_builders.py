@@ -2,6 +2,7 @@
 
 import datetime
 
+from core.services import instance_save
 from ratings import services
 from ratings.choices import HonourKind
 from ratings.models import Evaluation, Honour
@@ -55,8 +56,12 @@ register(
 register(
     MatrixBuilder(
         model=Honour,
-        make=lambda district: Honour.objects.create(
-            kind=HonourKind.PROVINCIAL_BRAND, year=2021, organization=make_organization(registered_by_id=district)
+        # Validated as the system saves it (`clean()` fills the issuing body), so a write of what was read
+        # changes nothing (tests/core/test_status_actions.py).
+        make=lambda district: instance_save(
+            instance=Honour(
+                kind=HonourKind.PROVINCIAL_BRAND, year=2021, organization=make_organization(registered_by_id=district)
+            )
         ),
         create_payload=lambda district: {
             "kind": HonourKind.PROVINCIAL_BRAND,

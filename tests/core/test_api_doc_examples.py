@@ -101,8 +101,8 @@ def read_examples(path: Path = DOC) -> list[Example]:
             continue
         if block is not None:
             block.append((number, text.strip() if kind == "sh" else text))
-        elif text.strip() and kind != "json":
-            last = None if not text.startswith("```") else last
+        elif text.strip():
+            last = None  # prose between a command and a ```json block: the block is not its answer
     return examples
 
 

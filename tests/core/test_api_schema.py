@@ -3,6 +3,7 @@ its resource with a Chinese summary and never a base class's docstring, ordering
 language, and the constraints the validation enforces stated, so that a client generating requests
 from the schema meets few refusals."""
 
+import inspect
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet
 from core.schema import CREDIT_CODE_PATTERN, RESOURCES
+from tests.core.test_matrix import registered_viewsets
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -60,6 +62,20 @@ def test_no_operation_is_described_by_a_base_class_docstring(schema):
     base_docs = {" ".join(cls.__doc__.split()) for cls in (RegistryViewSet, RegistryReadOnlyViewSet)}
     for name, operation in operations(schema):
         assert " ".join(operation.get("description", "").split()) not in base_docs, name
+
+
+def test_no_component_is_described_by_a_base_or_mixin_docstring(schema):
+    """A serializer without its own docstring is not described by its base's or a mixin's (the grade
+    mixin's docstring described OrganizationRequest)."""
+    inherited = set()
+    for _prefix, viewset in registered_viewsets():
+        serializer_class = getattr(viewset, "serializer_class", None)
+        for base in serializer_class.__mro__[1:] if serializer_class else ():
+            doc = base.__dict__.get("__doc__")
+            if doc and base.__module__.split(".")[0] not in ("rest_framework", "builtins"):
+                inherited.add(inspect.cleandoc(doc))
+    for name, component in schema["components"]["schemas"].items():
+        assert component.get("description") not in inherited, name
 
 
 def test_ordering_values_are_labelled_in_the_request_language(schema):

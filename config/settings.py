@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeSourceEnum": "core.choices.ChangeSource",
         "FundingSourceEnum": "platforms.choices.FundingSource",
         "RevocationGroundEnum": "ratings.choices.RevocationGround",
+        "RegistrationLevelEnum": "registry.choices.RegistrationLevel",
     },
 }
 

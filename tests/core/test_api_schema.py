@@ -93,6 +93,21 @@ def test_ordering_values_are_labelled_in_the_request_language(schema):
     assert seen >= 5
 
 
+def test_ordering_values_are_labelled_in_english_when_asked():
+    with translation.override("en"):
+        english = SchemaGenerator().get_schema(request=None, public=True)
+    for name, operation in operations(english):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "ordering":
+                assert not CHINESE.search(parameter["description"]), name
+
+
+def test_every_choice_set_has_one_readable_name(schema):
+    """No collision resolved by a hash (`LevelF47Enum`): ENUM_NAME_OVERRIDES names each shared set."""
+    for name in schema["components"]["schemas"]:
+        assert not re.search(r"[0-9A-F]{3}Enum$", name), name
+
+
 def test_credit_codes_state_their_pattern_and_length(schema):
     found = 0
     for name, field, field_schema in request_properties(schema):

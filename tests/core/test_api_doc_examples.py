@@ -167,7 +167,7 @@ def shown_fields(shown: list[str]):
 
 def has_field(data, key, value) -> bool:
     if isinstance(data, dict):
-        if key in data and (data[key] == value or (isinstance(value, list) and data[key] == value)):
+        if key in data and data[key] == value:
             return True
         return any(has_field(item, key, value) for item in data.values())
     if isinstance(data, list):

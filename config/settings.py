@@ -189,7 +189,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.RegistryAutoSchema",
     "EXCEPTION_HANDLER": "core.exceptions.registry_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -229,6 +229,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.document_export_formats",
+        "core.schema.describe_tags",
     ],
     # One name per choice set used under several field names (else `check --deploy` warns).
     "ENUM_NAME_OVERRIDES": {
@@ -239,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeSourceEnum": "core.choices.ChangeSource",
         "FundingSourceEnum": "platforms.choices.FundingSource",
         "RevocationGroundEnum": "ratings.choices.RevocationGround",
+        "RegistrationLevelEnum": "registry.choices.RegistrationLevel",
     },
 }
 

@@ -29,6 +29,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from rest_framework import relations, serializers
 
+from core.api.serializers import FactDateField
 from core.choices import Role
 from core.exports.tables import NO, YES, Column, ExportTable, NameColumn, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
@@ -120,7 +121,8 @@ def column_expression(serializer: serializers.Serializer, column: Column) -> Exp
         return Case(*whens, default=InertText(F(column_name)), output_field=TextField())
     if kind is serializers.CharField:
         return InertText(F(column_name))
-    if kind in (serializers.IntegerField, serializers.BigIntegerField, serializers.DateField):
+    # FactDateField bounds what is written and shows a date as DateField does.
+    if kind in (serializers.IntegerField, serializers.BigIntegerField, serializers.DateField, FactDateField):
         return _as_text(F(column_name))
     if kind is serializers.DecimalField and not getattr(field, "normalize_output", False):
         return _as_text(F(column_name))

@@ -107,12 +107,15 @@ def test_a_duplicate_filing_number_or_department_name_is_an_error_of_its_field(c
     from registry.models import CommunityOrganization
     from tests.registry.matrix_builders import filing_payload
 
-    first = filing_payload("330212") | {"filing_number": "测试备案-0001"}
-    assert clerk_api.post("/api/v1/community-organizations/", first, format="json").status_code == 201
-    again = filing_payload("330212") | {"filing_number": "测试备案-0001"}
+    # A township desk's number for a filing of 2021 (the filing numbers' own formats: decision 0130).
+    number = "鄞州备字〔2021〕第901号"
+    first = filing_payload("330212") | {"filing_number": number}
+    created = clerk_api.post("/api/v1/community-organizations/", first, format="json")
+    assert created.status_code == 201, created.json()
+    again = filing_payload("330212") | {"filing_number": number}
     response = clerk_api.post("/api/v1/community-organizations/", again, format="json")
     assert response.status_code == 400 and "filing_number" in response.json(), response.json()
-    assert CommunityOrganization.objects.filter(filing_number="测试备案-0001").count() == 1
+    assert CommunityOrganization.objects.filter(filing_number=number).count() == 1
 
     assert clerk_api.post("/api/v1/departments/", {"name": "测试部门甲"}, format="json").status_code == 201
     response = clerk_api.post("/api/v1/departments/", {"name": "测试部门甲"}, format="json")

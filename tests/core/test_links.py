@@ -16,7 +16,7 @@ from core.models import ChangeRecord
 from core.services import instance_save
 from platforms.models import Incubation
 from procurement.models import DemandResponse, PurchasedServiceProject
-from ratings.choices import HonourKind
+from ratings.choices import HonourKind, HundredBestList
 from ratings.models import Honour
 from registry.models import CommunityOrganization, Organization
 from tests.conftest import api_client_for, make_organization, make_user
@@ -156,6 +156,7 @@ def test_district_client_may_still_edit_its_response_linked_by_a_clerk(clerk_api
 def best_payload(organization, filing) -> dict:
     return {
         "kind": HonourKind.CITY_THREE_HUNDRED_BEST,
+        "hundred_best_list": HundredBestList.ORGANIZATION,
         "year": 2022,
         "organization": organization.pk,
         "community_organization": filing.pk,
@@ -197,6 +198,7 @@ def test_clerk_creates_an_honour_naming_any_filing(clerk_api):
 def test_district_client_cannot_withdraw_an_honour_naming_other_districts_filing(yinzhou_api):
     honour = Honour.objects.create(
         kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        hundred_best_list=HundredBestList.ORGANIZATION,
         year=2021,
         organization=make_organization(registered_by_id=YINZHOU),
         community_organization=make_filing(township=HAISHU_TOWNSHIP),
@@ -214,6 +216,7 @@ def test_district_client_cannot_withdraw_an_honour_naming_other_districts_filing
 def test_an_honour_naming_one_districts_organization_and_filing_is_that_districts():
     honour = Honour(
         kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        hundred_best_list=HundredBestList.ORGANIZATION,
         year=2021,
         organization=make_organization(registered_by_id=YINZHOU),
         community_organization=make_filing(township=YINZHOU_TOWNSHIP),
@@ -445,6 +448,7 @@ def test_the_withdraw_service_refuses_a_district_an_honour_naming_other_district
 
     honour = Honour.objects.create(
         kind=HonourKind.CITY_THREE_HUNDRED_BEST,
+        hundred_best_list=HundredBestList.ORGANIZATION,
         year=2021,
         organization=make_organization(registered_by_id=YINZHOU),
         community_organization=make_filing(township=HAISHU_TOWNSHIP),

@@ -4,7 +4,7 @@ import datetime
 
 from core.services import instance_save
 from ratings import services
-from ratings.choices import HonourKind
+from ratings.choices import HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
 from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
@@ -85,10 +85,12 @@ register(
             "community_organization": LinkBuilder(
                 patch=lambda honour, district: {
                     "kind": HonourKind.CITY_THREE_HUNDRED_BEST,
+                    "hundred_best_list": HundredBestList.ORGANIZATION,
                     "community_organization": filing_of(district),
                 },
                 create=lambda own, district: {
                     "kind": HonourKind.CITY_THREE_HUNDRED_BEST,
+                    "hundred_best_list": HundredBestList.ORGANIZATION,
                     "year": 2022,
                     "organization": organization_of(own),
                     "community_organization": filing_of(district),

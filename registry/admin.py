@@ -15,7 +15,7 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import selectors, services
-from registry.choices import CreditList, DivisionKind, InspectionResult, RegistrationLevel
+from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
 from registry.filtersets import DivisionFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AnnualInspection,
@@ -51,6 +51,38 @@ class DivisionAdmin(RegistryAdmin):
     list_filter = ["level", DivisionKindListFilter, "urban", "is_demo"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "successor"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A filing's community autocomplete passes the chosen township (registry/filing-community.js).
+        township = request.GET.get("township")
+        if township and request.GET.get("field_name") == "community":
+            queryset = queryset.filter(parent_id=township)
+        return queryset, may_have_duplicates
+
+
+class FilingTownshipListFilter(admin.SimpleListFilter):
+    """The townships of the chosen district (156 in all would not fit a sidebar): pick a district first."""
+
+    title = _("township or street")
+    parameter_name = "township"
+
+    def lookups(self, request, model_admin):
+        district = request.GET.get("district__code__exact")
+        chosen = self.value()
+        if not district and not chosen:
+            return []
+        townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP)
+        if district:
+            townships = townships.filter(parent_id=district, township_filings__isnull=False).distinct()
+        else:
+            townships = townships.filter(code=chosen)
+        return [(township.code, township.name) for township in townships.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(township_id=self.value())
+        return queryset
 
 
 class AnnualInspectionInline(RegistryTabularInline):
@@ -225,6 +257,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     ]
     list_filter = [
         ("district", admin.RelatedOnlyFieldListFilter),
+        FilingTownshipListFilter,
         "urban",
         "category",
         "field",
@@ -237,6 +270,10 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     list_select_related = ["township", "community"]
     autocomplete_fields = ["township", "community", "registered_as"]
     importable = True
+
+    class Media:
+        js = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "registry/filing-community.js"]
+
     readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
     inlines = [FilingHonourInline]
     fieldsets = [

@@ -29,6 +29,7 @@ from core.choices import Role
 from core.exports.admin import ExportAdminMixin
 from core.imports import ImportAdminMixin
 from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog, HistoryModel, validate_rate
+from core.roles import roles_of_groups
 from core.services import token_revoke
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
@@ -483,8 +484,8 @@ class AccessProfileAdmin(RegistryAdmin):
 
     @admin.display(description=_("role"))
     def role(self, profile):
-        names = {group.name for group in profile.user.groups.all()}
-        return ", ".join(str(label) for value, label in Role.choices if value in names) or "—"
+        roles = roles_of_groups(group.name for group in profile.user.groups.all())
+        return ", ".join(str(label) for value, label in Role.choices if value in roles) or "—"
 
     @admin.display(description=_("active tokens"))
     def active_tokens(self, profile):

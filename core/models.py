@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import check_write, is_restricted_writer
 from core.choices import ChangeAction, ChangeSource, Role
 from core.context import ChangeContext, current_context
+from core.roles import group_names_of
 
 # Rows read and written per statement when a queryset update or bulk_create records its history.
 HISTORY_BATCH = 500
@@ -452,7 +453,7 @@ class AccessProfile(HistoryModel):
     def clean(self):
         if not self.user_id:
             return
-        is_district = self.user.groups.filter(name=Role.DISTRICT).exists()
+        is_district = self.user.groups.filter(name__in=group_names_of(Role.DISTRICT)).exists()
         if is_district and not self.district_code:
             raise ValidationError({"district_code": _("A district system must be bound to a district code.")})
         if not is_district and self.district_code:

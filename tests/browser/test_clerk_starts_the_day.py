@@ -2,12 +2,15 @@
 first, the access and history last); the API's root lists its resources as links."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from core.access import principal_of
 from core.choices import Role
-from tests.browser.admin_pages import expect, log_in
+from tests.browser.admin_pages import PASSWORD, expect, log_in, success_message
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
+NEW_PASSWORD = "Sun-Registry-2026!"
 
 SECTIONS = [
     "社会组织登记",
@@ -35,3 +38,25 @@ def test_the_admin_index_follows_a_clerks_day_and_the_api_root_links_resources(p
     expect(link).to_be_visible()
     link.click()
     expect(page).to_have_url(f"{site}/api/v1/organizations/")
+
+
+def test_the_administrator_opens_an_account_for_a_new_clerk(page, site, screenshot):
+    get_user_model().objects.create_superuser(username="root", password=PASSWORD)
+    log_in(page, site, "root")
+    page.goto(f"{site}/admin/auth/user/add/")
+    page.fill("#id_username", "clerk-sun")
+    page.fill("#id_password1", NEW_PASSWORD)
+    page.fill("#id_password2", NEW_PASSWORD)
+    page.click("input[name=_continue]")
+    page.check("#id_is_staff")
+    expect(page.locator("#id_groups_from option")).to_have_text(["区县系统", "市局登记管理人员", "监督查询人员"])
+    page.select_option("#id_groups_from", label="市局登记管理人员")
+    page.click("#id_groups_add")
+    screenshot("clerk-account")
+    page.click("input[name=_save]")
+    expect(success_message(page)).to_be_visible()
+
+    page.click("#logout-form button")
+    log_in(page, site, "clerk-sun", NEW_PASSWORD)
+    expect(page.locator("#content-main caption").first).to_have_text("社会组织登记")
+    assert principal_of(get_user_model().objects.get(username="clerk-sun")).role == Role.CLERK

@@ -75,7 +75,9 @@ def test_with_the_demo_data_a_demo_clerk_and_a_demo_auditor_can_log_in(login_fil
         assert f": {line}" in output
     clerk, auditor = (User.objects.get(username=name) for name in ("demo-clerk", "demo-auditor"))
     assert principal_of(clerk).role == Role.CLERK and principal_of(auditor).role == Role.AUDITOR
-    assert "demo" in clerk.first_name and "demo" in auditor.first_name and not clerk.is_superuser
+    assert (
+        clerk.first_name.startswith("【演示】") and auditor.first_name.startswith("【演示】") and not clerk.is_superuser
+    )
     password = lines[1].split(" / ")[1].split()[0]
     assert clerk.check_password(password) and clerk.is_staff and clerk.is_active
     assert login_file.stat().st_mode & 0o777 == 0o600

@@ -87,8 +87,8 @@ class Login(NamedTuple):
 
 SUPERUSER = Login("admin", None, "Admin login")
 DEMO_LOGINS = [
-    Login("demo-clerk", Role.CLERK, "Demo clerk login", "演示登记管理人员（demo，勿用于正式登记）"),
-    Login("demo-auditor", Role.AUDITOR, "Demo auditor login", "演示监督查询人员（demo）"),
+    Login("demo-clerk", Role.CLERK, "Demo clerk login", "【演示】市局登记管理人员"),
+    Login("demo-auditor", Role.AUDITOR, "Demo auditor login", "【演示】监督查询人员"),
 ]
 RESET = ".venv/bin/python manage.py changepassword"
 

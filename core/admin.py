@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -544,3 +545,16 @@ class LoginLockAdmin(admin.ModelAdmin):
         count = queryset.count()
         queryset.delete()  # as axes resets a lock: the failures counted go, and the lock with them
         self.message_user(request, gettext("%(count)d locks lifted.") % {"count": count}, messages.SUCCESS)
+
+
+def added_and_shown_at(modeladmin, request, obj, url: str):
+    """After a plain "save" of a new record, show the clerk `url` (the record's page or the one the clerk
+    came from) with Django's own success message, instead of a list the record is lost in. The other
+    buttons (save and add another, save and continue, a popup's save) keep Django's behaviour: None."""
+    if any(key in request.POST for key in ("_addanother", "_continue", "_saveasnew", admin.options.IS_POPUP_VAR)):
+        return None
+    change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    link = format_html('<a href="{}">{}</a>', change_url, obj)
+    message = format_html(gettext("The {name} “{obj}” was added successfully."), name=obj._meta.verbose_name, obj=link)
+    modeladmin.message_user(request, message, messages.SUCCESS)
+    return HttpResponseRedirect(url)

@@ -2,11 +2,12 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import RegistryAdmin, form_action, status_action
+from core.admin import RegistryAdmin, added_and_shown_at, form_action, status_action
 from core.choices import Role
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
@@ -286,6 +287,15 @@ class EvaluationAdmin(RegistryAdmin):
         )
         obj.pk = concluded.pk
         obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Concluded from an organization's page ("Conclude a new rating for this organization"): back there.
+        if request.GET.get("organization"):
+            organization_url = reverse("admin:registry_organization_change", args=[obj.organization_id])
+            response = added_and_shown_at(self, request, obj, organization_url)
+            if response is not None:
+                return response
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("status today"))
     def status_today(self, evaluation):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, RegistryTabularInline, status_action
+from core.admin import RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -239,6 +239,13 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
             service=services.organization_reinstate, target="organization", title=_("Reinstate"), needs_date=False
         ),
     ]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new registration opens on its own page, where its ratings and inspections are added next.
+        change_url = reverse("admin:registry_organization_change", args=[obj.pk])
+        return added_and_shown_at(self, request, obj, change_url) or super().response_add(
+            request, obj, post_url_continue
+        )
 
 
 @admin.register(CommunityOrganization)

@@ -3,9 +3,10 @@ import datetime
 import pytest
 
 from core.choices import Role
-from registry.choices import OrgStatus
+from registry.choices import OrgStatus, OrgType
 from registry.models import Organization
-from tests.conftest import make_organization, make_user
+from tests.conftest import make_organization, make_uscc, make_user
+from tests.core.conftest import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,20 @@ def test_admin_refuses_a_social_group_flagged_as_community_development_foundatio
     assert "is_community_foundation" in response.context["adminform"].form.errors
     organization.refresh_from_db()
     assert organization.is_community_foundation is False
+
+
+def test_a_new_registration_opens_on_its_own_page_with_the_success_message(clerk_browser):
+    uscc = make_uscc(OrgType.FOUNDATION, "330200")
+    data = admin_form_data(
+        clerk_browser.get("/admin/registry/organization/add/"),
+        uscc=uscc,
+        name="宁波市新登记基金会",
+        org_type=OrgType.FOUNDATION,
+        registered_by="330200",
+        registered_on="2018-08-08",
+    )
+    response = clerk_browser.post("/admin/registry/organization/add/", data, follow=True)
+    organization = Organization.objects.get(uscc=uscc)
+    assert response.redirect_chain == [(f"/admin/registry/organization/{organization.pk}/change/", 302)]
+    success = [str(message) for message in response.context["messages"]]
+    assert len(success) == 1 and "宁波市新登记基金会" in success[0]

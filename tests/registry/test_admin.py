@@ -83,3 +83,24 @@ def test_a_new_registration_opens_on_its_own_page_with_the_success_message(clerk
     assert response.redirect_chain == [(f"/admin/registry/organization/{organization.pk}/change/", 302)]
     success = [str(message) for message in response.context["messages"]]
     assert len(success) == 1 and "宁波市新登记基金会" in success[0]
+
+
+def test_organizations_list_fits_a_screen(clerk_browser):
+    older = make_organization(registered_on=datetime.date(2012, 5, 1))
+    newer = make_organization(registered_on=datetime.date(2021, 5, 1))
+    text = clerk_browser.get("/admin/registry/organization/").content.decode()
+    assert text.index(newer.name) < text.index(older.name)  # newest first
+    assert '<span class="registry-division" title="330212">鄞州区</span>' in text and "鄞州区（330212）</td>" not in text
+    assert "registered_on__year=" not in text  # no bar of year links: a from–to filter instead
+    assert 'name="registered_on__gte"' in text and 'name="registered_on__lte"' in text
+    assert "江东区" not in text and "奉化市" not in text  # historical authorities without records: not offered
+
+
+def test_organizations_filter_by_a_date_range_with_either_end_open(clerk_browser):
+    older = make_organization(registered_on=datetime.date(2012, 5, 1))
+    newer = make_organization(registered_on=datetime.date(2021, 5, 1))
+    url = "/admin/registry/organization/"
+    text = clerk_browser.get(url, {"registered_on__gte": "2020-01-01", "registered_on__lte": ""}).content.decode()
+    assert newer.name in text and older.name not in text
+    text = clerk_browser.get(url, {"registered_on__gte": "", "registered_on__lte": "2012-05-01"}).content.decode()
+    assert older.name in text and newer.name not in text  # both ends inclusive

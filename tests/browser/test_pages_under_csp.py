@@ -47,7 +47,7 @@ def test_admin_dashboard_and_api_docs_work_under_the_policy(page, site, violatio
     assert violations() == []
 
     page.goto(f"{site}/admin/reports/dashboard/")
-    expect(page.locator("h1")).to_have_text("统计仪表板")
+    expect(page.locator("h1")).to_have_text("统计概览")
     expect(page.locator(".dashboard-charts svg").first).to_be_visible()
     # The stylesheet applies: the cards are laid out as a grid.
     assert page.locator(".dashboard-cards").evaluate("e => getComputedStyle(e).display") == "grid"

@@ -174,7 +174,8 @@ def _display_value(field, value):
 
 
 def describe_changes(model, changes: dict) -> list[tuple[str, object, object]]:
-    """(field label, old, new) for each changed field, in the language of the page."""
+    """(field label, old, new) for each changed field, in the language of the page; a reference to
+    another record by that record's name (and credit code), not its key."""
     rows = []
     for name, (old, new) in (changes or {}).items():
         try:
@@ -183,8 +184,51 @@ def describe_changes(model, changes: dict) -> list[tuple[str, object, object]]:
         except FieldDoesNotExist:
             field, label = None, name
         concrete = field if getattr(field, "concrete", False) else None
+        if concrete is not None and concrete.many_to_one:
+            names = _names_of(concrete.related_model, [old, new])
+            old, new = names.get(old, old), names.get(new, new)
         rows.append((label, _display_value(concrete, old), _display_value(concrete, new)))
     return rows
+
+
+def _names_of(model, keys) -> dict:
+    """The records of `model` with these keys, each as a person names it: "name（credit code）" or its str()."""
+    keys = [key for key in keys if key not in (None, "")]
+    try:
+        records = model._default_manager.filter(pk__in=keys)
+        return {record.pk: _name_of(record) for record in records} | {
+            str(record.pk): _name_of(record) for record in records
+        }
+    except (ValueError, ValidationError):  # a key of another shape than the model's: shown as recorded
+        return {}
+
+
+def _name_of(record) -> str:
+    uscc = getattr(record, "uscc", "")
+    return f"{record}（{uscc}）" if uscc else str(record)
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The kinds of records the history holds, by their Chinese names (not every table Django keeps)."""
+
+    title = _("record type")
+    parameter_name = "content_type__id__exact"
+
+    def lookups(self, request, model_admin):
+        ids = ChangeRecord.objects.order_by().values_list("content_type", flat=True).distinct()
+        kinds = ContentType.objects.filter(pk__in=list(ids))
+        named = [(kind.pk, _record_type_name(kind)) for kind in kinds]
+        return sorted(named, key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type_id=self.value())
+        return queryset
+
+
+def _record_type_name(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else content_type.model
 
 
 class RegistryInlineMixin:
@@ -308,14 +352,14 @@ class ReadOnlyLogAdmin(RegistryAdmin):
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyLogAdmin):
-    list_display = ["time", "content_type", "record_link", "action", "actor_name", "source", "request_id"]
-    list_filter = ["action", "source", "content_type"]
+    list_display = ["time", "record_type", "record_link", "action", "actor_name", "source", "request_id"]
+    list_filter = ["action", "source", RecordTypeFilter]
     list_select_related = ["content_type"]
     search_fields = ["object_repr", "actor_name", "request_id", "message"]
     date_hierarchy = "time"
     fields = [
         "time",
-        "content_type",
+        "record_type",
         "object_id",
         "record_link",
         "action",
@@ -326,6 +370,10 @@ class ChangeRecordAdmin(ReadOnlyLogAdmin):
         "change_table",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("record type"), ordering="content_type")
+    def record_type(self, record):
+        return _record_type_name(record.content_type)
 
     @admin.display(description=_("record"), ordering="object_repr")
     def record_link(self, record):

@@ -327,7 +327,7 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+        return f"{timezone.localtime(self.time):%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -398,7 +398,8 @@ class ExportLog(models.Model):
         ordering = ["-time", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
+        when = timezone.localtime(self.time)
+        return f"{when:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
 
     @classmethod
     def record(cls, *, resource: str, file_format: str, filters: dict, row_count: int, user=None) -> ExportLog:

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -260,16 +261,26 @@ class RegistryStackedInline(RegistryInlineMixin, admin.StackedInline):
 
 
 class StatusActionForm(forms.Form):
-    date = forms.DateField(label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    """A reason, kept as typed when the form comes back with an error. Required fields are marked as on
+    every admin page (label class "required")."""
+
+    required_css_class = "required"
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
 class DatedStatusActionForm(StatusActionForm):
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("date") and "date" not in self.errors:
-            self.add_error("date", _("A date is required."))
-        return cleaned
+    """A date (the admin's date widget; no later than today) and a reason."""
+
+    date = forms.DateField(
+        label=_("date"), widget=AdminDateWidget(), error_messages={"required": _("A date is required.")}
+    )
+    field_order = ["date", "reason"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(gettext("The date may not lie in the future."))
+        return date
 
 
 def form_action(*, name: str, title, form_class, run):
@@ -290,8 +301,10 @@ def form_action(*, name: str, title, form_class, run):
                         current = record
                         run(record, form.cleaned_data, request.user)
             except ValidationError as error:
-                messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
-                return None
+                # Shown on the form again, with what the clerk typed, rather than on the list.
+                for message in error.messages:
+                    form.add_error(None, f"{current}: {message}")
+                return render_action_form(modeladmin, request, queryset, title=title, form=form)
             modeladmin.message_user(
                 request,
                 _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
@@ -321,6 +334,18 @@ def status_action(*, service, target: str, title, needs_date: bool = True):
 
 
 def render_action_form(modeladmin, request, queryset, *, title, form):
+    opts = modeladmin.model._meta
+    columns = [name for name in ("name", "uscc", "filing_number", "status") if _has_field(opts, name)]
+    records = list(queryset)
+    if columns:
+        headers = [opts.get_field(name).verbose_name for name in columns]
+        rows = [[_shown(record, name) for name in columns] for record in records]
+    else:
+        headers, rows = [opts.verbose_name], [[str(record)] for record in records]
+    if len(records) == 1:
+        cancel_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[records[0].pk])
+    else:
+        cancel_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     return TemplateResponse(
         request,
         "admin/core/status_action.html",
@@ -331,10 +356,27 @@ def render_action_form(modeladmin, request, queryset, *, title, form):
             "queryset": queryset,
             "action_name": request.POST.get("action"),
             "opts": modeladmin.model._meta,
+            "headers": headers,
+            "rows": rows,
+            "cancel_url": cancel_url,
+            "media": modeladmin.media + form.media,
             "select_across": request.POST.get("select_across", "0"),
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
         },
     )
+
+
+def _has_field(opts, name: str) -> bool:
+    try:
+        opts.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _shown(record, name: str):
+    display = getattr(record, f"get_{name}_display", None)
+    return display() if display is not None else getattr(record, name) or "—"
 
 
 class ReadOnlyLogAdmin(RegistryAdmin):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -105,3 +106,46 @@ def test_organizations_filter_by_a_date_range_with_either_end_open(clerk_browser
     assert newer.name in text and older.name not in text
     text = clerk_browser.get(url, {"registered_on__gte": "", "registered_on__lte": "2012-05-01"}).content.decode()
     assert older.name in text and newer.name not in text  # both ends inclusive
+
+
+def deregister(clerk_browser, organization, **fields):
+    data = {"action": "organization_deregister", "_selected_action": [organization.pk], **fields}
+    return clerk_browser.post("/admin/registry/organization/", data)
+
+
+def test_the_deregister_form_shows_the_record_and_leads_back_to_it(clerk_browser):
+    organization = make_organization()
+    text = deregister(clerk_browser, organization).content.decode()
+    for shown in (organization.name, organization.uscc, "正常"):
+        assert f"<td>{shown}</td>" in text
+    assert f'href="/admin/registry/organization/{organization.pk}/change/" class="button cancel-link"' in text
+    labels = re.findall(r'<label for="id_(\w+)" class="required"', text)
+    assert labels == ["date", "reason"]  # both marked required, as on every admin form
+    assert 'class="vDateField"' in text  # the admin's date widget (calendar, "today")
+
+
+def test_a_future_date_is_refused_on_the_form_and_the_reason_is_kept(clerk_browser):
+    organization = make_organization()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = deregister(clerk_browser, organization, apply="1", date=tomorrow.isoformat(), reason="会员大会决议")
+    text = response.content.decode()
+    assert response.status_code == 200 and "日期不能晚于今天。" in text and "会员大会决议</textarea>" in text
+    organization.refresh_from_db()
+    assert organization.status == OrgStatus.ACTIVE
+
+
+def test_a_rule_of_the_service_is_shown_on_the_form_with_what_was_typed(clerk_browser):
+    organization = make_organization(registered_on=datetime.date(2015, 1, 1))
+    response = deregister(clerk_browser, organization, apply="1", date="2010-01-01", reason="会员大会决议")
+    text = response.content.decode()
+    assert response.status_code == 200 and 'class="errornote"' in text and organization.name in text
+    assert 'value="2010-01-01"' in text and "会员大会决议</textarea>" in text
+    organization.refresh_from_db()
+    assert organization.status == OrgStatus.ACTIVE
+
+
+def test_the_reinstate_form_asks_no_date(clerk_browser):
+    organization = make_organization()
+    data = {"action": "organization_reinstate", "_selected_action": [organization.pk]}
+    text = clerk_browser.post("/admin/registry/organization/", data).content.decode()
+    assert 'name="reason"' in text and 'name="date"' not in text

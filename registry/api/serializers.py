@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
-from core.filters import normalise_text
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass

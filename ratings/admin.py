@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
 from core.admin import RegistryAdmin, added_and_shown_at, form_action, status_action
+from core.admin_filters import DateRangeFilter
 from core.choices import Role
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
@@ -219,9 +220,14 @@ class EvaluationAdmin(RegistryAdmin):
         "status_today",
         "revoked_on",
     ]
-    list_filter = ["grade", EvaluationStatusFilter, ExpiryFilter, "revocation_ground"]
+    list_filter = [
+        "grade",
+        EvaluationStatusFilter,
+        ExpiryFilter,
+        ("concluded_on", DateRangeFilter),
+        "revocation_ground",
+    ]
     search_fields = ["organization__name", "organization__uscc"]
-    date_hierarchy = "concluded_on"
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     readonly_fields = [

@@ -235,3 +235,13 @@ def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_brow
         f"{LIST}add/", {**data, "organization": make_organization().pk, "concluded_on": "2024-03-01"}
     )
     assert elsewhere["Location"] == LIST  # added from the ratings list: back to the list, as before
+
+
+def test_ratings_list_newest_first_with_a_date_range_instead_of_the_year_bar(clerk_browser):
+    older = make_evaluation(grade=3, concluded_on=D(2019, 3, 1))
+    newer = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
+    text = clerk_browser.get(LIST).content.decode()
+    assert text.index(str(newer.organization)) < text.index(str(older.organization))
+    assert "concluded_on__year=" not in text and 'name="concluded_on__gte"' in text
+    text = clerk_browser.get(LIST, {"concluded_on__gte": "2020-01-01"}).content.decode()
+    assert str(newer.organization) in text and str(older.organization) not in text

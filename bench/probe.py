@@ -17,15 +17,13 @@ def fixtures() -> list[str]:
 def token() -> str:
     """A clerk's API key (the benchmark reads and writes as the city bureau)."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     from core.choices import Role
     from core.models import ApiToken
     from core.roles import ensure_role_groups
 
-    ensure_role_groups()
     user, _ = get_user_model().objects.get_or_create(username="bench-clerk", defaults={"is_staff": True})
-    user.groups.add(Group.objects.get(name=Role.CLERK))
+    user.groups.add(ensure_role_groups()[Role.CLERK])
     _, key = ApiToken.issue(user=user)
     return key
 

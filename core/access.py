@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from core.choices import Role
+from core.roles import roles_of_groups
 
 
 class WriteForbidden(PermissionDenied):
@@ -73,7 +74,7 @@ def principal_of(user) -> Principal:
     if user.is_superuser:
         principal = Principal(Role.CLERK, read_only=read_only)
     else:
-        groups = {name for name in user.groups.values_list("name", flat=True)}
+        groups = roles_of_groups(user.groups.values_list("name", flat=True))
         if Role.CLERK in groups:
             principal = Principal(Role.CLERK, read_only=read_only)
         elif Role.DISTRICT in groups:

@@ -12,11 +12,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,6 +31,7 @@ from core.choices import Role
 from core.exports.admin import ExportAdminMixin
 from core.imports import ImportAdminMixin
 from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog, HistoryModel, validate_rate
+from core.roles import roles_of_groups
 from core.services import token_revoke
 
 admin.site.site_header = _("Ningbo Social Organization Registry")
@@ -172,7 +175,8 @@ def _display_value(field, value):
 
 
 def describe_changes(model, changes: dict) -> list[tuple[str, object, object]]:
-    """(field label, old, new) for each changed field, in the language of the page."""
+    """(field label, old, new) for each changed field, in the language of the page; a reference to
+    another record by that record's name (and credit code), not its key."""
     rows = []
     for name, (old, new) in (changes or {}).items():
         try:
@@ -181,8 +185,51 @@ def describe_changes(model, changes: dict) -> list[tuple[str, object, object]]:
         except FieldDoesNotExist:
             field, label = None, name
         concrete = field if getattr(field, "concrete", False) else None
+        if concrete is not None and concrete.many_to_one:
+            names = _names_of(concrete.related_model, [old, new])
+            old, new = names.get(old, old), names.get(new, new)
         rows.append((label, _display_value(concrete, old), _display_value(concrete, new)))
     return rows
+
+
+def _names_of(model, keys) -> dict:
+    """The records of `model` with these keys, each as a person names it: "name（credit code）" or its str()."""
+    keys = [key for key in keys if key not in (None, "")]
+    try:
+        records = model._default_manager.filter(pk__in=keys)
+        return {record.pk: _name_of(record) for record in records} | {
+            str(record.pk): _name_of(record) for record in records
+        }
+    except (ValueError, ValidationError):  # a key of another shape than the model's: shown as recorded
+        return {}
+
+
+def _name_of(record) -> str:
+    uscc = getattr(record, "uscc", "")
+    return f"{record}（{uscc}）" if uscc else str(record)
+
+
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The kinds of records the history holds, by their Chinese names (not every table Django keeps)."""
+
+    title = _("record type")
+    parameter_name = "content_type__id__exact"
+
+    def lookups(self, request, model_admin):
+        ids = ChangeRecord.objects.order_by().values_list("content_type", flat=True).distinct()
+        kinds = ContentType.objects.filter(pk__in=list(ids))
+        named = [(kind.pk, _record_type_name(kind)) for kind in kinds]
+        return sorted(named, key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type_id=self.value())
+        return queryset
+
+
+def _record_type_name(content_type: ContentType) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else content_type.model
 
 
 class RegistryInlineMixin:
@@ -228,16 +275,26 @@ class RegistryStackedInline(RegistryInlineMixin, admin.StackedInline):
 
 
 class StatusActionForm(forms.Form):
-    date = forms.DateField(label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    """A reason, kept as typed when the form comes back with an error. Required fields are marked as on
+    every admin page (label class "required")."""
+
+    required_css_class = "required"
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
 class DatedStatusActionForm(StatusActionForm):
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("date") and "date" not in self.errors:
-            self.add_error("date", _("A date is required."))
-        return cleaned
+    """A date (the admin's date widget; no later than today) and a reason."""
+
+    date = forms.DateField(
+        label=_("date"), widget=AdminDateWidget(), error_messages={"required": _("A date is required.")}
+    )
+    field_order = ["date", "reason"]
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError(gettext("The date may not lie in the future."))
+        return date
 
 
 def form_action(*, name: str, title, form_class, run):
@@ -258,8 +315,10 @@ def form_action(*, name: str, title, form_class, run):
                         current = record
                         run(record, form.cleaned_data, request.user)
             except ValidationError as error:
-                messages.error(request, "; ".join(f"{current}: {message}" for message in error.messages))
-                return None
+                # Shown on the form again, with what the clerk typed, rather than on the list.
+                for message in error.messages:
+                    form.add_error(None, f"{current}: {message}")
+                return render_action_form(modeladmin, request, queryset, title=title, form=form)
             modeladmin.message_user(
                 request,
                 _("%(title)s: %(n)d record(s) done.") % {"title": title, "n": queryset.count()},
@@ -289,6 +348,18 @@ def status_action(*, service, target: str, title, needs_date: bool = True):
 
 
 def render_action_form(modeladmin, request, queryset, *, title, form):
+    opts = modeladmin.model._meta
+    columns = [name for name in ("name", "uscc", "filing_number", "status") if _has_field(opts, name)]
+    records = list(queryset)
+    if columns:
+        headers = [opts.get_field(name).verbose_name for name in columns]
+        rows = [[_shown(record, name) for name in columns] for record in records]
+    else:
+        headers, rows = [opts.verbose_name], [[str(record)] for record in records]
+    if len(records) == 1:
+        cancel_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[records[0].pk])
+    else:
+        cancel_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     return TemplateResponse(
         request,
         "admin/core/status_action.html",
@@ -299,10 +370,27 @@ def render_action_form(modeladmin, request, queryset, *, title, form):
             "queryset": queryset,
             "action_name": request.POST.get("action"),
             "opts": modeladmin.model._meta,
+            "headers": headers,
+            "rows": rows,
+            "cancel_url": cancel_url,
+            "media": modeladmin.media + form.media,
             "select_across": request.POST.get("select_across", "0"),
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
         },
     )
+
+
+def _has_field(opts, name: str) -> bool:
+    try:
+        opts.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _shown(record, name: str):
+    display = getattr(record, f"get_{name}_display", None)
+    return display() if display is not None else getattr(record, name) or "—"
 
 
 class ReadOnlyLogAdmin(RegistryAdmin):
@@ -320,14 +408,14 @@ class ReadOnlyLogAdmin(RegistryAdmin):
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(ReadOnlyLogAdmin):
-    list_display = ["time", "content_type", "record_link", "action", "actor_name", "source", "request_id"]
-    list_filter = ["action", "source", "content_type"]
+    list_display = ["time", "record_type", "record_link", "action", "actor_name", "source", "request_id"]
+    list_filter = ["action", "source", RecordTypeFilter]
     list_select_related = ["content_type"]
     search_fields = ["object_repr", "actor_name", "request_id", "message"]
     date_hierarchy = "time"
     fields = [
         "time",
-        "content_type",
+        "record_type",
         "object_id",
         "record_link",
         "action",
@@ -338,6 +426,10 @@ class ChangeRecordAdmin(ReadOnlyLogAdmin):
         "change_table",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("record type"), ordering="content_type")
+    def record_type(self, record):
+        return _record_type_name(record.content_type)
 
     @admin.display(description=_("record"), ordering="object_repr")
     def record_link(self, record):
@@ -497,8 +589,8 @@ class AccessProfileAdmin(RegistryAdmin):
 
     @admin.display(description=_("role"))
     def role(self, profile):
-        names = {group.name for group in profile.user.groups.all()}
-        return ", ".join(str(label) for value, label in Role.choices if value in names) or "—"
+        roles = roles_of_groups(group.name for group in profile.user.groups.all())
+        return ", ".join(str(label) for value, label in Role.choices if value in roles) or "—"
 
     @admin.display(description=_("active tokens"))
     def active_tokens(self, profile):
@@ -557,3 +649,16 @@ class LoginLockAdmin(admin.ModelAdmin):
         count = queryset.count()
         queryset.delete()  # as axes resets a lock: the failures counted go, and the lock with them
         self.message_user(request, gettext("%(count)d locks lifted.") % {"count": count}, messages.SUCCESS)
+
+
+def added_and_shown_at(modeladmin, request, obj, url: str):
+    """After a plain "save" of a new record, show the clerk `url` (the record's page or the one the clerk
+    came from) with Django's own success message, instead of a list the record is lost in. The other
+    buttons (save and add another, save and continue, a popup's save) keep Django's behaviour: None."""
+    if any(key in request.POST for key in ("_addanother", "_continue", "_saveasnew", admin.options.IS_POPUP_VAR)):
+        return None
+    change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    link = format_html('<a href="{}">{}</a>', change_url, obj)
+    message = format_html(gettext("The {name} “{obj}” was added successfully."), name=obj._meta.verbose_name, obj=link)
+    modeladmin.message_user(request, message, messages.SUCCESS)
+    return HttpResponseRedirect(url)

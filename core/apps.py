@@ -1,5 +1,6 @@
 import axes.apps
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,10 @@ class LoginLocksConfig(axes.apps.AppConfig):
 
     default = False  # named in INSTALLED_APPS; "core" stays CoreConfig
     verbose_name = _("Login locks")
+
+
+class RegistryAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the registry's site (core.admin_site: sections in the order of a clerk's day)."""
+
+    default = False  # named in INSTALLED_APPS; "core" stays CoreConfig
+    default_site = "core.admin_site.RegistryAdminSite"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from core.access import check_write, is_restricted_writer
 from core.choices import ChangeAction, ChangeSource, Role
 from core.context import ChangeContext, current_context
+from core.roles import group_names_of
 
 # Rows read and written per statement when a queryset update or bulk_create records its history.
 HISTORY_BATCH = 500
@@ -327,7 +328,7 @@ class ChangeRecord(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time_idx")]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+        return f"{timezone.localtime(self.time):%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -398,7 +399,8 @@ class ExportLog(models.Model):
         ordering = ["-time", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
+        when = timezone.localtime(self.time)
+        return f"{when:%Y-%m-%d %H:%M} {self.user_name} {self.title or self.resource}.{self.file_format}"
 
     @classmethod
     def record(
@@ -454,7 +456,7 @@ class AccessProfile(HistoryModel):
     def clean(self):
         if not self.user_id:
             return
-        is_district = self.user.groups.filter(name=Role.DISTRICT).exists()
+        is_district = self.user.groups.filter(name__in=group_names_of(Role.DISTRICT)).exists()
         if is_district and not self.district_code:
             raise ValidationError({"district_code": _("A district system must be bound to a district code.")})
         if not is_district and self.district_code:

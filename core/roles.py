@@ -1,6 +1,9 @@
-"""The three roles of DESIGN §5 as groups. Clerks get every model permission of the registry's
-apps, auditors the view permissions only; district systems get none in the admin (API only).
-Clerks also see failed logins and locks (django-axes) and lift a lock (core.admin.LoginLockAdmin)."""
+"""The three roles of DESIGN §5 as groups, named in Chinese as the clerks see them in the admin. Clerks
+get every model permission of the registry's apps, auditors the view permissions only; district systems
+get none in the admin (API only). Clerks also see failed logins and locks (django-axes) and lift a lock
+(core.admin.LoginLockAdmin)."""
+
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
@@ -8,6 +11,19 @@ from django.contrib.auth.models import Group, Permission
 from core.choices import Role
 
 LOGIN_LOCK_PERMISSIONS = ["view_accessattempt", "change_accessattempt"]  # change: lift a lock
+GROUP_NAMES = {Role.CLERK: "市局登记管理人员", Role.AUDITOR: "监督查询人员", Role.DISTRICT: "区县系统"}
+# Databases made before the groups had Chinese names call them by the role's value until the next
+# ensure_role_groups() renames them; until then those names still count.
+_ROLE_OF_GROUP = {**{name: role for role, name in GROUP_NAMES.items()}, **{role: role for role in Role.values}}
+
+
+def roles_of_groups(names: Iterable[str]) -> set[str]:
+    """The roles a user's group names give."""
+    return {_ROLE_OF_GROUP[name] for name in names if name in _ROLE_OF_GROUP}
+
+
+def group_names_of(role: str) -> list[str]:
+    return [GROUP_NAMES[role], role]
 
 
 def registry_app_labels() -> list[str]:
@@ -16,7 +32,11 @@ def registry_app_labels() -> list[str]:
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    groups = {}
+    for role, name in GROUP_NAMES.items():
+        if not Group.objects.filter(name=name).exists():
+            Group.objects.filter(name=role).update(name=name)
+        groups[role] = Group.objects.get_or_create(name=name)[0]
     permissions = Permission.objects.filter(content_type__app_label__in=registry_app_labels())
     locks = Permission.objects.filter(content_type__app_label="axes", codename__in=LOGIN_LOCK_PERMISSIONS)
     groups[Role.CLERK].permissions.set([*permissions, *locks])

@@ -84,7 +84,7 @@ def _accept(response, data, user):
 @admin.register(Department)
 class DepartmentAdmin(RegistryAdmin):
     list_display = ["name", "division", "is_demo"]
-    list_filter = ["division", "is_demo"]
+    list_filter = [("division", admin.RelatedOnlyFieldListFilter), "is_demo"]  # historical codes only where used
     search_fields = ["name"]
     readonly_fields = ["is_demo", "created", "last_updated"]
 

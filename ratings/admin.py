@@ -2,11 +2,13 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import FilterSetListFilter, RegistryAdmin, form_action, status_action
+from core.admin import FilterSetListFilter, RegistryAdmin, added_and_shown_at, form_action, status_action
+from core.admin_filters import DateRangeFilter
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
 from ratings.filtersets import EvaluationFilterSet
@@ -214,9 +216,14 @@ class EvaluationAdmin(RegistryAdmin):
         "status_today",
         "revoked_on",
     ]
-    list_filter = ["grade", EvaluationStatusFilter, ExpiryFilter, "revocation_ground"]
+    list_filter = [
+        "grade",
+        EvaluationStatusFilter,
+        ExpiryFilter,
+        ("concluded_on", DateRangeFilter),
+        "revocation_ground",
+    ]
     search_fields = ["organization__name", "organization__uscc"]
-    date_hierarchy = "concluded_on"
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     readonly_fields = [
@@ -282,6 +289,15 @@ class EvaluationAdmin(RegistryAdmin):
         )
         obj.pk = concluded.pk
         obj._state.adding = False
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Concluded from an organization's page ("Conclude a new rating for this organization"): back there.
+        if request.GET.get("organization"):
+            organization_url = reverse("admin:registry_organization_change", args=[obj.organization_id])
+            response = added_and_shown_at(self, request, obj, organization_url)
+            if response is not None:
+                return response
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description=_("status today"))
     def status_today(self, evaluation):

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
+from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
+from core.admin_filters import DateRangeFilter
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -15,7 +16,7 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import services
-from registry.choices import CreditList, DivisionKind, InspectionResult, RegistrationLevel
+from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
@@ -29,6 +30,13 @@ from registry.models import (
     PartyOrganization,
 )
 from registry.models.party import coverage_problems
+
+
+def short_division(division: Division | None):
+    """A division by its name in a list column (鄞州区), its code on hover: a list has no room for both."""
+    if division is None:
+        return "-"
+    return format_html('<span class="registry-division" title="{}">{}</span>', division.code, division.name)
 
 
 class DivisionKindListFilter(FilterSetListFilter):
@@ -46,6 +54,38 @@ class DivisionAdmin(RegistryAdmin):
     list_filter = ["level", DivisionKindListFilter, "urban", "is_demo"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent", "successor"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A filing's community autocomplete passes the chosen township (registry/filing-community.js).
+        township = request.GET.get("township")
+        if township and request.GET.get("field_name") == "community":
+            queryset = queryset.filter(parent_id=township)
+        return queryset, may_have_duplicates
+
+
+class FilingTownshipListFilter(admin.SimpleListFilter):
+    """The townships of the chosen district (156 in all would not fit a sidebar): pick a district first."""
+
+    title = _("township or street")
+    parameter_name = "township"
+
+    def lookups(self, request, model_admin):
+        district = request.GET.get("district__code__exact")
+        chosen = self.value()
+        if not district and not chosen:
+            return []
+        townships = Division.objects.filter(level=DivisionLevel.TOWNSHIP)
+        if district:
+            townships = townships.filter(parent_id=district, township_filings__isnull=False).distinct()
+        else:
+            townships = townships.filter(code=chosen)
+        return [(township.code, township.name) for township in townships.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(township_id=self.value())
+        return queryset
 
 
 class AnnualInspectionInline(RegistryTabularInline):
@@ -158,7 +198,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         "uscc",
         "org_type",
         "registration_level",
-        "registered_by",
+        "registered_by_short",
         "status",
         "registered_on",
         "current_grade_display",
@@ -166,8 +206,9 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     list_filter = [
         "org_type",
         "registration_level",
-        "registered_by",
+        ("registered_by", admin.RelatedOnlyFieldListFilter),  # historical authorities only where they registered
         "status",
+        ("registered_on", DateRangeFilter),
         PartyOrgListFilter,
         CreditListFilter,
         LatestInspectionFilter,
@@ -175,7 +216,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         "is_demo",
     ]
     search_fields = ["name", "uscc"]
-    date_hierarchy = "registered_on"
+    ordering = ["-registered_on", "-pk"]  # the newest registrations first
     list_select_related = ["registered_by"]
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
@@ -196,14 +237,25 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         ),
     ]
 
+    @admin.display(description=_("registering authority"), ordering="registered_by")
+    def registered_by_short(self, organization):
+        return short_division(organization.registered_by)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new registration opens on its own page, where its ratings and inspections are added next.
+        change_url = reverse("admin:registry_organization_change", args=[obj.pk])
+        return added_and_shown_at(self, request, obj, change_url) or super().response_add(
+            request, obj, post_url_continue
+        )
+
 
 @admin.register(CommunityOrganization)
 class CommunityOrganizationAdmin(RegistryAdmin):
     list_display = [
         "filing_number",
         "name",
-        "township",
-        "community",
+        "township_short",
+        "community_short",
         "category",
         "field",
         "urban",
@@ -213,18 +265,24 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     ]
     list_filter = [
         ("district", admin.RelatedOnlyFieldListFilter),
+        FilingTownshipListFilter,
         "urban",
         "category",
         "field",
         "active",
         "status",
+        ("filed_on", DateRangeFilter),
         "is_demo",
     ]
     search_fields = ["filing_number", "name"]
-    date_hierarchy = "filed_on"
+    ordering = ["-filed_on", "-pk"]  # the newest filings first
     list_select_related = ["township", "community"]
     autocomplete_fields = ["township", "community", "registered_as"]
     importable = True
+
+    class Media:
+        js = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "registry/filing-community.js"]
+
     readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
     inlines = [FilingHonourInline]
     fieldsets = [
@@ -237,6 +295,14 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         status_action(service=services.filing_cancel, target="filing", title=_("Cancel filing")),
         status_action(service=services.filing_reinstate, target="filing", title=_("Reinstate"), needs_date=False),
     ]
+
+    @admin.display(description=_("township or street"), ordering="township")
+    def township_short(self, filing):
+        return short_division(filing.township)
+
+    @admin.display(description=_("community"), ordering="community")
+    def community_short(self, filing):
+        return short_division(filing.community)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -54,8 +54,11 @@ def _coloured(series: list[Series]) -> list[Series]:
     ]
 
 
-def stacked_bars(*, title: str, categories: list[str], series: list[Series], width: int = 640) -> SafeString:
-    """One horizontal bar per category, its parts stacked by series, the total at its end."""
+def stacked_bars(
+    *, title: str, categories: list[str], series: list[Series], width: int = 640, highlight: str | None = None
+) -> SafeString:
+    """One horizontal bar per category, its parts stacked by series, the total at its end; the
+    `highlight` category (the district chosen on the dashboard) on a shaded band, its label in bold."""
     series = _coloured(series)
     label_width, bar_height, gap, top = 90, 18, 8, 50
     plot_width = width - label_width - 70
@@ -71,7 +74,13 @@ def stacked_bars(*, title: str, categories: list[str], series: list[Series], wid
     ]
     for row, category in enumerate(categories):
         y = top + row * (bar_height + gap)
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" {FONT}>{escape(category)}</text>')
+        weight = ""
+        if category == highlight:
+            parts.append(f'<rect x="0" y="{y - 3}" width="{width}" height="{bar_height + 6}" fill="#fdf3c4"/>')
+            weight = ' font-weight="bold"'
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" {FONT}{weight}>{escape(category)}</text>'
+        )
         x = label_width
         for item in series:
             value = item.values[row]
@@ -124,7 +133,7 @@ def columns(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{length:.1f}" fill="{item.colour}">'
                     f"<title>{escape(category)} · {escape(item.label)}: {_number(value)}</title></rect>"
                 )
-        if len(categories) <= 12:
+        if len(categories) <= 12 or index % label_every == 0:  # a value for every labelled column
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" {FONT}>'
                 f"{_number(totals[index])}</text>"

@@ -4,11 +4,13 @@ figures held against the register, on any date and for the city or one district.
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +61,7 @@ class DashboardForm(forms.Form):
         self.fields["district"].choices = [("", _("whole city"))] + [(d.code, d.name) for d in districts]
 
 
-def _charts(table: list[dict], years: list[tuple[int, int]], figures: dict) -> list:
+def _charts(table: list[dict], years: list[tuple[int, int]], figures: dict, district_name: str | None = None) -> list:
     names = [row["name"] if not row["city"] else str(_("city level")) for row in table]
     districts = [row for row in table if not row["city"]]
     filings = [
@@ -74,12 +76,16 @@ def _charts(table: list[dict], years: list[tuple[int, int]], figures: dict) -> l
     by_grade = figures["ratings"]["by_grade"]
     return [
         charts.stacked_bars(
-            title=str(_("Organizations by type and registering authority")), categories=names, series=by_type
+            title=str(_("Organizations by type and registering authority")),
+            categories=names,
+            series=by_type,
+            highlight=district_name,
         ),
         charts.stacked_bars(
             title=str(_("Community organization filings by district, urban and rural")),
             categories=[row["name"] for row in districts],
             series=filings,
+            highlight=district_name,
         ),
         charts.columns(
             title=str(_("Organizations by current grade")),
@@ -116,6 +122,19 @@ def _comparison_rows(results: list[selectors.FigureCheck]) -> list[dict]:
     ]
 
 
+def _export_links(as_of, district: str | None) -> list[tuple[str, str]]:
+    """The page's figures and its comparison with the published figures as files: the statistics API's
+    own exports (one row per figure, logged in the export log), for the same date and district."""
+    query = {"as_of": as_of.isoformat(), **({"district": district} if district else {})}
+    url = reverse("stats")
+    return [
+        (f"{url}?{urlencode({**query, 'format': 'csv'})}", _("Export the figures (CSV)")),
+        (f"{url}?{urlencode({**query, 'format': 'xlsx'})}", _("Export the figures (Excel)")),
+        (f"{url}?{urlencode({**query, 'compare': 'published', 'format': 'csv'})}", _("Export the comparison (CSV)")),
+        (f"{url}?{urlencode({**query, 'compare': 'published', 'format': 'xlsx'})}", _("Export the comparison (Excel)")),
+    ]
+
+
 def dashboard(request):
     if not principal_of(request.user).reads_history:
         raise PermissionDenied
@@ -125,6 +144,7 @@ def dashboard(request):
         as_of = form.cleaned_data["as_of"] or as_of
         district = form.cleaned_data["district"] or None
     figures = selectors.statistics(as_of, district)
+    district_name = Division.objects.filter(code=district).values_list("name", flat=True).first() if district else None
     table = selectors.district_table(as_of)
     years = selectors.registrations_per_year(as_of, district)
     cards = [
@@ -143,7 +163,8 @@ def dashboard(request):
         "district": district,
         "cards": cards,
         "table": table,
-        "charts": _charts(table, years, figures),
+        "charts": _charts(table, years, figures, district_name),
+        "exports": _export_links(as_of, district),
         "comparisons": _comparison_rows(selectors.published_comparisons(district)),
     }
     return render(request, "admin/reports/dashboard.html", context)

@@ -6,7 +6,6 @@ import itertools
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -83,12 +82,12 @@ def make_organization(**fields) -> Organization:
 
 
 def make_user(role: str | None, *, district: str | None = None, username: str | None = None, staff: bool = True):
-    ensure_role_groups()
+    groups = ensure_role_groups()
     user = get_user_model().objects.create_user(
         username=username or f"{role or 'nobody'}-{next(_serial)}", password="pw-Registry-2026", is_staff=staff
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(groups[role])
     if district:
         AccessProfile.objects.create(user=user, district_code=district)
     return user

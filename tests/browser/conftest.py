@@ -142,7 +142,7 @@ def page(chromium, request):
         viewport={"width": 1366, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
-    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the admin has none
+    context.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # spares a request per page
     page = context.new_page()
     yield page
     try:

@@ -35,6 +35,7 @@ def key_figures(page) -> dict[str, str]:
 
 
 def test_clerk_sees_todays_figures_and_the_charts_on_the_dashboard(page, site):
+    page.set_viewport_size({"width": 1440, "height": 900})
     make_user(Role.CLERK, username="clerk-sun")
     rated = make_organization(name="宁波市鄞州区社区服务协会", registered_by="330212")
     make_organization(name="宁波市鄞州区老年大学校友会", registered_by="330212")
@@ -78,3 +79,11 @@ def test_clerk_sees_todays_figures_and_the_charts_on_the_dashboard(page, site):
     for label, shown in {"社会组织": "3", "社会团体": "2", "社会服务机构": "1", "基金会": "0", "4A级": "1"}.items():
         card = page.locator(".dashboard-card", has=page.get_by_text(label, exact=True))
         expect(card.locator(".figure")).to_have_text(shown)
+    # The chosen district stands out in the table and in the charts by district; the page exports what it shows.
+    expect(page.locator("table.dashboard-table tr.dashboard-selected td").first).to_have_text("鄞州区")
+    expect(page.locator('.dashboard-charts svg text[text-anchor=end][font-weight="bold"]')).to_have_text(
+        ["鄞州区", "鄞州区"]
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出统计数字（Excel）").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

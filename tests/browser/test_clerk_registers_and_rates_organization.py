@@ -1,6 +1,7 @@
 """A clerk registers an organization in the admin and rates it: a mistyped credit code is refused with
 a Chinese message that names the code and the position that is wrong; corrected, the organization is
-saved; a 4A rating concluded from its page then shows as its current grade in the list."""
+saved and opens on its own page; a 4A rating concluded from there returns to it and shows as its
+current grade in the list."""
 
 import datetime
 
@@ -14,7 +15,6 @@ from registry.models import Organization
 from registry.validators import ALPHABET
 from tests.browser.admin_pages import (
     changelist_column,
-    changelist_names,
     choose_autocomplete,
     error_of,
     expect,
@@ -56,9 +56,11 @@ def test_clerk_corrects_the_check_character_registers_the_organization_and_rates
     page.fill("#id_uscc", valid)
     page.click("input[name=_save]")
 
+    # The new registration opens on its own page, with the success message.
     expect(success_message(page)).to_contain_text(NAME)
-    assert NAME in changelist_names(page)
     organization = Organization.objects.get(uscc=valid)
+    expect(page).to_have_url(f"{site}/admin/registry/organization/{organization.pk}/change/")
+    screenshot("registered")
     assert (organization.name, organization.registered_by_id, organization.registration_level) == (
         NAME,
         "330212",
@@ -68,7 +70,6 @@ def test_clerk_corrects_the_check_character_registers_the_organization_and_rates
     # The rating: concluded from the organization's page, where its ratings are listed.
     concluded_on = timezone.localdate() - datetime.timedelta(days=7)
     took_part_in_last_years_inspection(organization, concluded_on)  # 民政部令第39号 art. 7(一)
-    page.locator("#result_list").get_by_role("link", name=NAME, exact=True).click()
     page.get_by_role("link", name="为该组织评定新的评估等级").click()
     expect(page.locator("#select2-id_organization-container")).to_contain_text(NAME)
     page.select_option("#id_grade", label="4A")
@@ -76,11 +77,11 @@ def test_clerk_corrects_the_check_character_registers_the_organization_and_rates
     page.fill("#id_concluded_on", concluded_on.isoformat())
     page.click("input[name=_save]")
     expect(success_message(page)).to_be_visible()
+    expect(page).to_have_url(f"{site}/admin/registry/organization/{organization.pk}/change/")  # back where it began
     assert list(Evaluation.objects.filter(organization=organization).values_list("grade", "concluded_on")) == [
         (4, concluded_on)
     ]
 
-    page.goto(f"{site}/admin/registry/organization/{organization.pk}/change/")
     ratings = page.locator(".inline-group", has=page.get_by_role("heading", name="评估等级"))
     expect(ratings.locator("tbody tr.has_original .field-grade")).to_have_text("4A")
     expect(ratings.locator("tbody tr.has_original .field-status_today")).to_have_text("有效")

@@ -53,7 +53,7 @@ def test_create_api_client_prints_the_key_alone_on_the_last_line_and_it_works():
 def test_create_api_client_for_clerk_and_auditor(role):
     key = run_create_api_client(f"{role}-system", "--role", role)[-1]
     user = get_user_model().objects.get(username=f"{role}-system")
-    assert user.groups.filter(name=role).exists() and user.access_profile.district_code == ""
+    assert principal_of(user).role == role and user.access_profile.district_code == ""
     assert client_with(key).get(URL).status_code == 200
 
 

@@ -139,3 +139,10 @@ def test_district_accounts_have_no_admin(client):
     client.force_login(make_user(Role.DISTRICT, district="330212"))
     assert client.get(PROJECTS).status_code in (302, 403)
     assert client.get(f"{PROJECTS}totals/").status_code in (302, 403)
+
+
+def test_the_departments_level_filter_offers_only_divisions_with_departments(clerk_browser):
+    make_department()
+    make_department(division="330212")
+    text = clerk_browser.get("/admin/procurement/department/").content.decode()
+    assert "division__code__exact=" in text and "江东区" not in text and "奉化市" not in text

@@ -220,3 +220,29 @@ def test_admin_exports_the_90_day_worklist(clerk_browser):
     make_evaluation(grade=4, concluded_on=years_ago(3))
     rows = read_csv(clerk_browser.get(f"{LIST}export/csv/", {"expires_within": "90"}))
     assert len(rows) == 2 and soon.organization.uscc in rows[1] and "3A" in rows[1]
+
+
+def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_browser):
+    organization = make_organization(registered_on=D(2015, 1, 1))
+    data = {"organization": organization.pk, "grade": "4", "score": "865", "max_score": "1000"}
+    response = clerk_browser.post(
+        f"{LIST}add/?organization={organization.pk}", {**data, "concluded_on": "2024-03-01"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/admin/registry/organization/{organization.pk}/change/"
+    evaluation = Evaluation.objects.get(organization=organization)
+    (message,) = [str(message) for message in response.context["messages"]]
+    assert message.startswith("成功添加了 评估等级") and str(evaluation) in message
+    elsewhere = clerk_browser.post(
+        f"{LIST}add/", {**data, "organization": make_organization().pk, "concluded_on": "2024-03-01"}
+    )
+    assert elsewhere["Location"] == LIST  # added from the ratings list: back to the list, as before
+
+
+def test_ratings_list_newest_first_with_a_date_range_instead_of_the_year_bar(clerk_browser):
+    older = make_evaluation(grade=3, concluded_on=D(2019, 3, 1))
+    newer = make_evaluation(grade=4, concluded_on=D(2024, 3, 1))
+    text = clerk_browser.get(LIST).content.decode()
+    assert text.index(str(newer.organization)) < text.index(str(older.organization))
+    assert "concluded_on__year=" not in text and 'name="concluded_on__gte"' in text
+    text = clerk_browser.get(LIST, {"concluded_on__gte": "2020-01-01"}).content.decode()
+    assert str(newer.organization) in text and str(older.organization) not in text

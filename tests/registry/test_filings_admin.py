@@ -262,3 +262,25 @@ def test_auditor_reads_but_cannot_change(auditor_browser):
     page = auditor_browser.get(f"/admin/registry/organization/{entry.organization_id}/change/").content.decode()
     assert entry.reason in page
     assert CreditListEntry.objects.filter(pk=entry.pk, removed_on__isnull=True).exists()
+
+
+def test_community_autocomplete_offers_only_the_chosen_townships_communities(clerk_browser):
+    own = make_community(YINZHOU_TOWNSHIP)
+    other = make_community("330212002")
+    query = {"app_label": "registry", "model_name": "communityorganization", "field_name": "community", "term": ""}
+    offered = [row["id"] for row in clerk_browser.get("/admin/autocomplete/", query).json()["results"]]
+    assert own.code in offered and other.code in offered  # no township chosen yet: every community
+    query["township"] = YINZHOU_TOWNSHIP
+    offered = [row["id"] for row in clerk_browser.get("/admin/autocomplete/", query).json()["results"]]
+    assert own.code in offered and other.code not in offered
+
+
+def test_filings_filter_by_township_once_a_district_is_chosen(clerk_browser):
+    here = make_filing()
+    there = make_filing(township="330212002")
+    text = clerk_browser.get(FILINGS).content.decode()
+    assert "?township=" not in text  # 156 townships would not fit: none offered before a district
+    text = clerk_browser.get(FILINGS, {"district__code__exact": "330212"}).content.decode()
+    assert f"township={YINZHOU_TOWNSHIP}" in text and "township=330212002" in text
+    text = clerk_browser.get(FILINGS, {"township": YINZHOU_TOWNSHIP}).content.decode()
+    assert here.name in text and there.name not in text

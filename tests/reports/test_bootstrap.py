@@ -4,10 +4,14 @@ login once, and prints where the server it precedes will listen."""
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from core.access import principal_of
+from core.choices import Role
 from registry.models import Division, Organization
 from reports.management.commands import bootstrap
+from tests.conftest import make_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,26 @@ def test_a_login_file_written_before_is_made_private(login_file):
     login_file.chmod(0o644)
     run()
     assert login_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_with_the_demo_data_a_demo_clerk_and_a_demo_auditor_can_log_in(login_file):
+    make_organization(is_demo=True)
+    output = run()
+    lines = login_file.read_text().splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["admin", "demo-clerk", "demo-auditor"]
+    for line in lines:
+        assert f": {line}" in output
+    clerk, auditor = (User.objects.get(username=name) for name in ("demo-clerk", "demo-auditor"))
+    assert principal_of(clerk).role == Role.CLERK and principal_of(auditor).role == Role.AUDITOR
+    assert (
+        clerk.first_name.startswith("【演示】") and auditor.first_name.startswith("【演示】") and not clerk.is_superuser
+    )
+    password = lines[1].split(" / ")[1].split()[0]
+    assert clerk.check_password(password) and clerk.is_staff and clerk.is_active
+    assert login_file.stat().st_mode & 0o777 == 0o600
+    assert run().count("demo-clerk / ") == 1 and login_file.read_text().splitlines() == lines  # made once
+
+
+def test_without_the_demo_data_there_are_no_demo_logins(login_file):
+    run()
+    assert not User.objects.filter(username__startswith="demo-").exists()

@@ -77,3 +77,29 @@ def test_the_reply_lists_render_for_clerks_and_export(clerk_browser, model):
     export = clerk_browser.get(f"/admin/reports/{model}/export/csv/")
     assert export.status_code == 200
     assert b"".join(export.streaming_content).decode("utf-8").startswith("\ufeff")
+
+
+def test_the_dashboard_exports_what_it_shows_for_the_same_date_and_district(clerk_browser):
+    make_organization(org_type=OrgType.FOUNDATION, registered_by="330212", registered_on=D(2021, 5, 1))
+    page = clerk_browser.get(URL, {"as_of": "2023-06-15", "district": "330212"}).content.decode()
+    links = re.findall(r'<a href="([^"]+)" class="button registry-export">([^<]+)</a>', page)
+    assert [label for _url, label in links] == [
+        "导出统计数字（CSV）",
+        "导出统计数字（Excel）",
+        "导出与公布数字对照（CSV）",
+        "导出与公布数字对照（Excel）",
+    ]
+    for url, _label in links:
+        url = url.replace("&amp;", "&")
+        assert "as_of=2023-06-15" in url and "district=330212" in url
+        response = clerk_browser.get(url)
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+
+
+def test_the_chosen_district_stands_out_in_the_table_and_the_charts(clerk_browser):
+    make_organization(registered_by="330212", registered_on=D(2021, 5, 1))
+    page = clerk_browser.get(URL, {"as_of": "2023-06-15", "district": "330212"}).content.decode()
+    (row,) = re.findall(r'<tr class="dashboard-selected">\s*<td>([^<]+)</td>', page)
+    assert row == "鄞州区"
+    assert page.count('font-weight="bold">鄞州区</text>') == 2  # both charts by district
+    assert 'class="dashboard-selected"' not in clerk_browser.get(URL, {"as_of": "2023-06-15"}).content.decode()

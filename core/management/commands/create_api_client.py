@@ -5,7 +5,6 @@ Contract (DESIGN §5): the key is printed alone on the last line of standard out
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -62,7 +61,7 @@ class Command(RecordedCommand):
                 user.set_unusable_password()
                 user.full_clean(exclude=["password"])
                 user.save()
-                user.groups.add(groups[role] if role in groups else Group.objects.get(name=role))
+                user.groups.add(groups[role])
                 profile = AccessProfile(user=user, district_code=district, description=description)
                 profile.full_clean()
                 profile.save()

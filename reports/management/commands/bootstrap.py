@@ -1,15 +1,18 @@
 """`make run`'s set-up step: on an empty database load the fixtures and the demo data; create an
-admin login once and print it. On a database that has data it loads nothing and loses nothing.
-It lives in the top app because it orchestrates them all (the fixtures of every app, reports' demo data)."""
+admin login (and, with the demo data, a demo clerk's and a demo auditor's) once and print
+them. On a database that has data it loads nothing and loses nothing. It lives in the top app
+because it orchestrates them all (the fixtures of every app, reports' demo data)."""
 
 import os
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from core.choices import Role
 from core.management.base import RecordedCommand
 from core.roles import ensure_role_groups
 from registry.models import Division, Organization
@@ -41,22 +44,60 @@ class Command(RecordedCommand):
         self.stdout.write(f"Admin: http://{options['address']}/admin/")
 
     def _admin_login(self):
+        """The superuser, and where the demo data is, a demo clerk and a demo auditor: each made once, its
+        password printed and kept in LOGIN_FILE (0600); on later runs the file is printed again."""
+        from registry.models import Organization
+
         User = get_user_model()
-        username = "admin"
-        if User.objects.filter(username=username).exists():
-            if LOGIN_FILE.exists():
-                LOGIN_FILE.chmod(0o600)  # one written before the file was made private
-                self.stdout.write(self.style.SUCCESS(f"Admin login: {LOGIN_FILE.read_text().strip()}"))
-            else:
-                self.stdout.write(
-                    f"Admin login: user '{username}' exists "
-                    "(reset with: .venv/bin/python manage.py changepassword admin)"
+        logins = [SUPERUSER]
+        if Organization.objects.filter(is_demo=True).exists():
+            logins += DEMO_LOGINS
+        kept = read_logins(LOGIN_FILE)
+        lines, made = [], False
+        for login in logins:
+            if User.objects.filter(username=login.username).exists():
+                lines.append(
+                    kept.get(login.username) or f"{login.username} (exists; reset with: {RESET} {login.username})"
                 )
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(username=username, email="", password=password)
-        write_private(LOGIN_FILE, f"{username} / {password}\n")
-        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}"))
+                continue
+            password = secrets.token_urlsafe(12)
+            if login.role is None:
+                User.objects.create_superuser(username=login.username, email="", password=password)
+            else:
+                user = User.objects.create_user(
+                    username=login.username, password=password, is_staff=True, first_name=login.label
+                )
+                user.groups.add(ensure_role_groups()[login.role])
+            lines.append(f"{login.username} / {password}" + (f"  ({login.label})" if login.role else ""))
+            made = True
+        if made:
+            write_private(LOGIN_FILE, "".join(f"{line}\n" for line in lines))
+        elif LOGIN_FILE.exists():
+            LOGIN_FILE.chmod(0o600)  # one written before the file was made private
+        for login, line in zip(logins, lines, strict=True):
+            self.stdout.write(self.style.SUCCESS(f"{login.title}: {line}"))
+
+
+class Login(NamedTuple):
+    username: str
+    role: str | None  # None: the superuser
+    title: str  # printed before the login
+    label: str = ""  # the user's name in the admin, saying it is a demo login
+
+
+SUPERUSER = Login("admin", None, "Admin login")
+DEMO_LOGINS = [
+    Login("demo-clerk", Role.CLERK, "Demo clerk login", "【演示】市局登记管理人员"),
+    Login("demo-auditor", Role.AUDITOR, "Demo auditor login", "【演示】监督查询人员"),
+]
+RESET = ".venv/bin/python manage.py changepassword"
+
+
+def read_logins(path: Path) -> dict[str, str]:
+    """The lines of a login file written before, by username."""
+    if not path.exists():
+        return {}
+    return {line.split(" ", 1)[0]: line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
 
 
 def write_private(path: Path, text: str) -> None:

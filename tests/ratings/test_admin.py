@@ -224,6 +224,7 @@ def test_admin_exports_the_90_day_worklist(clerk_browser):
 
 def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_browser):
     organization = make_organization(registered_on=D(2015, 1, 1))
+    took_part_in_last_years_inspection(organization, D(2024, 3, 1))
     data = {"organization": organization.pk, "grade": "4", "score": "865", "max_score": "1000"}
     response = clerk_browser.post(
         f"{LIST}add/?organization={organization.pk}", {**data, "concluded_on": "2024-03-01"}, follow=True
@@ -232,9 +233,9 @@ def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_brow
     evaluation = Evaluation.objects.get(organization=organization)
     (message,) = [str(message) for message in response.context["messages"]]
     assert message.startswith("成功添加了 评估等级") and str(evaluation) in message
-    elsewhere = clerk_browser.post(
-        f"{LIST}add/", {**data, "organization": make_organization().pk, "concluded_on": "2024-03-01"}
-    )
+    another = make_organization(registered_on=D(2015, 1, 1))
+    took_part_in_last_years_inspection(another, D(2024, 3, 1))
+    elsewhere = clerk_browser.post(f"{LIST}add/", {**data, "organization": another.pk, "concluded_on": "2024-03-01"})
     assert elsewhere["Location"] == LIST  # added from the ratings list: back to the list, as before
 
 

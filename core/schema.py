@@ -67,6 +67,7 @@ RESOURCES = {
     "organizations": "社会组织",
     "party-committees": "社会组织综合党委",
     "party-organizations": "党组织",
+    "penalties": "行政处罚",
     "platform-assessments": "平台规范化评估",
     "platform-funding": "平台资金",
     "platform-incubations": "孵化（以社育社）",

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from core.choices import Role
@@ -137,3 +138,24 @@ def haishu_api(db):
 @pytest.fixture
 def anonymous_api():
     return APIClient()
+
+
+@pytest.fixture
+def baseline_kept(transactional_db):
+    """For a transactional test outside the browser tests (a migration run back and forth): the database
+    as the session had it is kept first and put back after the test's emptying (`restores_baseline`)."""
+    from tests.browser.baseline import take_baseline
+
+    take_baseline()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After every fixture is finalised, so after the transactional test's flush.
+    result = yield
+    if item.get_closest_marker("restores_baseline") and nextitem is not None:
+        from tests.browser.baseline import restore_baseline
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_baseline()
+    return result

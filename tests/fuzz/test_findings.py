@@ -1,5 +1,7 @@
 """What the fuzzing found (tests/fuzz/test_schemathesis.py), pinned as plain rules."""
 
+import datetime
+
 import pytest
 
 
@@ -245,8 +247,10 @@ def test_an_id_that_is_not_a_whole_number_is_a_400_not_truncated(clerk_api, valu
 @pytest.mark.django_db
 def test_an_id_as_a_string_of_digits_is_still_accepted(clerk_api):
     from tests.conftest import make_organization
+    from tests.ratings.builders import took_part_in_last_years_inspection
 
     organization = make_organization(pk=1313)
+    took_part_in_last_years_inspection(organization, datetime.date(2024, 1, 1))
     body = {"organization": "1313", "grade": 3, "concluded_on": "2024-01-01"}
     response = clerk_api.post("/api/v1/evaluations/", body, format="json")
     assert response.status_code == 201, response.json()

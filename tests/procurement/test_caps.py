@@ -202,8 +202,8 @@ def test_the_database_refuses_a_project_without_a_funding_source(city_department
         PurchasedServiceProject._base_manager.filter(pk=project.pk).update(funding_source="")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_gives_recorded_projects_the_source_their_purchaser_implies():
+@pytest.mark.restores_baseline
+def test_the_migration_gives_recorded_projects_the_source_their_purchaser_implies(baseline_kept):
     executor = MigrationExecutor(connection)
     before, after = (
         [("procurement", "0003_transferred_function_batches_unbounded")],

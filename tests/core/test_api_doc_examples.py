@@ -21,10 +21,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from core.choices import Role
@@ -175,10 +177,20 @@ def has_field(data, key, value) -> bool:
     return False
 
 
+def restart_ids_after_the_rows_present():
+    """New rows get the ids a fresh `make run` database gives them (the doc names them). PostgreSQL's
+    sequences are not rolled back with the earlier tests' rows, so they are set back to the rows present
+    (SQLite's ids follow its rows already)."""
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), django_apps.get_models()):
+            cursor.execute(statement)
+
+
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """The scale-1 demo data on top of the fixtures, as `make run` loads it; rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
+        restart_ids_after_the_rows_present()
         call_command("seed_demo", scale=1, verbosity=0)
         yield
         transaction.set_rollback(True)

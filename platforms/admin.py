@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
+from core.admin_filters import DateRangeFilter
 from platforms import services
 from platforms.choices import PlatformGrade
 from platforms.filtersets import PlatformFilterSet
@@ -112,9 +113,9 @@ class PlatformAdmin(RegistryAdmin):
         "party_service_centre",
         OpenListFilter,
         "is_demo",
+        ("opened_on", DateRangeFilter),
     ]
     search_fields = ["name", "address", "division__name", "served_townships__name", "operator__name"]
-    date_hierarchy = "opened_on"
     autocomplete_fields = ["division", "served_townships", "operator"]
     readonly_fields = ["standardized_flag", "latest_rating_grade", "created", "last_updated"]
     fieldsets = [
@@ -174,8 +175,7 @@ class PlatformRecordAdmin(RegistryAdmin):
 @admin.register(StandardisationAssessment)
 class StandardisationAssessmentAdmin(PlatformRecordAdmin):
     list_display = ["platform", "standard", "year", "result", "assessed_on", "assessor"]
-    list_filter = ["standard", "result", "year", "platform__level"]
-    date_hierarchy = "assessed_on"
+    list_filter = ["standard", "result", "year", "platform__level", ("assessed_on", DateRangeFilter)]
 
 
 @admin.register(PlatformRating)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import RegistryAdmin, RegistryTabularInline, form_action, status_action
+from core.admin_filters import DateRangeFilter
 from procurement import selectors, services
 from procurement.choices import PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN, FundingSource
 from procurement.models import (
@@ -177,10 +178,10 @@ class PurchasedServiceProjectAdmin(RegistryAdmin):
         CapExceptionFilter,
         ProviderDistrictFilter,
         "purchaser",
+        ("awarded_on", DateRangeFilter),
     ]
     search_fields = ["title", "purchaser__name", "provider__name", "provider__uscc"]
     list_select_related = ["purchaser", "provider"]
-    date_hierarchy = "awarded_on"
     readonly_fields = [
         "cap_display",
         "status",
@@ -324,9 +325,8 @@ class DemandResponseInline(RegistryTabularInline):
 @admin.register(ServiceDemand)
 class ServiceDemandAdmin(RegistryAdmin):
     list_display = ["title", "department", "published_on", "status", "response_count"]
-    list_filter = ["status", "department"]
+    list_filter = ["status", "department", ("published_on", DateRangeFilter)]
     search_fields = ["title", "department__name"]
-    date_hierarchy = "published_on"
     list_select_related = ["department"]
     readonly_fields = ["status", "closed_on", "close_reason", "is_demo", "created", "last_updated"]
     inlines = [DemandResponseInline]

@@ -324,9 +324,8 @@ class AnnualInspectionAdmin(RegistryAdmin):
 @admin.register(AdministrativePenalty)
 class AdministrativePenaltyAdmin(RegistryAdmin):
     list_display = ["organization", "decided_on", "kind", "amount", "authority"]
-    list_filter = ["kind", "decided_on"]
+    list_filter = ["kind", ("decided_on", DateRangeFilter)]
     search_fields = ["organization__name", "organization__uscc", "authority", "decision_number"]
-    date_hierarchy = "decided_on"
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
     readonly_fields = ["created", "last_updated"]

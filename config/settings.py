@@ -106,6 +106,7 @@ ADMIN_SECTIONS = [
 ]
 
 MIDDLEWARE = [
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.ChangeContextMiddleware",
+    "core.replica.ReplicaReadMiddleware",
     # Last, as django-axes asks: answers a locked-out login with the lock page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -160,6 +162,35 @@ else:
         if not (name.replace("_", "").isalpha() and value.replace(".", "").replace("_", "").isalnum()):
             raise ImproperlyConfigured(f"DB_PLANNER_SETTINGS: {setting!r} is not name=value")
         options["options"] = f"{options.get('options', '')} -c {name}={value}".strip()
+# A streaming read replica (DESIGN §13; core/replica.py, docs/decisions/0360-read-replica.md): exports,
+# statistics, public pages and open data read from it; writes, the feed and a client's reads within
+# REPLICA_STICKY_SECONDS of its last write stay on the primary. In tests the replica is the primary's
+# mirror (its test database is the primary's, reached over streaming replication), and only tests
+# marked `replica` route reads to it.
+if os.environ.get("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["REPLICA_DATABASE_URL"])
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        if key in DATABASES["default"]:
+            DATABASES["replica"][key] = DATABASES["default"][key]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReadReplicaRouter"]
+REPLICA_ROUTING = env_bool("REPLICA_ROUTING", True)
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_READ_PATHS = [
+    r"^/api/v1/stats/",
+    r"^/api/v1/procurement-totals/",
+    r"^/admin/reports/",
+    r"^/admin/[a-z_]+/[a-z_]+/export/",
+    r"^/public/",
+    r"^/api/public/",
+    r"^/open-data/",
+]
+
+# /metrics (core/metrics.py): answered to these addresses, or to `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,6 +9,8 @@ from rest_framework.routers import APIRootView
 
 from core.api import urls as core_api
 from core.api.docs import ApiDocsView, ApiRedocView
+from core.health import healthz
+from core.metrics import metrics
 from platforms.api import urls as platforms_api
 from procurement.api import urls as procurement_api
 from ratings.api import urls as ratings_api
@@ -43,6 +45,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),  # the only site for people
     path("favicon.ico", favicon),
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", ApiRootView.as_view(api_root_dict=api_root_links()), name="api-root"),
     path("api/v1/", include(api_v1)),

@@ -32,6 +32,11 @@ def test_database_is_set_up() -> bool:
 
 test_database_is_set_up.__test__ = False  # a helper, not a test
 
+# Reads go to the read replica only in the tests of it (`replica` mark, tests/core/test_replica.py): a
+# test's rows live in its open transaction on the primary, or are committed just now and may not have
+# reached the replica yet.
+settings.REPLICA_ROUTING = False
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

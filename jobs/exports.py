@@ -131,6 +131,10 @@ def export_run(export_id: int) -> int:
     return written
 
 
+def save_progress(export_id: int, written: int) -> None:
+    ExportJob.objects.filter(pk=export_id).update(progress=written)
+
+
 def _write(job: ExportJob, user) -> tuple[int, str]:
     viewset = bound_list(user=user, resource=job.resource, params=job.params)
     queryset = filtered_queryset(viewset)
@@ -146,7 +150,7 @@ def _write(job: ExportJob, user) -> tuple[int, str]:
             yield row
             written += 1
             if written % every == 0:
-                ExportJob.objects.filter(pk=job.pk).update(progress=written)
+                save_progress(job.pk, written)
 
     headers = table.headers()
     if job.file_format == XLSX:

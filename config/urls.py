@@ -19,7 +19,8 @@ from reports.api import urls as reports_api
 
 def api_root_links() -> dict[str, str]:
     """Every resource's list, by its prefix, for the API root (each app's router keeps its own)."""
-    routers = [app.router for app in (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api, jobs_api)]
+    apps = (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api, jobs_api)
+    routers = [app.router for app in apps]
     links = {prefix: f"{basename}-list" for router in routers for prefix, _viewset, basename in router.registry}
     return {**links, "stats": "stats", "procurement-totals": "procurement-totals"}
 

@@ -40,7 +40,11 @@ class Expired(APIException):
 
 
 class ExportJobViewSet(
-    IdempotentPosts, NoQueryParametersOnWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    IdempotentPosts,
+    NoQueryParametersOnWrites,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """`exports/`: long exports. POST asks (202), GET shows the status and the rows written, `file/`
     downloads the file when done. An export is seen by whoever asked and by clerks (others: 403)."""

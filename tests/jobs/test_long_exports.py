@@ -6,11 +6,10 @@ import io
 
 import openpyxl
 import pytest
-
-import jobs.exports
 from django.core.management import call_command
 from django.utils import timezone
 
+import jobs.exports
 from core.models import ExportLog
 from jobs.models import ExportJob
 from jobs.worker import run_ready_jobs

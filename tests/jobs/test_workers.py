@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 from django.conf import settings
@@ -23,7 +22,8 @@ def database_url(tmp_path) -> str:
     if connection.vendor == "postgresql":
         params = connection.settings_dict
         password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
-        return f"postgres://{params['USER']}{password}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
+        host = f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+        return f"postgres://{params['USER']}{password}@{host}/{params['NAME']}"
     return f"sqlite:///{tmp_path / 'workers.sqlite3'}"
 
 
@@ -138,7 +138,7 @@ def test_jobs_run_on_several_worker_processes_are_retried_and_periodic_slots_run
     assert len({row["return_value"]["pid"] for row in reports}) >= 2, "the jobs ran on one process only"
     assert os.getpid() not in {row["return_value"]["pid"] for row in reports}
 
-    tries = sorted((row["status"] for row in rows if row["task_path"].endswith(".fail_once")))
+    tries = sorted(row["status"] for row in rows if row["task_path"].endswith(".fail_once"))
     assert tries == ["FAILED", "SUCCESSFUL"], "a failing job is tried again, each try recorded"
 
     slots = outcome["slots"]

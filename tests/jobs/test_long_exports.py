@@ -21,11 +21,7 @@ URL = "/api/v1/exports/"
 
 
 @pytest.fixture(autouse=True)
-def exports_in_a_temporary_folder(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
+def progress_every_two_rows(settings):
     settings.REGISTRY_EXPORT_PROGRESS_ROWS = 2
 
 

@@ -61,6 +61,8 @@ class ExportJob(models.Model):
     resource = models.CharField(_("list"), max_length=100)
     title = models.CharField(_("list name"), max_length=200, blank=True)
     params = models.JSONField(_("filters"), default=dict, blank=True)
+    # Asked from the admin: the change list ("registry.organization") whose filters `params` holds.
+    admin_list = models.CharField(_("admin list"), max_length=100, blank=True)
     file_format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
     language = models.CharField(_("language"), max_length=20, default="zh-hans")
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)

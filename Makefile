@@ -22,7 +22,9 @@ install: $(VENV)/.installed
 run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py bootstrap --address $(HOST):$(PORT)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The job queue's worker beside the dev server (no other service: the queue is in the database); it stops with the server.
+	$(PY) manage.py run_worker --processes 1 & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Tests run with development settings (a throwaway secret, no HTTPS redirect) whatever .env says.
 # In parallel, one worker per core (pytest-xdist; each worker has its own test database).

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core.apps.LoginLocksConfig",  # django-axes
     "core",
     "registry",
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "platforms",
     "procurement",
     "reports",
+    "jobs",
 ]
 
 # The admin's sections in the order of a clerk's day (core.admin_site): (app, own title or None for the
@@ -101,6 +104,7 @@ ADMIN_SECTIONS = [
     ("procurement", None, ["PurchasedServiceProject"]),
     ("reports", None, ["Dashboard"]),
     ("core", None, ["ChangeRecord", "ExportLog"]),
+    ("jobs", None, ["ExportJob", "PeriodicRun"]),
     ("auth", None, ["User", "Group"]),
     ("axes", None, []),
 ]
@@ -380,3 +384,38 @@ REGISTRY_FIXTURES = [
 PROCUREMENT_REQUIRE_3A_FROM_YEAR = (
     int(os.environ["PROCUREMENT_REQUIRE_3A_FROM_YEAR"]) if os.environ.get("PROCUREMENT_REQUIRE_3A_FROM_YEAR") else None
 )
+
+# The job queue (docs/decisions/0280-job-queue.md): Django's tasks API (django-tasks) on the database
+# backend, so jobs are rows committed with the data that asked for them, and `make run` needs no other
+# service. Workers: `manage.py run_worker --processes N` on every machine (docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job that raises is tried again after a growing pause (jobs.queue.registry_task): at most this many
+# tries, the n-th retry after REGISTRY_JOB_RETRY_SECONDS * 2**(n-1), capped at REGISTRY_JOB_RETRY_MAX_SECONDS.
+REGISTRY_JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+REGISTRY_JOB_RETRY_SECONDS = int(os.environ.get("JOB_RETRY_SECONDS", "30"))
+REGISTRY_JOB_RETRY_MAX_SECONDS = int(os.environ.get("JOB_RETRY_MAX_SECONDS", "3600"))
+# Periodic jobs (jobs.schedule): (name, what, when). `what` is a management command by name or the
+# dotted path of a task; `when` is "daily HH:MM" (Beijing time) or "every N s". Each slot is enqueued
+# exactly once however many schedulers run (a unique row per job and slot).
+REGISTRY_PERIODIC_JOBS = [
+    ("prune_exports", "prune_exports", "daily 03:30"),
+    ("prune_idempotency_keys", "prune_idempotency_keys", "every 3600 s"),
+]
+# A daily slot missed (no scheduler running at HH:MM) is still run this long after it, not later.
+REGISTRY_PERIODIC_GRACE_SECONDS = int(os.environ.get("PERIODIC_GRACE_SECONDS", str(6 * 3600)))
+
+# Long exports (POST exports/): files written through this storage alias, kept this many days.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EXPORTS_DIR", str(BASE_DIR / "var" / "exports"))},
+    },
+}
+REGISTRY_EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# The progress of a long export is saved every this many rows.
+REGISTRY_EXPORT_PROGRESS_ROWS = int(os.environ.get("EXPORT_PROGRESS_ROWS", "1000"))
+
+# Idempotency-Key on POST (core.idempotency): a repeat within this many hours answers the first response.
+REGISTRY_IDEMPOTENCY_HOURS = 24

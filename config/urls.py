@@ -11,6 +11,7 @@ from core.api import urls as core_api
 from core.api.docs import ApiDocsView, ApiRedocView
 from core.health import healthz
 from core.metrics import metrics
+from jobs.api import urls as jobs_api
 from platforms.api import urls as platforms_api
 from procurement.api import urls as procurement_api
 from ratings.api import urls as ratings_api
@@ -20,7 +21,8 @@ from reports.api import urls as reports_api
 
 def api_root_links() -> dict[str, str]:
     """Every resource's list, by its prefix, for the API root (each app's router keeps its own)."""
-    routers = [app.router for app in (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api)]
+    apps = (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api, jobs_api)
+    routers = [app.router for app in apps]
     links = {prefix: f"{basename}-list" for router in routers for prefix, _viewset, basename in router.registry}
     return {**links, "stats": "stats", "procurement-totals": "procurement-totals"}
 
@@ -40,6 +42,7 @@ api_v1 = [
     path("", include("platforms.api.urls")),
     path("", include("procurement.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("jobs.api.urls")),
 ]
 
 urlpatterns = [

@@ -21,6 +21,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,7 +29,7 @@ from django.db import IntegrityError, connection, models, router, transaction
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -41,7 +42,7 @@ from core.api.serializers import RegistrySerializer
 from core.choices import ChangeSource
 from core.context import change_context
 from core.exceptions import PayloadTooLarge, integrity_error_detail
-from core.filters import normalise_text
+from core.filters import StrictBooleanField, normalise_text
 from core.parsers import RegistryJSONParser
 
 CREATED = "created"
@@ -515,6 +516,8 @@ BulkBadRequestSerializer = PolymorphicProxySerializer(
 # many rows (DESIGN §4). (A comment, not a docstring: the OpenAPI schema would show it on every operation.)
 class BulkSyncMixin:
     bulk_key: str | None = None
+    # `?dry_run=true`: validate everything and answer what the batch would give, writing nothing.
+    write_query_parameters = {"bulk": frozenset({"dry_run"})}
 
     def get_bulk_key(self) -> str:
         """`bulk_key` of the viewset, else `Meta.bulk_key` of its serializer."""
@@ -538,6 +541,14 @@ class BulkSyncMixin:
     @extend_schema(
         responses={200: BulkResultSerializer, 400: BulkBadRequestSerializer, 403: BulkErrorsSerializer, 413: None},
         description="Create or update up to REGISTRY_BULK_MAX_ROWS rows in one transaction (docs/api.md).",
+        parameters=[
+            OpenApiParameter(
+                "dry_run",
+                bool,
+                description="true: validate every row and answer what the batch would give (`id` null for rows "
+                "that would be created), writing nothing.",
+            )
+        ],
     )
     @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[RegistryJSONParser])
     def bulk(self, request, *args, **kwargs):
@@ -549,6 +560,10 @@ class BulkSyncMixin:
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             raise PayloadTooLarge(too_many)
+        try:
+            dry_run = bool(StrictBooleanField(required=False).clean(request.query_params.get("dry_run")))
+        except forms.ValidationError as error:
+            raise ValidationError({"dry_run": error.messages}) from None
         rows = request.data
         if not isinstance(rows, list):
             raise ValidationError({ROW_ERRORS_KEY: [_("Send a JSON list of rows.")]})
@@ -560,7 +575,7 @@ class BulkSyncMixin:
             key=self.get_bulk_key(),
             actor=request.user,
             source=ChangeSource.BULK,
-        ).run(rows)
+        ).run(rows, commit=not dry_run)
         if not outcome.ok:
             code = status.HTTP_403_FORBIDDEN if outcome.forbidden else status.HTTP_400_BAD_REQUEST
             return Response({"errors": outcome.errors}, status=code)

@@ -197,11 +197,17 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 class NoQueryParametersOnWrites:
     """Viewset mixin: a write takes its input from the body alone, so any query parameter on a
     POST, PUT or PATCH (the create, the update, a status action, bulk sync) is a 400 naming it,
-    before anything is read or written (`bulk/?dry_run=1` wrote the batch; found by hand)."""
+    before anything is read or written (`bulk/?dry_run=1` wrote the batch; found by hand). An action
+    names the parameters it reads in `write_query_parameters` (`{"bulk": {"dry_run"}}`: core.bulk)."""
+
+    write_query_parameters: dict[str, frozenset] = {}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # A method the view does not answer stays a 405.
         if request.method in WRITE_METHODS and hasattr(self, request.method.lower()) and request.query_params:
-            message = _("Unknown query parameter: a write takes its input from the body only.")
-            raise ValidationError({name: [message] for name in sorted(request.query_params)})
+            known = self.write_query_parameters.get(getattr(self, "action", None), frozenset())
+            unknown = sorted(set(request.query_params) - known)
+            if unknown:
+                message = _("Unknown query parameter: a write takes its input from the body only.")
+                raise ValidationError({name: [message] for name in unknown})

@@ -164,3 +164,15 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             restore_baseline()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _exports_in_a_temporary_folder(settings, tmp_path_factory):
+    """Long exports' files (the `exports` storage) go to a temporary folder, never the project's var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("exports"))},
+        },
+    }

@@ -17,6 +17,7 @@ from core.exceptions import PreconditionFailed
 from core.exports.views import ExportMixin
 from core.filters import NoQueryParametersOnWrites
 from core.filtersets import ChangeRecordFilterSet, ExportLogFilterSet
+from core.idempotency import IdempotentPosts
 from core.models import ChangeRecord, ExportLog
 
 IF_MATCH = OpenApiParameter(
@@ -39,11 +40,12 @@ def _etag_matches(header: str, current: str) -> bool:
     return "*" in tags or current in tags
 
 
-class RegistryReadOnlyViewSet(NoQueryParametersOnWrites, ExportMixin, viewsets.ReadOnlyModelViewSet):
+class RegistryReadOnlyViewSet(IdempotentPosts, NoQueryParametersOnWrites, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only resources (reference data such as divisions). Lists export to CSV/XLSX (ExportMixin)."""
 
 
 class RegistryViewSet(
+    IdempotentPosts,
     NoQueryParametersOnWrites,
     ExportMixin,
     mixins.CreateModelMixin,
@@ -55,7 +57,7 @@ class RegistryViewSet(
     """Base of every writable resource: no DELETE (405), atomic writes that answer what a GET
     would, ETag on detail responses and `If-Match` checked with a compare-and-set on
     `last_updated`, so of two writers holding the same ETag exactly one succeeds. Lists export to
-    CSV/XLSX (ExportMixin)."""
+    CSV/XLSX (ExportMixin). A POST with `Idempotency-Key` is answered once (IdempotentPosts)."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 

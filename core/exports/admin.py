@@ -4,6 +4,8 @@ viewset, serializer and masking) as the API's `?format=csv|xlsx`."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
@@ -11,7 +13,7 @@ from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -84,7 +86,29 @@ class ExportAdminMixin:
             (reverse(name, kwargs={"file_format": CSV}) + suffix, _("Export this list (CSV)")),
             (reverse(name, kwargs={"file_format": XLSX}) + suffix, _("Export this list (Excel)")),
         ]
+        links += self.background_export_links(query)
         return super().changelist_view(request, {**(extra_context or {}), "registry_export_links": links})
+
+    def background_export_links(self, query) -> list[tuple[str, str]]:
+        """ "后台导出" links, where the model has an API list and a long-export view is installed (the jobs
+        app names it `admin:jobs_exportjob_request`; core does not import it)."""
+        if api_resource_for(self.model) is None:
+            return []
+        try:
+            base = [
+                reverse(
+                    "admin:jobs_exportjob_request",
+                    kwargs={"app_label": self.opts.app_label, "model_name": self.opts.model_name, "file_format": kind},
+                )
+                for kind in (CSV, XLSX)
+            ]
+        except NoReverseMatch:
+            return []
+        suffix = f"?{urlencode({'_changelist_filters': query.urlencode()})}" if query else ""
+        return [
+            (base[0] + suffix, _("Export in the background (CSV)")),
+            (base[1] + suffix, _("Export in the background (Excel)")),
+        ]
 
     def export_list_view(self, request, file_format: str):
         """The change list as filtered, searched and sorted now (every page), as a file."""

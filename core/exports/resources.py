@@ -68,3 +68,8 @@ def record_code_field(model) -> str | None:
     viewset = resource.viewset_class
     serializer_class = getattr(viewset, "serializer_class", None)
     return getattr(viewset, "bulk_key", None) or getattr(getattr(serializer_class, "Meta", None), "bulk_key", None)
+
+
+def api_resource_named(name: str) -> ApiResource | None:
+    """The API list whose URL segment is `name` ("organizations"), or None."""
+    return next((resource for resource in _resources_by_model().values() if resource.name == name), None)

@@ -1,0 +1,41 @@
+from core.api.views import RegistryViewSet, status_action
+from evaluations import services
+from evaluations.api.serializers import (
+    AcceptSerializer,
+    DateSerializer,
+    DecideSerializer,
+    EvaluationApplicationSerializer,
+    EvaluationRoundSerializer,
+    ObjectionSerializer,
+    RefuseSerializer,
+    ScoreSerializer,
+)
+from evaluations.filtersets import EvaluationApplicationFilterSet, EvaluationRoundFilterSet, ObjectionFilterSet
+from evaluations.models import EvaluationApplication, EvaluationRound, Objection
+
+
+class EvaluationRoundViewSet(RegistryViewSet):
+    queryset = EvaluationRound.objects.all()
+    serializer_class = EvaluationRoundSerializer
+    filterset_class = EvaluationRoundFilterSet
+
+
+class EvaluationApplicationViewSet(RegistryViewSet):
+    queryset = EvaluationApplication.objects.select_related("organization", "round")
+    serializer_class = EvaluationApplicationSerializer
+    filterset_class = EvaluationApplicationFilterSet
+
+    accept = status_action("accept", services.application_accept, target="application", body=AcceptSerializer)
+    refuse = status_action("refuse", services.application_refuse, target="application", body=RefuseSerializer)
+    score = status_action("score", services.application_score, target="application", body=ScoreSerializer)
+    publish = status_action("publish", services.application_publish, target="application", body=DateSerializer)
+    conclude = status_action("conclude", services.application_conclude, target="application", body=DateSerializer)
+    withdraw = status_action("withdraw", services.application_withdraw, target="application")
+
+
+class ObjectionViewSet(RegistryViewSet):
+    queryset = Objection.objects.select_related("application")
+    serializer_class = ObjectionSerializer
+    filterset_class = ObjectionFilterSet
+
+    decide = status_action("decide", services.objection_decide, target="objection", body=DecideSerializer)

@@ -6,9 +6,17 @@ from rest_framework import serializers
 from core.api.serializers import FactDateField, RegistrySerializer
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from ratings.api.serializers import GradeField
+from registry.api.serializers import DivisionCodeField
+from registry.choices import CITY_CODE, DivisionLevel
 
 
 class EvaluationRoundSerializer(RegistrySerializer):
+    authority = DivisionCodeField(
+        levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT],
+        required=False,
+        label=_("registration authority"),
+    )
+
     class Meta:
         model = EvaluationRound
         fields = [
@@ -111,7 +119,7 @@ class ObjectionSerializer(RegistrySerializer):
         return objection.overdue
 
 
-class AcceptSerializer(serializers.Serializer):
+class ApplicationAcceptSerializer(serializers.Serializer):
     """Body of `accept/`: `{"date": "YYYY-MM-DD", "override_reason": "..."}` (the reason only to accept
     despite an eligibility refusal)."""
 
@@ -121,14 +129,14 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
-class RefuseSerializer(serializers.Serializer):
+class ApplicationRefuseSerializer(serializers.Serializer):
     """Body of `refuse/`: `{"date": ..., "reason": ...}` (the reason optional when a rule refuses)."""
 
     date = FactDateField(label=_("date"))
     reason = serializers.CharField(label=_("reason"), max_length=2000, required=False, allow_blank=True)
 
 
-class ScoreSerializer(serializers.Serializer):
+class ApplicationScoreSerializer(serializers.Serializer):
     """Body of `score/`: `{"score": "930", "date": ..., "grade": 4, "grade_reason": "..."}` (grade optional)."""
 
     score = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0, label=_("score"))
@@ -139,13 +147,13 @@ class ScoreSerializer(serializers.Serializer):
     )
 
 
-class DateSerializer(serializers.Serializer):
+class ApplicationStepSerializer(serializers.Serializer):
     """Body of `publish/` and `conclude/`: `{"date": "YYYY-MM-DD"}`."""
 
     date = FactDateField(label=_("date"))
 
 
-class DecideSerializer(serializers.Serializer):
+class ObjectionDecideSerializer(serializers.Serializer):
     """Body of `objections/{id}/decide/`: `{"date": ..., "decision": "..."}`."""
 
     date = FactDateField(label=_("date"))

@@ -1,14 +1,14 @@
 from core.api.views import RegistryViewSet, status_action
 from evaluations import services
 from evaluations.api.serializers import (
-    AcceptSerializer,
-    DateSerializer,
-    DecideSerializer,
+    ApplicationAcceptSerializer,
+    ApplicationStepSerializer,
+    ObjectionDecideSerializer,
     EvaluationApplicationSerializer,
     EvaluationRoundSerializer,
     ObjectionSerializer,
-    RefuseSerializer,
-    ScoreSerializer,
+    ApplicationRefuseSerializer,
+    ApplicationScoreSerializer,
 )
 from evaluations.filtersets import EvaluationApplicationFilterSet, EvaluationRoundFilterSet, ObjectionFilterSet
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
@@ -25,11 +25,11 @@ class EvaluationApplicationViewSet(RegistryViewSet):
     serializer_class = EvaluationApplicationSerializer
     filterset_class = EvaluationApplicationFilterSet
 
-    accept = status_action("accept", services.application_accept, target="application", body=AcceptSerializer)
-    refuse = status_action("refuse", services.application_refuse, target="application", body=RefuseSerializer)
-    score = status_action("score", services.application_score, target="application", body=ScoreSerializer)
-    publish = status_action("publish", services.application_publish, target="application", body=DateSerializer)
-    conclude = status_action("conclude", services.application_conclude, target="application", body=DateSerializer)
+    accept = status_action("accept", services.application_accept, target="application", body=ApplicationAcceptSerializer)
+    refuse = status_action("refuse", services.application_refuse, target="application", body=ApplicationRefuseSerializer)
+    score = status_action("score", services.application_score, target="application", body=ApplicationScoreSerializer)
+    publish = status_action("publish", services.application_publish, target="application", body=ApplicationStepSerializer)
+    conclude = status_action("conclude", services.application_conclude, target="application", body=ApplicationStepSerializer)
     withdraw = status_action("withdraw", services.application_withdraw, target="application")
 
 
@@ -38,4 +38,4 @@ class ObjectionViewSet(RegistryViewSet):
     serializer_class = ObjectionSerializer
     filterset_class = ObjectionFilterSet
 
-    decide = status_action("decide", services.objection_decide, target="objection", body=DecideSerializer)
+    decide = status_action("decide", services.objection_decide, target="objection", body=ObjectionDecideSerializer)

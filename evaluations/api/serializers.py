@@ -7,7 +7,7 @@ from core.api.serializers import FactDateField, RegistrySerializer
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from ratings.api.serializers import GradeField
 from registry.api.serializers import DivisionCodeField
-from registry.choices import CITY_CODE, DivisionLevel
+from registry.choices import DivisionLevel
 
 
 class EvaluationRoundSerializer(RegistrySerializer):

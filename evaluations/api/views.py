@@ -2,13 +2,13 @@ from core.api.views import RegistryViewSet, status_action
 from evaluations import services
 from evaluations.api.serializers import (
     ApplicationAcceptSerializer,
-    ApplicationStepSerializer,
-    ObjectionDecideSerializer,
-    EvaluationApplicationSerializer,
-    EvaluationRoundSerializer,
-    ObjectionSerializer,
     ApplicationRefuseSerializer,
     ApplicationScoreSerializer,
+    ApplicationStepSerializer,
+    EvaluationApplicationSerializer,
+    EvaluationRoundSerializer,
+    ObjectionDecideSerializer,
+    ObjectionSerializer,
 )
 from evaluations.filtersets import EvaluationApplicationFilterSet, EvaluationRoundFilterSet, ObjectionFilterSet
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
@@ -25,11 +25,19 @@ class EvaluationApplicationViewSet(RegistryViewSet):
     serializer_class = EvaluationApplicationSerializer
     filterset_class = EvaluationApplicationFilterSet
 
-    accept = status_action("accept", services.application_accept, target="application", body=ApplicationAcceptSerializer)
-    refuse = status_action("refuse", services.application_refuse, target="application", body=ApplicationRefuseSerializer)
+    accept = status_action(
+        "accept", services.application_accept, target="application", body=ApplicationAcceptSerializer
+    )
+    refuse = status_action(
+        "refuse", services.application_refuse, target="application", body=ApplicationRefuseSerializer
+    )
     score = status_action("score", services.application_score, target="application", body=ApplicationScoreSerializer)
-    publish = status_action("publish", services.application_publish, target="application", body=ApplicationStepSerializer)
-    conclude = status_action("conclude", services.application_conclude, target="application", body=ApplicationStepSerializer)
+    publish = status_action(
+        "publish", services.application_publish, target="application", body=ApplicationStepSerializer
+    )
+    conclude = status_action(
+        "conclude", services.application_conclude, target="application", body=ApplicationStepSerializer
+    )
     withdraw = status_action("withdraw", services.application_withdraw, target="application")
 
 

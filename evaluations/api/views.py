@@ -13,6 +13,8 @@ from evaluations.api.serializers import (
 from evaluations.filtersets import EvaluationApplicationFilterSet, EvaluationRoundFilterSet, ObjectionFilterSet
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 
+APPLICATION = "application"  # the services' keyword for the record
+
 
 class EvaluationRoundViewSet(RegistryViewSet):
     queryset = EvaluationRound.objects.all()
@@ -25,20 +27,14 @@ class EvaluationApplicationViewSet(RegistryViewSet):
     serializer_class = EvaluationApplicationSerializer
     filterset_class = EvaluationApplicationFilterSet
 
-    accept = status_action(
-        "accept", services.application_accept, target="application", body=ApplicationAcceptSerializer
-    )
-    refuse = status_action(
-        "refuse", services.application_refuse, target="application", body=ApplicationRefuseSerializer
-    )
-    score = status_action("score", services.application_score, target="application", body=ApplicationScoreSerializer)
-    publish = status_action(
-        "publish", services.application_publish, target="application", body=ApplicationStepSerializer
-    )
+    accept = status_action("accept", services.application_accept, target=APPLICATION, body=ApplicationAcceptSerializer)
+    refuse = status_action("refuse", services.application_refuse, target=APPLICATION, body=ApplicationRefuseSerializer)
+    score = status_action("score", services.application_score, target=APPLICATION, body=ApplicationScoreSerializer)
+    publish = status_action("publish", services.application_publish, target=APPLICATION, body=ApplicationStepSerializer)
     conclude = status_action(
-        "conclude", services.application_conclude, target="application", body=ApplicationStepSerializer
+        "conclude", services.application_conclude, target=APPLICATION, body=ApplicationStepSerializer
     )
-    withdraw = status_action("withdraw", services.application_withdraw, target="application")
+    withdraw = status_action("withdraw", services.application_withdraw, target=APPLICATION)
 
 
 class ObjectionViewSet(RegistryViewSet):

@@ -58,7 +58,7 @@ def certificate(request, pk: int):
         return HttpResponse(_("Authentication credentials were not provided."), status=401, content_type="text/plain")
     if request.method not in {"GET", "HEAD"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-    evaluation = get_object_or_404(Evaluation.objects.select_related("organization"), pk=pk)
+    evaluation = get_object_or_404(Evaluation.objects.select_related("organization__registered_by"), pk=pk)
     return TemplateResponse(
         request, "evaluations/certificate.html", {"certificates": [certificate_context(evaluation)]}
     )

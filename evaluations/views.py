@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,6 +17,8 @@ from core.access import principal_of
 from core.auth import HashedTokenAuthentication
 from ratings.choices import EvaluationStatus
 from ratings.models import Evaluation
+
+BIGGEST_KEY = 2**63 - 1
 
 
 def verification_url(evaluation: Evaluation) -> str:
@@ -58,6 +60,8 @@ def certificate(request, pk: int):
         return HttpResponse(_("Authentication credentials were not provided."), status=401, content_type="text/plain")
     if request.method not in {"GET", "HEAD"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    if pk > BIGGEST_KEY:  # SQLite raises OverflowError beyond 64-bit integers (a 500)
+        raise Http404
     evaluation = get_object_or_404(Evaluation.objects.select_related("organization__registered_by"), pk=pk)
     return TemplateResponse(
         request, "evaluations/certificate.html", {"certificates": [certificate_context(evaluation)]}

@@ -105,3 +105,7 @@ def test_every_role_reads_a_certificate_and_anonymous_gets_401(request, role, an
     assert request.getfixturevalue(role).get(certificate_url(evaluation)).status_code == 200
     assert anonymous_api.get(certificate_url(evaluation)).status_code == 401
     assert request.getfixturevalue(role).get("/api/v1/evaluations/999999/certificate/").status_code == 404
+
+
+def test_a_certificate_id_beyond_64_bit_integers_is_not_found(clerk_api):
+    assert clerk_api.get(f"/api/v1/evaluations/{10**30}/certificate/").status_code == 404

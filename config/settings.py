@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ratings",
     "platforms",
     "procurement",
+    "evaluations",
     "reports",
     "jobs",
 ]
@@ -102,6 +103,7 @@ ADMIN_SECTIONS = [
     ("ratings", None, ["Evaluation", "Honour"]),
     ("platforms", None, []),
     ("procurement", None, ["PurchasedServiceProject"]),
+    ("evaluations", None, ["EvaluationRound", "EvaluationApplication", "Objection"]),
     ("reports", None, ["Dashboard"]),
     ("core", None, ["ChangeRecord", "ExportLog"]),
     ("jobs", None, ["ExportJob", "PeriodicRun"]),
@@ -268,6 +270,9 @@ REGISTRY_BULK_MAX_ROWS = 1000
 # Rows of one spreadsheet imported in the admin (core.imports), validated and written in one transaction.
 REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 # bench/views.py's minimal list at /bench/ (make bench only; off unless BENCH_VIEWS=1).
+# Where the public pages of §11 are served: a certificate's QR code opens
+# PUBLIC_BASE_URL + "/public/certificates/<rating id>/" (evaluations/views.py).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 REGISTRY_BENCH_VIEWS = env_bool("BENCH_VIEWS", default=False)
 
 SPECTACULAR_SETTINGS = {

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
@@ -7,22 +9,17 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import APIRootView
 
-from core.api import urls as core_api
 from core.api.docs import ApiDocsView, ApiRedocView
 from core.health import healthz
 from core.metrics import metrics
-from jobs.api import urls as jobs_api
-from platforms.api import urls as platforms_api
-from procurement.api import urls as procurement_api
-from ratings.api import urls as ratings_api
-from registry.api import urls as registry_api
-from reports.api import urls as reports_api
+
+# The apps whose API lives under /api/v1/, each with its own router, in the order of their layers.
+API_APPS = ["core", "registry", "ratings", "platforms", "procurement", "evaluations", "reports", "jobs"]
 
 
 def api_root_links() -> dict[str, str]:
     """Every resource's list, by its prefix, for the API root (each app's router keeps its own)."""
-    apps = (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api, jobs_api)
-    routers = [app.router for app in apps]
+    routers = [import_module(f"{app}.api.urls").router for app in API_APPS]
     links = {prefix: f"{basename}-list" for router in routers for prefix, _viewset, basename in router.registry}
     return {**links, "stats": "stats", "procurement-totals": "procurement-totals"}
 
@@ -35,15 +32,7 @@ class ApiRootView(APIRootView):
     schema = None  # not a resource: left out of the OpenAPI document
 
 
-api_v1 = [
-    path("", include("core.api.urls")),
-    path("", include("registry.api.urls")),
-    path("", include("ratings.api.urls")),
-    path("", include("platforms.api.urls")),
-    path("", include("procurement.api.urls")),
-    path("", include("reports.api.urls")),
-    path("", include("jobs.api.urls")),
-]
+api_v1 = [path("", include(f"{app}.api.urls")) for app in API_APPS]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),  # the only site for people

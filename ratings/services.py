@@ -205,6 +205,8 @@ def evaluation_conclude(
     concluded_on: datetime.date,
     score: Decimal | None = None,
     max_score: int = DEFAULT_MAX_SCORE,
+    eligibility_on: datetime.date | None = None,
+    eligibility_waiver: str = "",
     actor,
 ) -> Evaluation:
     """Record a rating concluded on `concluded_on`; it supersedes the organization's earlier rating.
@@ -212,6 +214,10 @@ def evaluation_conclude(
     `score` is on the round's scale of `max_score` points. A ValidationError names every reason the
     rating is refused: the grade or score out of range,
     and each eligibility rule the organization fails on that day.
+
+    The evaluation procedure (evaluations/services.py) examines eligibility when it accepts an
+    application, so it passes that day as `eligibility_on`; and when the authority accepted despite a
+    refusal, its recorded reason as `eligibility_waiver` (the organization must still be active).
     """
     # One conclusion at a time per organization: the newest rating is what the grade rests on.
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -226,9 +232,13 @@ def evaluation_conclude(
     except ValidationError as error:
         errors.update(error.message_dict)
     if concluded_on is not None and "concluded_on" not in errors:
-        refusals = eligibility_refusals(organization=organization, on=concluded_on)
-        if refusals:
-            errors.setdefault("organization", []).extend(refusals)
+        if eligibility_waiver:
+            if not _active_on(organization, concluded_on):
+                errors.setdefault("organization", []).append(_("Only an active organization can be rated."))
+        else:
+            refusals = eligibility_refusals(organization=organization, on=eligibility_on or concluded_on)
+            if refusals:
+                errors.setdefault("organization", []).extend(refusals)
     if errors:
         raise ValidationError(errors)
     previous = current_or_none(organization, concluded_on)
@@ -238,6 +248,8 @@ def evaluation_conclude(
             "grade": _grade_label(previous.grade),
             "date": previous.concluded_on.isoformat(),
         }
+    if eligibility_waiver:
+        message += " " + _("Accepted despite the eligibility rules: %(reason)s") % {"reason": eligibility_waiver}
     return _save(evaluation, actor=actor, message=message)
 
 

@@ -1,6 +1,7 @@
 """The parts of the demo data, in the order they depend on each other."""
 
 from reports.demo.base import DemoContext
+from reports.demo.evaluations import seed_evaluations
 from reports.demo.filings import seed_communities, seed_filings
 from reports.demo.organizations import seed_organizations
 from reports.demo.party import seed_party
@@ -13,6 +14,7 @@ def write_demo_data(context: DemoContext) -> None:
     organizations = seed_organizations(context)
     seed_filings(context, seed_communities(context))
     rated = seed_ratings(context, organizations)
+    seed_evaluations(context, organizations)
     seed_party(context, organizations)
     seed_platforms(context, organizations)
     seed_procurement(context, organizations, rated)

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from core.choices import Role
 from ratings.models import Honour
 from tests.conftest import api_client_for, make_organization, make_user
+from tests.evaluations.builders import make_objection
 from tests.platforms.builders import assess, fund, incubate, make_centre, rate
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import make_credit_entry, make_filing, make_inspection, make_party_organization
@@ -85,6 +86,17 @@ def existing_records() -> dict[str, object]:
         "platform-incubations": incubate(platform, organization, datetime.date(2021, 3, 1)).pk,
         "evaluations": make_evaluation(organization).pk,
         "honours": Honour.objects.create(kind="provincial_brand", year=2022, organization=organization).pk,
+        **evaluation_procedure_records(),
+    }
+
+
+def evaluation_procedure_records() -> dict[str, int]:
+    objection = make_objection()
+    application = objection.application
+    return {
+        "evaluation-rounds": application.round_id,
+        "evaluation-applications": application.pk,
+        "objections": objection.pk,
     }
 
 

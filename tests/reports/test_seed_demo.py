@@ -269,3 +269,24 @@ def test_the_stats_api_counts_156_townships_zones_apart_and_every_published_figu
     assert [row["key"] for row in body["published"] if row["faithful"] is False] == []
     faithful = {row["key"] for row in body["published"] if row["faithful"]}
     assert {"platforms.total", "party.comprehensive_committee.organizations", "organizations.total"} <= faithful
+
+
+def test_the_2022_rounds_concluded_the_demo_ratings_of_2022_and_an_open_round_has_every_status(demo):
+    from evaluations.choices import ApplicationStatus
+    from evaluations.models import EvaluationApplication, EvaluationRound
+    from ratings.models import Evaluation
+
+    rated_2022 = Evaluation.objects.filter(concluded_on__year=2022, downgraded_from__isnull=True)
+    concluded_2022 = EvaluationApplication.objects.filter(round__year=2022)
+    assert concluded_2022.count() == rated_2022.count() > 0
+    assert set(concluded_2022.values_list("evaluation", flat=True)) == set(rated_2022.values_list("pk", flat=True))
+    assert not concluded_2022.exclude(status=ApplicationStatus.CONCLUDED).exists()
+    for application in concluded_2022.select_related("evaluation", "organization", "round")[:50]:
+        assert application.concluded_on == application.evaluation.concluded_on
+        assert application.organization.jurisdiction_district() == application.round.jurisdiction_district()
+        assert application.notice_until < application.concluded_on and application.applied_on <= application.accepted_on
+        application.full_clean()
+    open_round = EvaluationRound.objects.get(year=2025)
+    assert set(open_round.applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    for application in open_round.applications.all():
+        application.full_clean()

@@ -79,3 +79,20 @@ def test_a_failing_job_is_enqueued_again_later_with_its_attempt_counted(settings
     assert [one["status"] for one in tries] == ["FAILED", "READY"]
     assert tries[1]["args_kwargs"]["kwargs"] == {"_attempt": 2}
     assert tries[1]["run_after"] >= timezone.now() + datetime.timedelta(seconds=settings.REGISTRY_JOB_RETRY_SECONDS - 5)
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_was_lost_is_failed_and_tried_again(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.queue import reclaim_stale_jobs, run_command
+
+    result = run_command.enqueue("prune_exports")
+    started = timezone.now() - datetime.timedelta(seconds=settings.REGISTRY_JOB_TIMEOUT_SECONDS + 60)
+    DBTaskResult.objects.filter(pk=result.id).update(status="RUNNING", started_at=started)
+    assert reclaim_stale_jobs() == 1 and reclaim_stale_jobs() == 0
+    lost = DBTaskResult.objects.get(pk=result.id)
+    assert lost.status == "FAILED" and lost.exception_class_path.endswith("WorkerLost")
+    again = DBTaskResult.objects.exclude(pk=result.id).get()
+    assert again.status == "READY" and again.args_kwargs == {"args": ["prune_exports"], "kwargs": {"_attempt": 2}}
+    assert run_ready_jobs() == 1 and DBTaskResult.objects.get(pk=again.pk).status == "SUCCESSFUL"

@@ -405,7 +405,11 @@ REGISTRY_JOB_RETRY_MAX_SECONDS = int(os.environ.get("JOB_RETRY_MAX_SECONDS", "36
 REGISTRY_PERIODIC_JOBS = [
     ("prune_exports", "prune_exports", "daily 03:30"),
     ("prune_idempotency_keys", "prune_idempotency_keys", "every 3600 s"),
+    ("prune_task_results", "prune_db_task_results", "daily 04:00"),  # django-tasks-db's: finished jobs, 14 days
+    ("reclaim_stale_jobs", "reclaim_stale_jobs", "every 300 s"),
 ]
+# A job running longer than this lost its worker (killed, machine gone): marked failed and tried again.
+REGISTRY_JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", str(4 * 3600)))
 # A daily slot missed (no scheduler running at HH:MM) is still run this long after it, not later.
 REGISTRY_PERIODIC_GRACE_SECONDS = int(os.environ.get("PERIODIC_GRACE_SECONDS", str(6 * 3600)))
 

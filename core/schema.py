@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from core.api.serializers import EARLIEST_FACT_DATE, FactDateField
@@ -150,6 +151,21 @@ class RegistryAutoSchema(AutoSchema):
         action = getattr(self.view, "action", None) or self.method.lower()
         template = OPERATIONS.get((resource, action)) or OPERATIONS.get(action)
         return template.format(name) if template else None
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST":  # core.idempotency: every POST of the API
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="A key of your own (a UUID): a repeat with the same key and body within 24 hours "
+                    "answers the first response and writes nothing; the same key with another body is a 422.",
+                )
+            )
+        return parameters
 
     def get_description(self) -> str:
         action = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -36,6 +36,22 @@ class ExportJobAdmin(ReadOnlyLogAdmin):
     list_select_related = ["requested_by"]
     search_fields = ["title", "resource", "requested_by__username"]
     date_hierarchy = "created"
+
+    owner_only = True  # tests/core/test_admin_access.py: another's export is a 403, even for auditors
+
+    def has_view_permission(self, request, obj=None):
+        if obj is not None and not sees_every_export(request.user) and obj.requested_by_id != request.user.pk:
+            return False
+        return super().has_view_permission(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Any export by id, so that another's is refused (403, has_view_permission), not "not found"."""
+        queryset = super().get_queryset(request)
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -52,6 +53,7 @@ def registry_task(*, max_attempts: int | None = None, priority: int = 0, queue_n
                     logger.warning("%s failed (try %d of %d); tried again later", func.__qualname__, attempt, limit)
                 raise
 
+        run.max_attempts = max_attempts
         declared = task(priority=priority, queue_name=queue_name)(run)
         return declared
 
@@ -63,3 +65,38 @@ def run_command(name: str, *args: str) -> str:
     """A management command by name (the periodic jobs name theirs: `publish_open_data`, `supervise`...)."""
     call_command(name, *args)
     return name
+
+
+class WorkerLost(Exception):
+    """The worker running a job stopped (killed, machine lost) before the job finished."""
+
+
+def reclaim_stale_jobs(*, now: datetime.datetime | None = None) -> int:
+    """Jobs `RUNNING` for longer than REGISTRY_JOB_TIMEOUT_SECONDS lost their worker (the backend never
+    reclaims them): each is marked failed and, within its tries, enqueued again. Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.REGISTRY_JOB_TIMEOUT_SECONDS)
+    reclaimed = 0
+    for result in DBTaskResult.objects.running().filter(started_at__lt=cutoff):
+        with transaction.atomic():
+            taken = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+                status="FAILED",
+                finished_at=now,
+                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                traceback=f"WorkerLost: running since {result.started_at.isoformat()}, longer than the timeout",
+            )
+            if not taken:
+                continue  # another scheduler reclaimed it
+            reclaimed += 1
+            try:
+                declared = result.task
+            except Exception:  # noqa: BLE001 - a task that no longer exists is only marked failed
+                continue
+            args, kwargs = result.args_kwargs["args"], dict(result.args_kwargs["kwargs"])
+            attempt = int(kwargs.pop(ATTEMPT, 1))
+            limit = getattr(declared.func, "max_attempts", None) or settings.REGISTRY_JOB_MAX_ATTEMPTS
+            if attempt < limit:
+                declared.enqueue(*args, **{**kwargs, ATTEMPT: attempt + 1})
+    return reclaimed

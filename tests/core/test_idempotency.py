@@ -146,3 +146,28 @@ def test_dry_run_takes_true_or_false_only(clerk_api):
 def test_dry_run_is_a_parameter_of_bulk_only(clerk_api):
     response = clerk_api.post("/api/v1/organizations/?dry_run=true", org_row(), format="json")
     assert response.status_code == 400 and "dry_run" in response.json()
+
+
+def test_every_viewset_that_answers_post_honours_idempotency_keys():
+    from core.idempotency import IdempotentPosts
+    from tests.core.test_matrix import registered_viewsets
+
+    posting = [
+        (prefix, viewset)
+        for prefix, viewset in registered_viewsets()
+        if "post" in getattr(viewset, "http_method_names", ())
+        and (hasattr(viewset, "create") or any("post" in extra.mapping for extra in viewset.get_extra_actions()))
+    ]
+    assert {"organizations", "exports"} <= {prefix for prefix, _viewset in posting}
+    assert [prefix for prefix, viewset in posting if not issubclass(viewset, IdempotentPosts)] == []
+
+
+def test_an_export_request_repeated_with_its_key_queues_one_export(clerk_api):
+    from jobs.models import ExportJob
+
+    body = {"resource": "organizations", "format": "csv"}
+    first = post(clerk_api, "/api/v1/exports/", body, key="export-1")
+    again = post(clerk_api, "/api/v1/exports/", body, key="export-1")
+    assert first.status_code == again.status_code == 202 and again.json() == first.json()
+    assert again["Location"] == first["Location"]
+    assert ExportJob.objects.count() == 1

@@ -242,3 +242,18 @@ def test_list_query_count_is_constant(clerk_api, url):
         assert clerk_api.get(url).status_code == 200
     assert len(one) == len(more)
     assert len(more) <= 5, [q["sql"] for q in more.captured_queries]
+
+
+@pytest.mark.parametrize("url", [ROUNDS, APPLICATIONS, OBJECTIONS])
+def test_exports_stream_the_whole_list_in_a_constant_number_of_queries(clerk_api, url):
+    make_objection()
+    clerk_api.get(url)
+    with CaptureQueriesContext(connection) as one:
+        first = clerk_api.get(url, {"format": "csv"})
+        assert first.status_code == 200 and b"".join(first.streaming_content)
+    for _ in range(5):
+        make_objection()
+    with CaptureQueriesContext(connection) as more:
+        body = b"".join(clerk_api.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert len(body.strip().splitlines()) == 7  # a header, then one row per record (each objection has its own round)
+    assert len(one) == len(more)

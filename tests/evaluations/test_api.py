@@ -257,3 +257,20 @@ def test_exports_stream_the_whole_list_in_a_constant_number_of_queries(clerk_api
         body = b"".join(clerk_api.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert len(body.strip().splitlines()) == 7  # a header, then one row per record (each objection has its own round)
     assert len(one) == len(more)
+
+
+def test_the_date_of_application_is_corrected_only_before_the_examination(clerk_api):
+    applied = make_application()
+    assert (
+        clerk_api.patch(f"{APPLICATIONS}{applied.pk}/", {"applied_on": "2023-03-02"}, format="json").status_code == 200
+    )
+    accepted = make_application(status=ApplicationStatus.ACCEPTED)
+    response = clerk_api.patch(f"{APPLICATIONS}{accepted.pk}/", {"applied_on": "2023-03-02"}, format="json")
+    assert response.status_code == 400 and "applied_on" in response.json()
+
+
+def test_a_round_with_applications_keeps_its_authority(clerk_api):
+    application = make_application()
+    response = clerk_api.patch(f"{ROUNDS}{application.round_id}/", {"authority": "330212"}, format="json")
+    assert response.status_code == 400 and "authority" in response.json()
+    assert clerk_api.patch(f"{ROUNDS}{make_round().pk}/", {"authority": "330212"}, format="json").status_code == 200

@@ -128,12 +128,6 @@ class EvaluationRound(HistoryModel):
         return None
 
 
-class ApplicationQuerySet(HistoryQuerySet):
-    def waiting_on(self, status: str) -> ApplicationQuerySet:
-        """Applications whose next step is the one after `status` (the worklist of that step)."""
-        return self.filter(status=status)
-
-
 class EvaluationApplication(HistoryModel):
     """An organization's application to a round, and every step it has taken.
 
@@ -197,7 +191,7 @@ class EvaluationApplication(HistoryModel):
     withdrawn_on = models.DateField(_("date withdrawn"), null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, default="", editable=False)
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = HistoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation application")

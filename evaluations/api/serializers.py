@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import FactDateField, RegistrySerializer
+from evaluations.choices import ApplicationStatus
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from ratings.api.serializers import GradeField
 from registry.api.serializers import DivisionCodeField
@@ -37,6 +38,15 @@ class EvaluationRoundSerializer(RegistrySerializer):
             "last_updated",
         ]
         read_only_fields = ["id", "created", "last_updated"]
+
+    def validate(self, attrs):
+        round_ = self.instance
+        if round_ is not None and "authority" in attrs and attrs["authority"].pk != round_.authority_id:
+            if round_.applications.exists():
+                raise serializers.ValidationError(
+                    {"authority": [_("The round has applications: its authority no longer changes.")]}
+                )
+        return attrs
 
 
 class EvaluationApplicationSerializer(RegistrySerializer):
@@ -81,6 +91,11 @@ class EvaluationApplicationSerializer(RegistrySerializer):
                 for name in self.immutable_fields
                 if name in attrs and attrs[name] != getattr(self.instance, name)
             }
+            changed = "applied_on" in attrs and attrs["applied_on"] != self.instance.applied_on
+            if changed and self.instance.status != ApplicationStatus.APPLIED:
+                errors["applied_on"] = [
+                    _("The date of application is corrected only before the application is examined.")
+                ]
             if errors:
                 raise serializers.ValidationError(errors)
         return attrs

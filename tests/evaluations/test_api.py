@@ -242,3 +242,35 @@ def test_list_query_count_is_constant(clerk_api, url):
         assert clerk_api.get(url).status_code == 200
     assert len(one) == len(more)
     assert len(more) <= 5, [q["sql"] for q in more.captured_queries]
+
+
+@pytest.mark.parametrize("url", [ROUNDS, APPLICATIONS, OBJECTIONS])
+def test_exports_stream_the_whole_list_in_a_constant_number_of_queries(clerk_api, url):
+    make_objection()
+    clerk_api.get(url)
+    with CaptureQueriesContext(connection) as one:
+        first = clerk_api.get(url, {"format": "csv"})
+        assert first.status_code == 200 and b"".join(first.streaming_content)
+    for _ in range(5):
+        make_objection()
+    with CaptureQueriesContext(connection) as more:
+        body = b"".join(clerk_api.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    assert len(body.strip().splitlines()) == 7  # a header, then one row per record (each objection has its own round)
+    assert len(one) == len(more)
+
+
+def test_the_date_of_application_is_corrected_only_before_the_examination(clerk_api):
+    applied = make_application()
+    assert (
+        clerk_api.patch(f"{APPLICATIONS}{applied.pk}/", {"applied_on": "2023-03-02"}, format="json").status_code == 200
+    )
+    accepted = make_application(status=ApplicationStatus.ACCEPTED)
+    response = clerk_api.patch(f"{APPLICATIONS}{accepted.pk}/", {"applied_on": "2023-03-02"}, format="json")
+    assert response.status_code == 400 and "applied_on" in response.json()
+
+
+def test_a_round_with_applications_keeps_its_authority(clerk_api):
+    application = make_application()
+    response = clerk_api.patch(f"{ROUNDS}{application.round_id}/", {"authority": "330212"}, format="json")
+    assert response.status_code == 400 and "authority" in response.json()
+    assert clerk_api.patch(f"{ROUNDS}{make_round().pk}/", {"authority": "330212"}, format="json").status_code == 200

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "evaluations",
     "reports",
     "jobs",
+    "public",
 ]
 
 # The admin's sections in the order of a clerk's day (core.admin_site): (app, own title or None for the
@@ -284,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The public verification API has a schema of its own (/api/public/v1/schema/).
+    "PREPROCESSING_HOOKS": ["core.schema.leave_out_public_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.document_export_formats",
@@ -301,6 +304,14 @@ SPECTACULAR_SETTINGS = {
         "RegistrationLevelEnum": "registry.choices.RegistrationLevel",
     },
 }
+
+# The public register (DESIGN §11; docs/decisions/0321-public-caching.md): requests per client address
+# to the verification API, and how long any cache may keep a public page or answer.
+PUBLIC_API_THROTTLE_RATE = os.environ.get("PUBLIC_API_THROTTLE_RATE", "60/minute")
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("PUBLIC_CACHE_MAX_AGE", "300"))
+# Where `manage.py publish_open_data` writes the dated releases that /open-data/ serves; how many it keeps.
+OPEN_DATA_ROOT = Path(os.environ.get("OPEN_DATA_ROOT", str(BASE_DIR / "open-data")))
+OPEN_DATA_KEEP = int(os.environ.get("OPEN_DATA_KEEP", "30"))
 
 LOGIN_URL = "admin:login"
 

@@ -45,6 +45,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # The public register (DESIGN §11): no login, public facts only.
+    path("public/", include("public.urls")),
+    path("api/public/v1/", include("public.api.urls")),
+    path("open-data/", include("public.opendata_urls")),
 ]
 
 # The benchmark's yardstick view (bench/views.py): only when BENCH_VIEWS=1, never in production.

@@ -125,6 +125,8 @@ def check_write(actor, *, before, after, owner_known: bool = True) -> None:
         return
     if not principal.can_write:
         raise WriteForbidden(_("This account may read the registry but not change it."))
+    if after is not None:
+        check_clerk_only_fields(before=before, after=after)
     if before is not None and jurisdiction_of(before) != principal.district:
         raise WriteForbidden(
             _("This record belongs to %(owner)s, outside this client's district %(district)s.")
@@ -139,6 +141,23 @@ def check_write(actor, *, before, after, owner_known: bool = True) -> None:
             _("The change would put the record under %(owner)s, outside this client's district %(district)s.")
             % {"owner": jurisdiction_of(after) or _("the city bureau"), "district": principal.district}
         )
+
+
+def check_clerk_only_fields(*, before, after) -> None:
+    """A field a model names in `clerk_only_fields` (whether a record is public, DESIGN §11) keeps its
+    stored value, or its default on create, in a write by anyone but a writing clerk."""
+    for name in getattr(type(after), "clerk_only_fields", ()):
+        field = after._meta.get_field(name)
+        if before is not None:
+            old = getattr(before, field.attname)
+        elif after._state.adding:
+            old = field.get_default()
+        else:
+            old = getattr(after, "_history_loaded", {}).get(field.attname, getattr(after, field.attname))
+        if getattr(after, field.attname) != old:
+            raise WriteForbidden(
+                _("Only a clerk of the bureau may change %(field)s.") % {"field": field.verbose_name}, field=name
+            )
 
 
 def _stored_link(field, before, after):

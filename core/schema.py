@@ -249,3 +249,8 @@ def describe_tags(result, generator, request, public):
                     used.append(tag)
     result["tags"] = [{"name": tag, "description": RESOURCES.get(tag, "")} for tag in sorted(used)]
     return result
+
+
+def leave_out_public_api(endpoints):
+    """Pre-processing hook: the public verification API (/api/public/) is described by its own schema."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/public/")]

@@ -6,8 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.access import principal_of
 from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
 from core.admin_filters import DateRangeFilter
+from core.choices import Role
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -191,6 +193,15 @@ class LatestInspectionFilter(FilterSetListFilter):
         return [*InspectionResult.choices, ("none", _("Never inspected"))]
 
 
+def clerk_only_readonly(request, model) -> list[str]:
+    """The model's clerk-only fields (whether it is public), read-only for anyone but a writing clerk;
+    core.access.check_write refuses the write anyway."""
+    principal = principal_of(request.user)
+    if principal.role == Role.CLERK and principal.can_write:
+        return []
+    return list(getattr(model, "clerk_only_fields", ()))
+
+
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     list_display = [
@@ -241,6 +252,9 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     def registered_by_short(self, organization):
         return short_division(organization.registered_by)
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]
+
     def response_add(self, request, obj, post_url_continue=None):
         # A new registration opens on its own page, where its ratings and inspections are added next.
         change_url = reverse("admin:registry_organization_change", args=[obj.pk])
@@ -289,6 +303,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),
         (_("Filing"), {"fields": ["category", "field", "filed_on", "contact_person", "contact_phone", "member_count"]}),
         (_("Activity"), {"fields": ["active", "last_active_on", "registered_as"]}),
+        (_("Public register"), {"fields": ["public", "not_public_reason"]}),
         (_("Status"), {"fields": ["status", "status_date", "status_reason", "created", "last_updated"]}),
     ]
     actions = [
@@ -305,7 +320,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         return short_division(filing.community)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]
         if obj is not None:
             fields.append("filing_number")  # a filing number never changes
         return fields

@@ -188,7 +188,23 @@ class CommunityOrganization(HistoryModel):
         verbose_name=_("registered as (organization)"),
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # DESIGN §11: a record not public is absent from the public pages, the public API and open data.
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        db_default=True,
+        help_text=_("Shown on the public register and in open data (clerks only)."),
+    )
+    not_public_reason = models.TextField(
+        _("reason for not publishing"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Required when the record is not public."),
+    )
 
+    # Only a clerk of the bureau writes these (core.access.check_write).
+    clerk_only_fields = ("public", "not_public_reason")
     # Saying which organization a filing became is a statement about that organization (0100-…).
     guarded_links = ("registered_as",)
 
@@ -218,6 +234,11 @@ class CommunityOrganization(HistoryModel):
                 condition=Q(status=FilingStatus.FILED) | Q(status_date__isnull=False),
                 name="filing_status_has_date",
                 violation_error_message=_("A cancelled filing needs the date of its cancellation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(public=True) | ~Q(not_public_reason=""),
+                name="filing_not_public_has_reason",
+                violation_error_message=_("A record that is not public needs the reason."),
             ),
         ]
         indexes = [
@@ -292,6 +313,8 @@ class CommunityOrganization(HistoryModel):
             )
             if number_errors:
                 errors["filing_number"] = number_errors
+        if not self.public and not self.not_public_reason.strip():
+            errors["not_public_reason"] = [gettext("A record that is not public needs the reason.")]
         try:
             not_in_future(filed_on=self.filed_on, last_active_on=self.last_active_on)
         except ValidationError as error:

@@ -87,9 +87,25 @@ class Organization(HistoryModel):
         _("investigation"), blank=True, default="", db_default="", help_text=_("Who investigates and why.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    # DESIGN §11: a record not public is absent from the public pages, the public API and open data.
+    public = models.BooleanField(
+        _("public"),
+        default=True,
+        db_default=True,
+        help_text=_("Shown on the public register and in open data (clerks only)."),
+    )
+    not_public_reason = models.TextField(
+        _("reason for not publishing"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Required when the record is not public."),
+    )
 
     # A district system keeps the domicile in its own district (docs/decisions/0100-…).
     guarded_links = ("domicile",)
+    # Only a clerk of the bureau writes these (core.access.check_write).
+    clerk_only_fields = ("public", "not_public_reason")
 
     class Meta:
         verbose_name = _("organization")
@@ -126,6 +142,11 @@ class Organization(HistoryModel):
                 | (Q(under_investigation_since__isnull=False) & ~Q(investigation_reason="")),
                 name="organization_investigation_has_date_and_reason",
                 violation_error_message=_("An investigation needs both its date and its reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(public=True) | ~Q(not_public_reason=""),
+                name="organization_not_public_has_reason",
+                violation_error_message=_("A record that is not public needs the reason."),
             ),
         ]
         indexes = [
@@ -203,6 +224,8 @@ class Organization(HistoryModel):
             errors[
                 "under_investigation_since" if self.under_investigation_since is None else "investigation_reason"
             ] = [_("An investigation needs both its date and its reason.")]
+        if not self.public and not self.not_public_reason.strip():
+            errors["not_public_reason"] = [_("A record that is not public needs the reason.")]
         if self.registered_by_id:
             authority = self.registered_by
             if authority.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:

@@ -16,6 +16,7 @@ LAYERS = {
     "procurement": 3,
     "evaluations": 3,
     "reports": 4,
+    "public": 5,
 }
 
 # registry's organization list offers the current grade (filter, column, serializer field), which ratings

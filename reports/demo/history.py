@@ -2,7 +2,7 @@
 of that day: each organization, filing, rating and credit-list entry created on its own date (its
 registration, filing, conclusion or listing), its ending (deregistration, revocation, cancellation,
 removal) recorded on the day it happened, and some organizations renamed along the way. The rows as
-loaded are the records as they are now; the history leads up to them (docs/decisions/0301-demo-history.md).
+loaded are the records as they are now; the history leads up to them (docs/decisions/0302-demo-history.md).
 
 Written in bulk like the rest of the demo data (COPY on PostgreSQL), from the rows just loaded, with a
 random source of its own: the other parts' data is the same with or without it.
@@ -27,7 +27,7 @@ from core.models import ChangeRecord
 from ratings.models import Evaluation
 from registry.choices import FilingStatus, OrgStatus, OrgType
 from registry.models import CommunityOrganization, CreditListEntry, Organization
-from reports.demo import names
+from reports.demo import names, plan
 from reports.demo.base import DemoContext
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -120,7 +120,8 @@ def _history_of(lifecycle: Lifecycle, context: DemoContext, now: datetime.dateti
     tracked = [f for f in model._meta.concrete_fields if f.name in needed]
     attnames = [f.attname for f in tracked]
     time_field = ChangeRecord._meta.get_field("time")
-    today = timezone.localdate()
+    # The demo's dates lie up to plan.LAST_DEMO_DATE whatever today is (docs/decisions/0063): so do its changes.
+    today = min(timezone.localdate(), plan.LAST_DEMO_DATE)
     rows = model._base_manager.filter(is_demo=True) if hasattr(model, "is_demo") else model._base_manager.all()
     rows = rows.order_by("pk").values_list("pk", *attnames)
 

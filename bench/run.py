@@ -56,6 +56,7 @@ TARGETS = [
     ("org_detail", "p95_ms", 100, {20}),
     ("search_3_chars", "p95_ms", 100, {20}),
     ("stats", "p95_ms", 500, {20}),
+    ("org_list_as_of", "p95_ms", 500, {20}),
     ("throughput_ratio", "ratio", 0.5, {1, 20}),
     ("csv_export_filings", "copy_ratio", 3.0, {1, 20}),
     ("csv_export_filings", "rss_growth_mb", 100, {20}),
@@ -419,7 +420,19 @@ def list_items(sample: dict, terms: dict) -> dict[str, list[str]]:
         ],
         "org_detail": [f"/api/v1/organizations/{pk}/" for pk in sample["organization_ids"]],
         "stats": ["/api/v1/stats/?as_of=2023-06-15"],
+        # The register two years back (DESIGN §12; docs/decisions/0300-lists-as-of-a-date.md).
+        "org_list_as_of": [
+            f"/api/v1/organizations/?page_size=100&as_of={two_years_back()}&page={page}" for page in pages
+        ],
     }
+
+
+def two_years_back() -> str:
+    """The day two years before today (the demo data's history reaches back to 1990)."""
+    today = datetime.date.today()
+    if today.month == 2 and today.day == 29:
+        today = today.replace(day=28)
+    return today.replace(year=today.year - 2).isoformat()
 
 
 def prepare(django: Django, url: str, scale: int, args, result: dict) -> None:

@@ -457,9 +457,9 @@ class ChangeRecordAdmin(ReadOnlyLogAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(ReadOnlyLogAdmin):
-    list_display = ["time", "user_name", "title", "file_format", "row_count", "source", "request_id"]
+    list_display = ["time", "user_name", "title", "file_format", "as_of", "row_count", "source", "request_id"]
     list_filter = ["title", "file_format", "source"]
-    search_fields = ["user_name", "title", "resource", "request_id"]
+    search_fields = ["user_name", "title", "resource", "request_id", "sha256"]
     date_hierarchy = "time"
 
 

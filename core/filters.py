@@ -15,6 +15,8 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from core.asof import as_of
+
 BIGGEST_INTEGER = 2**63 - 1
 # Parameters every list understands besides its filters.
 COMMON_QUERY_PARAMETERS = frozenset({"page", "page_size", "format", "after"})
@@ -75,6 +77,37 @@ class DateOrDateTimeFilter(django_filters.Filter):
             field.end_of_day = self.end_of_day
             self._field = field
         return self._field
+
+
+class PastDateField(forms.DateField):
+    """A date (YYYY-MM-DD) that is not after today (Beijing time)."""
+
+    default_error_messages = {
+        "invalid": _("Enter a date as YYYY-MM-DD."),
+        "future": _("%(value)s is in the future: the register is known up to today."),
+    }
+    input_formats = ["%Y-%m-%d"]
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(self.error_messages["future"], code="future", params={"value": value})
+
+
+class AsOfFilter(django_filters.Filter):
+    """`as_of=YYYY-MM-DD`: the list as it stood at the end of that day, rebuilt from the change history
+    (core/asof.py); every other filter, the search and the ordering read that past state."""
+
+    field_class = PastDateField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("as of (the records as they stood at the end of that day, YYYY-MM-DD)"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return as_of(qs, value)
 
 
 class StrictBooleanField(forms.Field):

@@ -2,13 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
+from core.filters import AsOfFilter, RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from ratings.choices import EvaluationStatus, Grade, HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 
 
 class EvaluationFilterSet(RegistryFilterSet):
+    as_of = AsOfFilter()
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("evaluation grade"))
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices, method="filter_status", label=_("status"))

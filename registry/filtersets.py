@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.filters import RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
+from core.filters import AsOfFilter, RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from core.search import contains_text
 from ratings.filtersets import OrganizationGradeFilterSet
 from ratings.selectors import CURRENT_GRADE, with_current_grade
@@ -66,6 +66,7 @@ class DivisionFilterSet(RegistryFilterSet):
 
 
 class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
+    as_of = AsOfFilter()
     uscc = django_filters.CharFilter(method="filter_uscc", label=_("credit code"))
     org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
     registration_level = django_filters.ChoiceFilter(choices=RegistrationLevel.choices, label=_("registration level"))
@@ -142,6 +143,7 @@ class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
 
 
 class CommunityOrganizationFilterSet(RegistryFilterSet):
+    as_of = AsOfFilter()
     district = django_filters.CharFilter(field_name="district_id", label=_("district (code)"))
     township = django_filters.CharFilter(field_name="township_id", label=_("township or street (code)"))
     community = django_filters.CharFilter(field_name="community_id", label=_("community (code)"))
@@ -224,6 +226,7 @@ class AdministrativePenaltyFilterSet(RegistryFilterSet):
 
 
 class CreditListEntryFilterSet(RegistryFilterSet):
+    as_of = AsOfFilter()
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
     district = django_filters.CharFilter(
         field_name="organization__registered_by_id", label=_("registering district (code)")

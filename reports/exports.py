@@ -3,6 +3,7 @@ formula-safe writers as every list export (core.exports.writers) and recorded in
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.choices import ChangeSource
-from core.exports.views import CONTENT_TYPES, CSV, attachment_header, filters_of, log_title
+from core.exports.views import CONTENT_TYPES, CSV, attachment_header, filters_of, log_title, manifested
 from core.exports.writers import csv_chunks, xlsx_chunks
 from core.models import ExportLog
 from reports import selectors
@@ -81,14 +82,16 @@ def statistics_export(*, request, data: dict, file_format: str, compare: bool) -
         resource = "stats"
         title = gettext_lazy("Statistics")
         row_count = len(flatten({k: v for k, v in data.items() if k not in {"as_of", "district"}}))
-    user = request.user
-    ExportLog.objects.create(
-        user=user if user.is_authenticated else None,
-        user_name=user.get_username() if user.is_authenticated else "",
+    as_of = data.get("as_of")
+    if isinstance(as_of, str):
+        as_of = datetime.date.fromisoformat(as_of)
+    log = ExportLog.record(
+        user=request.user,
         resource=resource,
         title=log_title(title),
         file_format=file_format,
         filters=filters_of(request.query_params),
+        as_of=as_of,
         row_count=row_count,
         source=ChangeSource.API,
         request_id=getattr(request, "request_id", ""),
@@ -96,8 +99,11 @@ def statistics_export(*, request, data: dict, file_format: str, compare: bool) -
     if file_format == CSV:
         chunks = csv_chunks(headers, rows)
     else:
-        chunks = xlsx_chunks(headers, rows, title=str(title))
-    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[file_format])
+        chunks = xlsx_chunks(headers, rows, title=str(title), day=as_of)
+    response = StreamingHttpResponse(
+        manifested(chunks, log, lambda: row_count), content_type=CONTENT_TYPES[file_format]
+    )
     response["Content-Disposition"] = attachment_header(title=str(title), resource=resource, file_format=file_format)
     response["X-Export-Rows"] = str(row_count)
+    response["X-Export-Id"] = str(log.pk)
     return response

@@ -278,7 +278,9 @@ class ExportLogSerializer(serializers.ModelSerializer):
             "title",
             "file_format",
             "filters",
+            "as_of",
             "row_count",
+            "sha256",
             "source",
             "request_id",
         ]

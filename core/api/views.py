@@ -1,12 +1,14 @@
 import hashlib
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from core.access import HISTORY_READERS, check_reinstate, check_write, is_restricted_writer
+from core.access import HISTORY_READERS, check_reinstate, check_write, is_restricted_writer, principal_of
 from core.api.serializers import (
     ChangeRecordSerializer,
     ExportLogSerializer,
@@ -205,9 +207,28 @@ class ChangeRecordViewSet(RegistryReadOnlyViewSet):
 
 
 class ExportLogViewSet(RegistryReadOnlyViewSet):
-    """`export-log/`: who exported which list with which filters, newest first (clerks and auditors)."""
+    """`export-log/`: who exported which list with which filters and `as_of`, how many rows, and the
+    SHA-256 of the file sent, newest first. Clerks and auditors read every entry; anyone else the
+    entries of their own exports (another's is a 403)."""
 
     queryset = ExportLog.objects.all()
     serializer_class = ExportLogSerializer
     filterset_class = ExportLogFilterSet
-    reader_roles = HISTORY_READERS
+    # Readers of every entry; the other roles read their own (`owners_read`: tests/core/test_matrix.py).
+    all_readers = HISTORY_READERS
+    owners_read = True
+
+    def reads_all(self) -> bool:
+        return principal_of(self.request.user).role in self.all_readers
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.detail or self.reads_all():
+            return queryset
+        return queryset.filter(user_id=self.request.user.pk)
+
+    def get_object(self):
+        log = super().get_object()
+        if not self.reads_all() and log.user_id != self.request.user.pk:
+            raise PermissionDenied(_("Only clerks, auditors and whoever made an export read its log entry."))
+        return log

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from urllib.parse import quote
@@ -15,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.renderers import JSONRenderer
 
 from core.access import principal_of
+from core.asof import requested_day
 from core.choices import ChangeSource
 from core.exports.copy import copy_chunks, copy_columns
 from core.exports.renderers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, CSVRenderer, ExportRenderer, XLSXRenderer
@@ -67,6 +70,16 @@ def filters_of(query) -> dict:
     }
 
 
+def manifested(chunks: Iterator[bytes], log: ExportLog, rows_sent) -> Iterator[bytes]:
+    """`chunks` as sent, hashed on the way (SHA-256); when the last one has gone, the log gets the
+    digest and `rows_sent()`, the rows written. A download that breaks off leaves the digest empty."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
+    log.sent(row_count=rows_sent(), sha256=digest.hexdigest())
+
+
 def export_response(
     *,
     table: ExportTable,
@@ -79,50 +92,51 @@ def export_response(
     source: str,
     request_id: str = "",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    as_of: datetime.date | None = None,
 ) -> StreamingHttpResponse:
-    """Log the export, then stream every row of `queryset` as `file_format`.
+    """Log the export, then stream every row of `queryset` as `file_format`, its manifest (rows,
+    SHA-256) written to the log when the stream ends; `X-Export-Id` names the log entry.
 
     The queryset is read with `.iterator(chunk_size=…)`: a server-side cursor on PostgreSQL, a constant
     number of queries per chunk (its select_related and annotations), and no list of all rows. Headers and
     labels are rendered in the language active now, even though the rows are written after the view returns.
+    The bytes depend on the rows alone (the XLSX's inner timestamps are the day of `as_of`, else today),
+    so the same export of a past day gives the same SHA-256.
     """
     if file_format not in FORMATS:
         raise ValueError(f"unknown export format {file_format!r}")
     row_count = queryset.count()
-    log = ExportLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        user_name=user.get_username() if getattr(user, "is_authenticated", False) else "",
+    log = ExportLog.record(
+        user=user,
         resource=resource,
         title=log_title(title),
         file_format=file_format,
         filters=filters,
+        as_of=as_of,
         row_count=row_count,
         source=source,
         request_id=request_id,
     )
     language = translation.get_language()
-
-    def sent(written: int) -> None:
-        if written != row_count:  # the list changed between the count and the read: log what was sent
-            ExportLog.objects.filter(pk=log.pk).update(row_count=written)
+    written = [row_count]
 
     def rows() -> Iterator[list]:
-        written = 0
+        count = 0
         for row in table.rows(table.prepare(queryset).iterator(chunk_size=chunk_size), chunk_size=chunk_size):
-            written += 1
+            count += 1
             yield row
-        sent(written)
+        written[0] = count
 
     def content() -> Iterator[bytes]:
         with translation.override(language):
             headers = table.headers()
             if file_format == CSV and copy_expressions is not None:
                 yield from csv_chunks(headers, ())
-                sent((yield from copy_chunks(queryset, copy_expressions)))
+                written[0] = yield from copy_chunks(queryset, copy_expressions)
             elif file_format == CSV:
                 yield from csv_chunks(headers, rows())
             else:
-                yield from xlsx_chunks(headers, rows(), title=str(title))
+                yield from xlsx_chunks(headers, rows(), title=str(title), day=as_of or timezone.localdate())
 
     # On PostgreSQL a CSV whose every column SQL can write is written by COPY (core/exports/copy.py).
     copy_expressions = None
@@ -130,9 +144,12 @@ def export_response(
         with translation.override(language):
             copy_expressions = copy_columns(table, principal_of(user))
 
-    response = StreamingHttpResponse(content(), content_type=CONTENT_TYPES[file_format])
+    response = StreamingHttpResponse(
+        manifested(content(), log, lambda: written[0]), content_type=CONTENT_TYPES[file_format]
+    )
     response["Content-Disposition"] = attachment_header(title=str(title), resource=resource, file_format=file_format)
     response["X-Export-Rows"] = str(row_count)
+    response["X-Export-Id"] = str(log.pk)
     return response
 
 
@@ -201,4 +218,5 @@ class ExportMixin:
             source=ChangeSource.API,
             request_id=getattr(request, "request_id", ""),
             chunk_size=self.export_chunk_size,
+            as_of=requested_day(request) if request.query_params.get("as_of") else None,
         )

@@ -147,6 +147,8 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 # no space at either end (those would need xml:space="preserve").
 PLAIN_TEXT = re.compile(r"(?![=+\-@\s])[^&<>\x00-\x1f]*(?<!\s)\Z")
 EXCEL_ERRORS = frozenset(ERROR_CODES)
+XLSX_COMPRESS_LEVEL = 1
+ZIP_EPOCH = datetime.date(1980, 1, 1)
 
 
 def sheet_title(title: str) -> str:
@@ -268,18 +270,32 @@ def _workbook_xml(title: str, filter_ref: str | None) -> str:
     )
 
 
-def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str) -> Iterator[bytes]:
+def _zip_member(name: str, day: datetime.date) -> zipfile.ZipInfo:
+    """A deflated ZIP member dated `day` at midnight: the archive's bytes depend on its content and
+    that day alone, never on the clock (an export's SHA-256 is reproducible: core/exports/views.py)."""
+    member = zipfile.ZipInfo(name, date_time=(max(day.year, 1980), day.month, day.day, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member._compresslevel = XLSX_COMPRESS_LEVEL  # as ZipFile(compresslevel=…) sets it (an alias from 3.13 on)
+    member.external_attr = 0o600 << 16
+    return member
+
+
+def xlsx_chunks(
+    headers: Sequence[str], rows: Iterable[Sequence], *, title: str, day: datetime.date | None = None
+) -> Iterator[bytes]:
     """One sheet: a bold, frozen header row with an auto-filter, then the rows, streamed as the ZIP is
-    written (the file is never held whole: the sheet is deflated as it goes, ~64 KB at a time)."""
+    written (the file is never held whole: the sheet is deflated as it goes, ~64 KB at a time). The
+    ZIP's members are dated `day` (default 1980-01-01, the first date a ZIP holds), not now."""
+    day = day or ZIP_EPOCH
     rows = iter(rows)
     sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
     cell = xlsx_cell_xml
     sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
+    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESS_LEVEL)
     for name in ("[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
-        archive.writestr(name, XLSX_MIME_PARTS[name])
+        archive.writestr(_zip_member(name, day), XLSX_MIME_PARTS[name])
     last_row = 1
-    with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+    with archive.open(_zip_member("xl/worksheets/sheet1.xml", day), "w") as sheet:
         sheet.write(_sheet_top(headers, column_widths(headers, sample)).encode("utf-8"))
         parts: list[str] = []
         size = 0
@@ -296,6 +312,6 @@ def xlsx_chunks(headers: Sequence[str], rows: Iterable[Sequence], *, title: str)
         filter_ref = f"A1:{get_column_letter(len(headers))}{last_row}" if headers else None
         tail = "</sheetData>" + (f'<autoFilter ref="{filter_ref}"/>' if filter_ref else "") + "</worksheet>"
         sheet.write(("".join(parts) + tail).encode("utf-8"))
-    archive.writestr("xl/workbook.xml", _workbook_xml(title, filter_ref))
+    archive.writestr(_zip_member("xl/workbook.xml", day), _workbook_xml(title, filter_ref))
     archive.close()
     yield sink.take()

@@ -2,10 +2,10 @@ import datetime
 import functools
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from core.access import principal_of
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet, status_action
+from core.asof import requested_day
 from core.bulk import BulkSyncMixin
 from ratings.selectors import with_current_grade
 from registry import selectors, services
@@ -54,15 +54,16 @@ class OrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     bulk_key = "uscc"
 
     def get_queryset(self):
-        # The list's annotations depend on the day alone: built once per process and day, cloned here.
-        return annotated_organizations(timezone.localdate()).all()
+        # The list's annotations depend on the day alone (today, or the day of `as_of`): built once per
+        # process and day, cloned here.
+        return annotated_organizations(requested_day(getattr(self, "request", None))).all()
 
     deregister = status_action("deregister", services.organization_deregister, target="organization")
     revoke = status_action("revoke", services.organization_revoke, target="organization")
     reinstate = status_action("reinstate", services.organization_reinstate, target="organization", reinstate=True)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=8)  # today and the days lists are read as of
 def annotated_organizations(day: datetime.date) -> QuerySet:
     """Organizations with what their list and detail show on `day` (registry facts, current grade).
     A template, never evaluated: callers clone it with `.all()` (building it costs about 1.5 ms of

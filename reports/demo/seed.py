@@ -3,6 +3,7 @@
 from reports.demo.base import DemoContext
 from reports.demo.evaluations import seed_evaluations
 from reports.demo.filings import seed_communities, seed_filings
+from reports.demo.history import seed_history
 from reports.demo.organizations import seed_organizations
 from reports.demo.party import seed_party
 from reports.demo.platforms import seed_platforms
@@ -18,3 +19,4 @@ def write_demo_data(context: DemoContext) -> None:
     seed_party(context, organizations)
     seed_platforms(context, organizations)
     seed_procurement(context, organizations, rated)
+    seed_history(context)  # last: the history of what the parts above loaded

@@ -155,6 +155,9 @@ def expected_status(case: Case, actor: Actor) -> int:
     readers = getattr(case.viewset, "reader_roles", None)
     if readers is not None and actor.role not in readers:
         return 403
+    if getattr(case.viewset, "owners_read", False) and actor.role not in case.viewset.all_readers:
+        if case.method in SAFE_METHODS:  # their own entries: the list; the builder's record is not theirs
+            return 403 if case.detail else 200
     if case.method in SAFE_METHODS:
         # Records seen by whoever made them and by clerks only (long exports): the matrix's record is another's.
         owner_only = getattr(case.viewset, "owner_only", False) and case.detail

@@ -8,7 +8,9 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
+from core.models import ChangeRecord
 from platforms.models import Platform
 from procurement.choices import FundingSource
 from procurement.models import ProjectCap, PurchasedServiceProject
@@ -290,3 +292,28 @@ def test_the_2022_rounds_concluded_the_demo_ratings_of_2022_and_an_open_round_ha
     assert set(open_round.applications.values_list("status", flat=True)) == set(ApplicationStatus.values)
     for application in open_round.applications.all():
         application.full_clean()
+
+
+def test_the_demo_history_leads_up_to_the_register_as_it_is(demo, clerk_api):
+    """Records are created on their own dates, ended on theirs, and some organizations renamed: the
+    register read `as_of` a past day is that day's (core/asof.py, reports/demo/history.py)."""
+    organizations = ContentType.objects.get_for_model(Organization)
+    renames = ChangeRecord.objects.filter(content_type=organizations, action="update", changes__has_key="name")
+    rename = renames.filter(time__date__gt=datetime.date(2024, 1, 1)).order_by("pk").first()
+    assert rename is not None and renames.count() > 100
+    old, new = rename.changes["name"]
+    before = (timezone.localtime(rename.time).date() - datetime.timedelta(days=1)).isoformat()
+    code = Organization.objects.get(pk=rename.object_id).uscc
+    assert clerk_api.get("/api/v1/organizations/", {"uscc": code, "as_of": before}).json()["results"][0]["name"] == old
+    assert clerk_api.get("/api/v1/organizations/", {"uscc": code}).json()["results"][0]["name"] == new
+    # On the reply date: the organizations registered on or before it, those ended after it still active.
+    on_reply = clerk_api.get("/api/v1/organizations/", {"as_of": REPLY_DATE.isoformat(), "status": "active"})
+    counting = Organization.objects.filter(registered_on__lte=REPLY_DATE).exclude(status_date__lte=REPLY_DATE)
+    assert on_reply.json()["count"] == counting.count() == 10224
+    later = Organization.objects.filter(registered_on__gt=REPLY_DATE).first()
+    assert (
+        clerk_api.get("/api/v1/organizations/", {"uscc": later.uscc, "as_of": REPLY_DATE.isoformat()}).json()["count"]
+        == 0
+    )
+    filings = clerk_api.get("/api/v1/community-organizations/", {"as_of": REPLY_DATE.isoformat(), "status": "filed"})
+    assert filings.json()["count"] == 48847

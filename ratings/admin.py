@@ -143,7 +143,12 @@ class FilingHonourInline(HonourInline):
 
 
 class OrganizationGradeAdminMixin:
-    """What the organizations admin shows of ratings: the grade today as a column and a filter."""
+    """What the organizations admin shows of ratings: the grade today as a column and a filter, the ratings
+    and honours on an organization's page (registry's hook, ratings/extensions.py)."""
+
+    organization_columns = ["current_grade_display"]
+    organization_list_filters = [CurrentGradeFilter]
+    organization_inlines = [EvaluationInline, HonourInline]
 
     def get_queryset(self, request):
         return with_current_grade(super().get_queryset(request))

@@ -4,8 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
-from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
-from registry import selectors, services
+from registry import extensions, selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
     AdministrativePenalty,
@@ -64,7 +63,11 @@ class LatestInspectionSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=InspectionResult.choices)
 
 
-class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
+# Read-only fields apps above registry add (ratings: the current grade and what it entitles to).
+EXTENDED_SERIALIZERS = extensions.mixins("serializer")
+
+
+class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
     registered_by = DivisionCodeField(levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT])
     domicile = DivisionCodeField(levels=[DivisionLevel.DISTRICT], required=False, allow_null=True)
     uscc = serializers.CharField(max_length=40)
@@ -113,7 +116,7 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "party_org",
             "latest_inspection",
             "credit_lists",
-            *ORGANIZATION_GRADE_FIELDS,
+            *(name for mixin in EXTENDED_SERIALIZERS for name in mixin._declared_fields),
         ]
         read_only_fields = [
             "id",

@@ -383,6 +383,10 @@ LOGGING = {
 # The districts a district system may be bound to: registry's divisions, named here so core needs no import.
 REGISTRY_CURRENT_DISTRICT_CODES = "registry.selectors.current_district_codes"
 
+# What apps above registry add to its organizations (registry/extensions.py): named here, so registry
+# imports none of them. ratings adds the current grade.
+REGISTRY_ORGANIZATION_EXTENSIONS = ["ratings.extensions.ORGANIZATION_GRADE"]
+
 # Loaded by `make run` (manage.py bootstrap) into an empty database; drawn from the reply and the code standards.
 REGISTRY_FIXTURES = [
     str(BASE_DIR / "fixtures" / "divisions.json"),

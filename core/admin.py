@@ -282,11 +282,22 @@ class StatusActionForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
+class LatestDateWidget(AdminDateWidget):
+    """The admin's date widget whose calendar offers no day after today (core/latest-date.js)."""
+
+    class Media:
+        js = ["core/latest-date.js"]
+
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "data-latest": timezone.localdate().isoformat()}
+        return super().get_context(name, value, attrs)
+
+
 class DatedStatusActionForm(StatusActionForm):
-    """A date (the admin's date widget; no later than today) and a reason."""
+    """A date (the admin's date widget, offering no day after today; a later one typed is refused) and a reason."""
 
     date = forms.DateField(
-        label=_("date"), widget=AdminDateWidget(), error_messages={"required": _("A date is required.")}
+        label=_("date"), widget=LatestDateWidget(), error_messages={"required": _("A date is required.")}
     )
     field_order = ["date", "reason"]
 

@@ -24,6 +24,7 @@ from core.access import check_write, is_restricted_writer
 from core.choices import ChangeAction, ChangeSource, Role
 from core.context import ChangeContext, current_context
 from core.roles import group_names_of
+from core.validators import bounded_field_errors
 
 # Rows read and written per statement when a queryset update or bulk_create records its history.
 HISTORY_BATCH = 500
@@ -171,6 +172,19 @@ class HistoryModel(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._history_loaded = instance.loaded_values()
         return instance
+
+    def clean_fields(self, exclude=None):
+        """Django's field checks, and the bounds of dates and free texts the API states (`planned_date_fields`
+        and `text_limits` widen them for a model: core.validators.bounded_field_errors)."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, messages in bounded_field_errors(self, set(exclude or ()) | set(errors)).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         context = current_context()

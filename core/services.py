@@ -21,10 +21,11 @@ def require_reason(reason: str) -> str:
     return reason
 
 
-def check_status_date(*, on: datetime.date, since: datetime.date, since_label: str) -> None:
-    """The date of a status change: not in the future, not before the record's own start (`since`)."""
+def check_status_date(*, on: datetime.date, since: datetime.date | None, since_label: str) -> None:
+    """The date of a status change: not in the future, not before the record's own start (`since`, when
+    the record has one)."""
     not_in_future(date=on)
-    if on < since:
+    if since is not None and on < since:
         raise ValidationError(
             {
                 "date": [
@@ -35,17 +36,24 @@ def check_status_date(*, on: datetime.date, since: datetime.date, since_label: s
         )
 
 
+def change_by(*, actor=None, message: str = ""):
+    """The change context of a write: its reason (`message`, the history's message) and, when given, who
+    makes it (else whoever the surrounding context names: the request's user, a command's)."""
+    overrides = {"message": message}
+    if actor is not None:
+        overrides["actor"] = actor
+    return change_context(**overrides)
+
+
 @transaction.atomic
 def instance_save(*, instance, actor=None, message: str = "", exclude: list[str] | None = None):
-    """Validate a record in full (fields, `clean()`, constraints) and save it.
+    """Validate a record in full (fields, `clean()`, constraints) and save it, with the reason of the
+    change: the one way every service saves a record.
 
     The history record and the jurisdiction check happen in `HistoryModel.save`, inside this
     transaction; `actor` overrides the user of the current request, if given.
     """
-    overrides = {"message": message}
-    if actor is not None:
-        overrides["actor"] = actor
-    with change_context(**overrides):
+    with change_by(actor=actor, message=message):
         instance.full_clean(exclude=exclude)
         instance.save()
     return instance

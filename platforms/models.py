@@ -403,6 +403,8 @@ class Incubation(PlatformRecord):
     )
     incubated_from = models.DateField(_("incubated from"))
     incubated_until = models.DateField(_("incubated until"), null=True, blank=True)
+    # The end an incubation is agreed to run to lies up to ten years ahead (core.validators).
+    planned_date_fields = {"incubated_until": 10}
     notes = models.TextField(_("notes"), blank=True)
 
     # Any platform may incubate any organization; the organization's history shows it (0100-…).

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from core.access import check_reinstate, check_write
 from core.choices import ChangeAction
-from core.context import change_context, current_context
+from core.context import current_context
 from core.models import ChangeRecord
-from core.services import require_reason
-from core.validators import not_in_future
+from core.services import change_by, check_status_date, instance_save, require_reason
 from platforms.models import Platform, touch_platforms
 from registry.models import Division
 
@@ -29,16 +28,9 @@ def platform_close(*, platform: Platform, on: datetime.date, reason: str, actor)
         raise ValidationError(
             {"closed_on": [_("The platform is already closed (on %(date)s).") % {"date": platform.closed_on}]}
         )
-    not_in_future(date=on)
-    if on < platform.opened_on:
-        raise ValidationError(
-            {"date": [_("The date may not precede the opening date (%(date)s).") % {"date": platform.opened_on}]}
-        )
+    check_status_date(on=on, since=platform.opened_on, since_label=_("opening date"))
     platform.closed_on = on
-    with change_context(actor=actor, message=reason):
-        platform.full_clean()
-        platform.save()
-    return platform
+    return instance_save(instance=platform, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -51,10 +43,7 @@ def platform_reopen(*, platform: Platform, reason: str, actor) -> Platform:
     if platform.closed_on is None:
         raise ValidationError({"closed_on": [_("The platform is open; there is nothing to reopen.")]})
     platform.closed_on = None
-    with change_context(actor=actor, message=reason):
-        platform.full_clean()
-        platform.save()
-    return platform
+    return instance_save(instance=platform, actor=actor, message=reason)
 
 
 def _distinct(townships) -> list[Division]:
@@ -84,17 +73,13 @@ def platform_save(
     """Validate and save a platform (as `core.services.instance_save`) and, when `served_townships` is
     given, replace the townships it serves, validated against the division and level being saved;
     `None` leaves them as they are (the stored ones are still checked against a new division or level)."""
-    overrides = {"message": message}
-    if actor is not None:
-        overrides["actor"] = actor
     if served_townships is not None:
         served_townships = _distinct(served_townships)
     # Staged afresh on every call (None: validate the stored ones), so a list refused before is forgotten.
     platform.stage_served_townships(served_townships)
-    with change_context(**overrides):
-        platform.full_clean()
-        platform.save()
-        if served_townships is not None:
+    instance_save(instance=platform, actor=actor, message=message)
+    if served_townships is not None:
+        with change_by(actor=actor, message=message):
             _replace_served_townships(platform, served_townships)
     return platform
 
@@ -108,10 +93,7 @@ def platform_set_served_townships(
     of its district other than its own; a district system may do this for its own platforms only."""
     platform = Platform.objects.select_for_update().get(pk=platform.pk)
     townships = _distinct(townships)
-    overrides = {"message": reason}
-    if actor is not None:
-        overrides["actor"] = actor
-    with change_context(**overrides):
+    with change_by(actor=actor, message=reason):
         check_write(current_context().resolved_actor(), before=platform, after=platform)
         platform.stage_served_townships(townships)
         platform.full_clean()

@@ -12,9 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.access import check_reinstate
-from core.context import change_context
-from core.services import require_reason
-from core.validators import not_in_future
+from core.services import check_status_date, instance_save, require_reason
 from procurement.choices import DemandStatus, ProjectStatus
 from procurement.models import DemandResponse, PurchasedServiceProject, ServiceDemand
 from procurement.rules import organization_active_on
@@ -27,26 +25,6 @@ def require_3a_in(year: int) -> bool:
     """Whether the rules of `year` refuse a provider below 3A (settings.PROCUREMENT_REQUIRE_3A_FROM_YEAR)."""
     from_year = getattr(settings, "PROCUREMENT_REQUIRE_3A_FROM_YEAR", None)
     return from_year is not None and year >= int(from_year)
-
-
-def _check_date(on: datetime.date, *, since: datetime.date | None, since_label: str) -> None:
-    not_in_future(date=on)
-    if since is not None and on < since:
-        raise ValidationError(
-            {
-                "date": [
-                    _("The date may not precede the %(label)s (%(since)s).")
-                    % {"label": since_label, "since": since.isoformat()}
-                ]
-            }
-        )
-
-
-def _save(instance, *, actor, message: str):
-    with change_context(actor=actor, message=message):
-        instance.full_clean()
-        instance.save()
-    return instance
 
 
 def _locked_project(project: PurchasedServiceProject) -> PurchasedServiceProject:
@@ -87,7 +65,7 @@ def project_award(
     project = _locked_project(project)
     if project.status != ProjectStatus.OPEN:
         raise _status_refusal(project, _("only a project open for bids can be awarded."))
-    _check_date(on, since=project.announced_on, since_label=_("announcement date"))
+    check_status_date(on=on, since=project.announced_on, since_label=_("announcement date"))
     provider = Organization.objects.get(pk=provider.pk)
     if not organization_active_on(provider, on):
         raise ValidationError(
@@ -129,7 +107,7 @@ def project_award(
     project.status = ProjectStatus.AWARDED
     if amount is not None:
         project.amount = amount
-    return _save(project, actor=actor, message=reason)
+    return instance_save(instance=project, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -140,10 +118,10 @@ def project_deliver(
     project = _locked_project(project)
     if project.status != ProjectStatus.AWARDED:
         raise _status_refusal(project, _("only an awarded project can be delivered."))
-    _check_date(on, since=project.awarded_on, since_label=_("award date"))
+    check_status_date(on=on, since=project.awarded_on, since_label=_("award date"))
     project.delivered_on = on
     project.status = ProjectStatus.DELIVERED
-    return _save(project, actor=actor, message=(reason or "").strip())
+    return instance_save(instance=project, actor=actor, message=(reason or "").strip())
 
 
 @transaction.atomic
@@ -158,11 +136,11 @@ def project_cancel(
     since, label = (
         (project.awarded_on, _("award date")) if project.awarded_on else (project.announced_on, _("announcement date"))
     )
-    _check_date(on, since=since, since_label=label)
+    check_status_date(on=on, since=since, since_label=label)
     project.cancelled_on = on
     project.cancellation_reason = reason
     project.status = ProjectStatus.CANCELLED
-    return _save(project, actor=actor, message=reason)
+    return instance_save(instance=project, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -188,7 +166,7 @@ def project_reinstate(*, project: PurchasedServiceProject, reason: str, actor) -
         project.below_priority_flag = False
     else:
         raise _status_refusal(project, _("there is no status change to undo."))
-    return _save(project, actor=actor, message=reason)
+    return instance_save(instance=project, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -200,13 +178,13 @@ def demand_response_accept(*, response: DemandResponse, on: datetime.date, actor
         raise ValidationError({"demand": [_("The demand is closed; reinstate it before accepting a response.")]})
     if response.accepted:
         raise ValidationError({"accepted": [_("This response is already accepted.")]})
-    _check_date(on, since=response.responded_on, since_label=_("response date"))
+    check_status_date(on=on, since=response.responded_on, since_label=_("response date"))
     response.accepted = True
     response.accepted_on = on
-    _save(response, actor=actor, message=reason)
+    instance_save(instance=response, actor=actor, message=reason)
     if demand.status != DemandStatus.MATCHED:
         demand.status = DemandStatus.MATCHED
-        _save(demand, actor=actor, message=reason)
+        instance_save(instance=demand, actor=actor, message=reason)
     return response
 
 
@@ -217,11 +195,11 @@ def demand_close(*, demand: ServiceDemand, on: datetime.date, reason: str, actor
     reason = require_reason(reason)
     if demand.status == DemandStatus.CLOSED:
         raise ValidationError({"status": [_("The demand is already closed.")]})
-    _check_date(on, since=demand.published_on, since_label=_("publication date"))
+    check_status_date(on=on, since=demand.published_on, since_label=_("publication date"))
     demand.status = DemandStatus.CLOSED
     demand.closed_on = on
     demand.close_reason = reason
-    return _save(demand, actor=actor, message=reason)
+    return instance_save(instance=demand, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -236,4 +214,4 @@ def demand_reinstate(*, demand: ServiceDemand, reason: str, actor) -> ServiceDem
     demand.status = DemandStatus.MATCHED if taken else DemandStatus.OPEN
     demand.closed_on = None
     demand.close_reason = ""
-    return _save(demand, actor=actor, message=reason)
+    return instance_save(instance=demand, actor=actor, message=reason)

@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import FilterSetListFilter, RegistryAdmin, added_and_shown_at, form_action, status_action
+from core.admin import (
+    FilterSetListFilter,
+    LatestDateWidget,
+    RegistryAdmin,
+    added_and_shown_at,
+    form_action,
+    status_action,
+)
 from core.admin_filters import DateRangeFilter
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
@@ -143,7 +150,12 @@ class FilingHonourInline(HonourInline):
 
 
 class OrganizationGradeAdminMixin:
-    """What the organizations admin shows of ratings: the grade today as a column and a filter."""
+    """What the organizations admin shows of ratings: the grade today as a column and a filter, the ratings
+    and honours on an organization's page (registry's hook, ratings/extensions.py)."""
+
+    organization_columns = ["current_grade_display"]
+    organization_list_filters = [CurrentGradeFilter]
+    organization_inlines = [EvaluationInline, HonourInline]
 
     def get_queryset(self, request):
         return with_current_grade(super().get_queryset(request))
@@ -171,7 +183,7 @@ class EvaluationAddForm(forms.ModelForm):
 
 
 class RevokeForm(forms.Form):
-    date = forms.DateField(label=_("revocation date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("revocation date"), widget=LatestDateWidget())
     ground = forms.ChoiceField(label=_("ground"), choices=RevocationGround.choices, initial=RevocationGround.OTHER)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import check_reinstate, check_write
-from core.context import change_context
-from core.services import check_status_date, require_reason
+from core.services import check_status_date, instance_save, require_reason
 from core.validators import not_in_future
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
@@ -190,13 +189,6 @@ def eligibility_refusals(*, organization: Organization, on: datetime.date) -> li
     return refusals
 
 
-def _save(record: Evaluation | Honour, *, actor, message: str) -> Evaluation | Honour:
-    with change_context(actor=actor, message=message):
-        record.full_clean()
-        record.save()
-    return record
-
-
 @transaction.atomic
 def evaluation_conclude(
     *,
@@ -250,7 +242,7 @@ def evaluation_conclude(
         }
     if eligibility_waiver:
         message += " " + _("Accepted despite the eligibility rules: %(reason)s") % {"reason": eligibility_waiver}
-    return _save(evaluation, actor=actor, message=message)
+    return instance_save(instance=evaluation, actor=actor, message=message)
 
 
 def current_or_none(organization: Organization, day: datetime.date) -> Evaluation | None:
@@ -294,7 +286,7 @@ def _revoke(*, evaluation: Evaluation, on: datetime.date, reason: str, ground: s
     evaluation.revoked_on = on
     evaluation.revocation_ground = ground or RevocationGround.OTHER
     evaluation.revocation_reason = reason
-    return _save(evaluation, actor=actor, message=message)
+    return instance_save(instance=evaluation, actor=actor, message=message)
 
 
 @transaction.atomic
@@ -360,7 +352,7 @@ def evaluation_downgrade(
         "reason": reason,
     }
     _revoke(evaluation=evaluation, on=on, reason=reason, ground=ground, actor=actor, message=message)
-    return _save(lower, actor=actor, message=message)
+    return instance_save(instance=lower, actor=actor, message=message)
 
 
 @transaction.atomic
@@ -391,7 +383,7 @@ def evaluation_reinstate(*, evaluation: Evaluation, reason: str, actor) -> Evalu
     evaluation.revoked_on = None
     evaluation.revocation_ground = ""
     evaluation.revocation_reason = ""
-    return _save(evaluation, actor=actor, message=reason)
+    return instance_save(instance=evaluation, actor=actor, message=reason)
 
 
 # Honours (荣誉)
@@ -407,7 +399,7 @@ def honour_withdraw(*, honour: Honour, on: datetime.date, reason: str, actor) ->
     check_status_date(on=on, since=datetime.date(honour.year, 1, 1), since_label=_("start of the year conferred"))
     honour.withdrawn_on = on
     honour.withdrawal_reason = reason
-    return _save(honour, actor=actor, message=reason)
+    return instance_save(instance=honour, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -420,4 +412,4 @@ def honour_reinstate(*, honour: Honour, reason: str, actor) -> Honour:
         raise ValidationError({"withdrawn_on": [_("The honour is in force; there is nothing to reinstate.")]})
     honour.withdrawn_on = None
     honour.withdrawal_reason = ""
-    return _save(honour, actor=actor, message=reason)
+    return instance_save(instance=honour, actor=actor, message=reason)

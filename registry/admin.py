@@ -10,14 +10,7 @@ from core.access import principal_of
 from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
 from core.admin_filters import DateRangeFilter
 from core.choices import Role
-from ratings.admin import (
-    CurrentGradeFilter,
-    EvaluationInline,
-    FilingHonourInline,
-    HonourInline,
-    OrganizationGradeAdminMixin,
-)
-from registry import services
+from registry import extensions, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
@@ -202,8 +195,12 @@ def clerk_only_readonly(request, model) -> list[str]:
     return list(getattr(model, "clerk_only_fields", ()))
 
 
+# What apps above registry show of organizations (ratings: the current grade, ratings and honours).
+EXTENDED_ADMINS = extensions.mixins("admin")
+
+
 @admin.register(Organization)
-class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
+class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
     list_display = [
         "name",
         "uscc",
@@ -212,7 +209,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         "registered_by_short",
         "status",
         "registered_on",
-        "current_grade_display",
+        *extensions.gathered(EXTENDED_ADMINS, "organization_columns"),
     ]
     list_filter = [
         "org_type",
@@ -223,7 +220,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         PartyOrgListFilter,
         CreditListFilter,
         LatestInspectionFilter,
-        CurrentGradeFilter,
+        *extensions.gathered(EXTENDED_ADMINS, "organization_list_filters"),
         "is_demo",
     ]
     search_fields = ["name", "uscc"]
@@ -236,8 +233,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         AdministrativePenaltyInline,
         CreditListEntryInline,
         PartyCoverageInline,
-        EvaluationInline,
-        HonourInline,
+        *extensions.gathered(EXTENDED_ADMINS, "organization_inlines"),
     ]
     importable = True
     actions = [
@@ -298,7 +294,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         js = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "registry/filing-community.js"]
 
     readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
-    inlines = [FilingHonourInline]
+    inlines = extensions.filing_inlines()
     fieldsets = [
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),
         (_("Filing"), {"fields": ["category", "field", "filed_on", "contact_person", "contact_phone", "member_count"]}),

@@ -6,9 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.filters import AsOfFilter, RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
 from core.search import contains_text
-from ratings.filtersets import OrganizationGradeFilterSet
-from ratings.selectors import CURRENT_GRADE, with_current_grade
-from registry import selectors
+from registry import extensions, selectors
 from registry.choices import (
     CreditList,
     DivisionKind,
@@ -65,8 +63,15 @@ class DivisionFilterSet(RegistryFilterSet):
         fields = ["level", "kind", "parent"]
 
 
-class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
+# Orderings apps above registry add (ratings: `current_grade`), with what adds the annotation each reads.
+EXTENDED_ORDERINGS, EXTENDED_ORDERING_ANNOTATIONS = extensions.orderings()
+
+
+class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
+    """Organizations; apps above registry add filters through the hook (ratings: `grade`, `min_grade`)."""
+
     as_of = AsOfFilter()
+
     uscc = django_filters.CharFilter(method="filter_uscc", label=_("credit code"))
     org_type = django_filters.ChoiceFilter(choices=OrgType.choices, label=_("type"))
     registration_level = django_filters.ChoiceFilter(choices=RegistrationLevel.choices, label=_("registration level"))
@@ -87,9 +92,9 @@ class OrganizationFilterSet(OrganizationGradeFilterSet, RegistryFilterSet):
             ("uscc", "uscc"),
             ("id", "id"),
             ("last_updated", "last_updated"),
-            (CURRENT_GRADE, "current_grade"),
+            *EXTENDED_ORDERINGS,
         ),
-        annotate={"current_grade": with_current_grade},
+        annotate=EXTENDED_ORDERING_ANNOTATIONS,
         label=_("ordering"),
     )
     # Facts other registry tables hold: inspections, credit lists, party organizations.

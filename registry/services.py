@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from core.access import check_reinstate
 from core.choices import ChangeAction
-from core.context import change_context
 from core.filters import normalise_text
 from core.models import ChangeRecord
-from core.services import check_status_date, instance_save, require_reason
+from core.services import change_by, check_status_date, instance_save, require_reason
 from registry.choices import FilingStatus, OrgStatus, UrbanRuralClass
 from registry.models import CommunityOrganization, CreditListEntry, Division, Organization, PartyOrganization
 from registry.models.divisions import level_for_code, placement_problems
@@ -36,10 +35,7 @@ def _organization_end(
     organization.status = status
     organization.status_date = on
     organization.status_reason = reason
-    with change_context(actor=actor, message=reason):
-        organization.full_clean()
-        organization.save()
-    return organization
+    return instance_save(instance=organization, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -67,10 +63,7 @@ def organization_reinstate(*, organization: Organization, reason: str, actor) ->
     organization.status = OrgStatus.ACTIVE
     organization.status_date = None
     organization.status_reason = ""
-    with change_context(actor=actor, message=reason):
-        organization.full_clean()
-        organization.save()
-    return organization
+    return instance_save(instance=organization, actor=actor, message=reason)
 
 
 # Community organization filings (社区社会组织备案)
@@ -87,10 +80,7 @@ def filing_cancel(*, filing: CommunityOrganization, on: datetime.date, reason: s
     filing.status = FilingStatus.CANCELLED
     filing.status_date = on
     filing.status_reason = reason
-    with change_context(actor=actor, message=reason):
-        filing.full_clean()
-        filing.save()
-    return filing
+    return instance_save(instance=filing, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -104,10 +94,7 @@ def filing_reinstate(*, filing: CommunityOrganization, reason: str, actor) -> Co
     filing.status = FilingStatus.FILED
     filing.status_date = None
     filing.status_reason = ""
-    with change_context(actor=actor, message=reason):
-        filing.full_clean()
-        filing.save()
-    return filing
+    return instance_save(instance=filing, actor=actor, message=reason)
 
 
 # Credit lists (活动异常名录、严重违法失信名单)
@@ -123,10 +110,7 @@ def credit_entry_remove(*, entry: CreditListEntry, on: datetime.date, reason: st
     check_status_date(on=on, since=entry.listed_on, since_label=_("date listed"))
     entry.removed_on = on
     entry.removal_reason = reason
-    with change_context(actor=actor, message=reason):
-        entry.full_clean()
-        entry.save()
-    return entry
+    return instance_save(instance=entry, actor=actor, message=reason)
 
 
 @transaction.atomic
@@ -139,10 +123,7 @@ def credit_entry_reinstate(*, entry: CreditListEntry, reason: str, actor) -> Cre
         raise ValidationError({"removed_on": [_("The organization is on this list; there is nothing to reinstate.")]})
     entry.removed_on = None
     entry.removal_reason = ""
-    with change_context(actor=actor, message=reason):
-        entry.full_clean()
-        entry.save()
-    return entry
+    return instance_save(instance=entry, actor=actor, message=reason)
 
 
 # Party organizations (党组织)
@@ -177,8 +158,7 @@ def party_organization_save(
         # when no field of the party organization itself changed.
         PartyOrganization.objects.filter(pk=party_organization.pk).update(last_updated=timezone.now())
         party_organization.refresh_from_db(fields=["last_updated"])
-        overrides = {"message": message} if actor is None else {"message": message, "actor": actor}
-        with change_context(**overrides):
+        with change_by(actor=actor, message=message):
             ChangeRecord.record(
                 instance=party_organization,
                 action=ChangeAction.UPDATE,

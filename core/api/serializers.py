@@ -1,11 +1,9 @@
 import copy
-import datetime
 from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.relations import RelatedField
@@ -15,27 +13,13 @@ from core.access import jurisdiction_of, principal_of
 from core.api.planned_lists import PlannedListSerializer
 from core.models import ChangeRecord, ExportLog
 from core.services import instance_save, mask_personal
-
-# Free text without a column limit (TextField): at most this many characters through the API, unless
-# `Meta.text_limits` says otherwise (docs/decisions/0120-input-limits.md).
-TEXT_MAX_LENGTH = 2000
-
-# No record of this registry predates the founding of the People's Republic.
-EARLIEST_FACT_DATE = datetime.date(1949, 10, 1)
-
-
-def years_from_today(years: int) -> datetime.date:
-    today = timezone.localdate()
-    try:
-        return today.replace(year=today.year + years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + years, day=28)
+from core.validators import EARLIEST_FACT_DATE, TEXT_MAX_LENGTH, years_from_today
 
 
 class FactDateField(serializers.DateField):
-    """Every date the API takes: from 1949-10-01 to a year from today (`years_ahead` for a planned date,
-    such as the end of an incubation). Without a range, 9999-12-31 was stored and overflowed later,
-    when a rating's validity or a period was computed from it (a 500, found by hand)."""
+    """Every date the API takes: from 1949-10-01 to a year from today (`years_ahead` for a planned date),
+    the range the models hold too (core.validators.date_out_of_range), checked here so the schema states
+    it and the error comes with the field's other errors."""
 
     default_error_messages = {"out_of_range": _("Enter a date from {earliest} to {latest}.")}
 
@@ -80,9 +64,10 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     Writes go through `core.services.instance_save` (full model validation, history, jurisdiction);
     fields named in `Meta.personal_fields` are masked for readers outside the record's district.
-    Every date is a FactDateField; `Meta.planned_date_fields` maps a date that may lie further ahead
-    to its years from today. Every text has a limit: a CharField its column's, a TextField
-    TEXT_MAX_LENGTH or its entry in `Meta.text_limits`.
+    Every date is a FactDateField; the model's `planned_date_fields` maps a date that may lie further
+    ahead to its years from today. Every text has a limit: a CharField its column's, a TextField
+    TEXT_MAX_LENGTH or its entry in the model's `text_limits` (the models hold the same bounds:
+    core.validators.bounded_field_errors).
     """
 
     serializer_related_field = RegistryPrimaryKeyRelatedField
@@ -129,13 +114,12 @@ class RegistrySerializer(serializers.ModelSerializer):
         meta = getattr(self, "Meta", None)
         if field_class is serializers.DateField:
             field_class = FactDateField
-            planned = getattr(meta, "planned_date_fields", {})
+            planned = {**getattr(meta.model, "planned_date_fields", {}), **getattr(meta, "planned_date_fields", {})}
             if field_name in planned:
                 kwargs["years_ahead"] = planned[field_name]
         if isinstance(model_field, models.TextField) and "choices" not in kwargs:
-            kwargs["max_length"] = getattr(meta, "text_limits", {}).get(
-                field_name, model_field.max_length or TEXT_MAX_LENGTH
-            )
+            limits = {**getattr(meta.model, "text_limits", {}), **getattr(meta, "text_limits", {})}
+            kwargs["max_length"] = limits.get(field_name, model_field.max_length or TEXT_MAX_LENGTH)
         if "choices" in kwargs and model_field.blank and not model_field.null:
             kwargs["allow_blank"] = True  # also when not editable, where DRF leaves it out
         return field_class, kwargs

@@ -206,7 +206,6 @@ class IncubationSerializer(PlatformRecordSerializer):
         ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []
-        planned_date_fields = {"incubated_until": 10}  # the end an incubation is agreed to run to
 
 
 class FilingSupportSerializer(RegistrySerializer):

@@ -205,6 +205,3 @@ class OrganizationGradeSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_simplified_inspection(self, organization):
         return self._entitlement(organization, "simplified_inspection")
-
-
-ORGANIZATION_GRADE_FIELDS = list(OrganizationGradeSerializer._declared_fields)

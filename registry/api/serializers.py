@@ -4,8 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
-from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
-from registry import selectors, services
+from registry import extensions, selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
     AdministrativePenalty,
@@ -64,7 +63,11 @@ class LatestInspectionSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=InspectionResult.choices)
 
 
-class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
+# Read-only fields apps above registry add (ratings: the current grade and what it entitles to).
+EXTENDED_SERIALIZERS = extensions.mixins("serializer")
+
+
+class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
     registered_by = DivisionCodeField(levels=[DivisionLevel.CITY, DivisionLevel.DISTRICT])
     domicile = DivisionCodeField(levels=[DivisionLevel.DISTRICT], required=False, allow_null=True)
     uscc = serializers.CharField(max_length=40)
@@ -115,7 +118,7 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "party_org",
             "latest_inspection",
             "credit_lists",
-            *ORGANIZATION_GRADE_FIELDS,
+            *(name for mixin in EXTENDED_SERIALIZERS for name in mixin._declared_fields),
         ]
         read_only_fields = [
             "id",
@@ -131,8 +134,6 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "credit_lists",
         ]
         personal_fields = ["phone"]
-        # The request body cap is computed to admit 1,000 rows with every text full (config/settings.py).
-        text_limits = {"business_scope": 5000}
 
     def validate_uscc(self, value):
         return normalise_uscc(value)
@@ -223,22 +224,12 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         # The key of a row in bulk sync (create or update keyed by filing number).
         bulk_key = "filing_number"
 
-    # How bulk sync looks a row's number up when validate_filing_number refuses it ("exists already").
+    # How bulk sync reads a row's number as this serializer does (core.bulk).
     normalise_filing_number = staticmethod(normalise_filing_number)
 
     def validate_filing_number(self, value):
+        # The model refuses a changed or taken number (CommunityOrganization.clean, its constraints).
         number = normalise_filing_number(value)
-        if self.instance is not None and number and number != self.instance.filing_number:
-            raise serializers.ValidationError(
-                _("A filing number never changes (it is %(number)s).") % {"number": self.instance.filing_number}
-            )
-        if (
-            number
-            and CommunityOrganization.objects.filter(filing_number=number)
-            .exclude(pk=getattr(self.instance, "pk", None))
-            .exists()
-        ):
-            raise serializers.ValidationError(_("A filing with this filing number already exists."))
         return number or (self.instance.filing_number if self.instance is not None else "")
 
 
@@ -248,19 +239,6 @@ class AnnualInspectionSerializer(RegistrySerializer):
         fields = ["id", "organization", "year", "result", "concluded_on", "remarks", "created", "last_updated"]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []  # (organization, year) is checked by the model, so the error names the year
-
-    def validate(self, attrs):
-        organization = attrs.get("organization", getattr(self.instance, "organization", None))
-        year = attrs.get("year", getattr(self.instance, "year", None))
-        if organization is not None and year is not None:
-            clash = AnnualInspection.objects.filter(organization=organization, year=year).exclude(
-                pk=getattr(self.instance, "pk", None)
-            )
-            if clash.exists():
-                raise serializers.ValidationError(
-                    {"year": [_("This organization already has an inspection for that year.")]}
-                )
-        return attrs
 
 
 class AdministrativePenaltySerializer(RegistrySerializer):

@@ -70,6 +70,11 @@ class AnnualInspection(HistoryModel):
                     gettext("The organization was registered in %(registered)d, after the inspection year.")
                     % {"registered": self.organization.registered_on.year}
                 ]
+        if "year" not in errors and self.year and self.organization_id:
+            # The unique constraint, said on the year (a constraint on two fields would speak of the record).
+            others = AnnualInspection.objects.filter(organization_id=self.organization_id, year=self.year)
+            if others.exclude(pk=self.pk).exists():
+                errors["year"] = [gettext("This organization already has an inspection for that year.")]
         if self.concluded_on is not None and "concluded_on" not in errors:
             if self.year and self.concluded_on.year < self.year:
                 errors["concluded_on"] = [gettext("An inspection concludes after the year it covers begins.")]

@@ -54,6 +54,9 @@ class Organization(HistoryModel):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     supervising_unit = models.CharField(_("supervising unit"), max_length=200, blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
+    # Longer than other free texts (core.validators.TEXT_MAX_LENGTH); the API's body cap is computed to
+    # admit 1,000 rows with every text full (config/settings.py).
+    text_limits = {"business_scope": 5000}
     field = models.CharField(
         pgettext_lazy("area of activity", "field"), max_length=20, choices=Field.choices, blank=True
     )

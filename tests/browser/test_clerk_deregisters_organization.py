@@ -4,6 +4,7 @@ organizations, stays in the register as deregistered, and its history shows who 
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from core.choices import Role
 from registry.choices import OrgStatus
@@ -39,6 +40,18 @@ def test_deregistered_organization_leaves_the_active_list_and_its_history_shows_
     expect(page.locator(".errornote")).to_be_visible()
     expect(page.locator("#id_reason")).to_have_value(REASON)
     screenshot("refused-on-the-form")
+    # The date's calendar offers today as the latest day: next month's days are shown, none is a link.
+    expect(page.locator("#id_date")).to_have_attribute("data-latest", timezone.localdate().isoformat())
+    page.fill("#id_date", "")
+    page.click("#calendarlink0")
+    expect(page.locator("#calendarin0 td.today a")).to_have_count(1)
+    expect(page.locator("#calendarbox0 .calendar-shortcuts a")).to_have_text(["昨天", "今天"])
+    page.click("#calendarbox0 .calendarnav-next")
+    expect(page.locator("#calendarin0 td > a")).to_have_count(0)
+    assert page.locator("#calendarin0 td.after-latest").count() >= 28
+    screenshot("no-day-after-today")
+    page.click("#calendarbox0 .calendarnav-previous")
+    page.click("#calendarbox0 .calendar-cancel a")
     page.fill("#id_date", "2024-06-30")
     page.click("form input[type=submit].default")
 

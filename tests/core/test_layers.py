@@ -19,10 +19,6 @@ LAYERS = {
     "public": 5,
 }
 
-# registry's organization list offers the current grade (filter, column, serializer field), which ratings
-# computes; until ratings contributes them through a hook, registry reads them from ratings.
-KNOWN_EXCEPTIONS = {("registry", "ratings")}
-
 
 def imported_apps(path: Path) -> set[str]:
     names = set()
@@ -49,13 +45,8 @@ def layer_violations() -> set[tuple[str, str, str]]:
 
 
 def test_no_app_imports_a_higher_or_sibling_app():
-    unexpected = sorted(v for v in layer_violations() if v[:2] not in KNOWN_EXCEPTIONS)
-    assert not unexpected, "\n".join(f"{path}: {app} imports {imported}" for app, imported, path in unexpected)
-
-
-def test_known_exceptions_are_still_needed():
-    # An exception that no module needs any more is dropped from the list, so the list stays true.
-    assert KNOWN_EXCEPTIONS <= {v[:2] for v in layer_violations()}
+    found = sorted(layer_violations())
+    assert not found, "\n".join(f"{path}: {app} imports {imported}" for app, imported, path in found)
 
 
 def test_the_check_sees_an_upward_import(tmp_path):

@@ -2,7 +2,7 @@
 
 Gapless (docs/decisions/0260-gapless-feed.md): on PostgreSQL each event carries its writing
 transaction's id; a page holds only events of transactions older than every transaction still
-running (`pg_snapshot_xmin`), ordered by (xid, id), so no event can later appear before a cursor
+running in its database (FEED_HORIZON_SQL), ordered by (xid, id), so no event can later appear before a cursor
 already handed out. SQLite serialises its writers: there the id is commit order (xid is 0).
 
 `data` is the record as the reader would GET it at the time of reading (masked alike), null for a
@@ -118,11 +118,26 @@ def reader_district(user) -> str | None:
     return None
 
 
+# The oldest transaction of this database still running when the statement's snapshot was taken, else
+# the snapshot's xmax: every event of a lower xid is committed (and seen by this snapshot) or rolled back.
+# `pg_snapshot_xmin` alone would do, but it counts the transactions of every database of the server: a
+# long one elsewhere would hold the feed back. Only a transaction pg_stat_activity places in another
+# database is left out; one it does not place (finished meanwhile, hidden, prepared) still counts.
+FEED_HORIZON_SQL = """
+SELECT COALESCE(
+    (SELECT min(running::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+     WHERE running::text::bigint %% 4294967296 NOT IN (
+         SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname <> current_database())),
+    pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+"""
+
+
 def committed_events():
     """Events no still-running transaction can precede: all of them on SQLite."""
     events = OutboxEvent.objects.all()
     if connection.vendor == "postgresql":
-        events = events.filter(xid__lt=RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", []))
+        events = events.filter(xid__lt=RawSQL(FEED_HORIZON_SQL, []))
     return events
 
 

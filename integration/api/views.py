@@ -7,7 +7,6 @@ from rest_framework.response import Response
 
 from core.choices import Role
 from core.filters import NoQueryParametersOnWrites
-from core.models import OutboxEvent
 from integration import feed, webhooks
 from integration.api.serializers import FeedPageSerializer, WebhookDeliverySerializer, WebhookSubscriptionSerializer
 from integration.models import WebhookDelivery, WebhookSubscription
@@ -22,7 +21,7 @@ class FeedViewSet(viewsets.GenericViewSet):
     it: `?after=<next_cursor>&limit=<1–1000>`. District systems (and township desks) get the events of
     their district's records and a `left_jurisdiction` tombstone when one leaves it."""
 
-    queryset = OutboxEvent.objects.none()
+    queryset = None  # events are read by integration.feed, not through a queryset of the view
     pagination_class = None
     filter_backends = []
 

@@ -65,7 +65,13 @@ def feed_resources() -> dict[str, Resource]:
     """The feed's resources by name (their API prefix), as `INTEGRATION_FEED_RESOURCES` lists them; a
     name no router has is skipped (annual reports are `inspections` until they are renamed)."""
     viewsets = {prefix: viewset for router in _routers() for prefix, viewset, _basename in router.registry}
-    return {name: Resource(name, viewsets[name]) for name in settings.INTEGRATION_FEED_RESOURCES if name in viewsets}
+    found: dict[str, Resource] = {}
+    for name in settings.INTEGRATION_FEED_RESOURCES:
+        viewset = viewsets.get(name)
+        # A model is one resource: the first name listed wins (an old prefix kept as an alias is skipped).
+        if viewset is not None and all(viewset.queryset.model is not r.model for r in found.values()):
+            found[name] = Resource(name, viewset)
+    return found
 
 
 def register_outbox_models() -> None:

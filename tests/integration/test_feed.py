@@ -98,3 +98,47 @@ def test_bad_limit_or_unknown_parameter_is_a_400(clerk_api, query):
 
 def test_a_cursor_round_trips():
     assert feed.decode_cursor(feed.encode_cursor(2**40, 17)) == (2**40, 17)
+
+
+@pytest.mark.django_db
+def test_records_that_hang_on_a_record_that_moves_get_an_event_of_their_move(clerk):
+    import datetime
+
+    from registry.choices import CreditList
+    from registry.models import CreditListEntry
+
+    organization = make_organization(registered_by="330212")
+    entry = CreditListEntry(
+        organization=organization, list_kind=CreditList.ABNORMAL, listed_on=datetime.date(2024, 1, 2), reason="x"
+    )
+    instance_save(instance=entry)
+    organization.registered_by_id = "330203"
+    instance_save(instance=organization, actor=clerk)
+    event = OutboxEvent.objects.filter(resource="credit-list-entries", object_id=entry.pk).latest("id")
+    assert (event.action, event.district_before, event.district_after) == ("updated", "330212", "330203")
+
+
+@pytest.mark.django_db
+def test_a_district_reader_gets_a_tombstone_only_for_its_own_district(clerk):
+    organization = make_organization(registered_by="330212")
+    organization.registered_by_id = "330203"
+    instance_save(instance=organization, actor=clerk)
+    moved = OutboxEvent.objects.filter(resource="organizations", object_id=organization.pk).latest("id")
+    assert feed.reader_action(moved, "330212") == "left_jurisdiction"
+    assert feed.reader_action(moved, "330203") == "updated"
+    assert feed.reader_action(moved, None) == "updated"  # clerks and auditors follow the record
+
+
+@pytest.mark.django_db
+def test_a_removed_record_is_a_tombstone_and_data_is_the_readers_get(clerk, yinzhou_api):
+    kept = make_organization(registered_by="330203", phone="13812345678")
+    gone = make_organization(registered_by="330203")
+    gone_pk = gone.pk
+    gone.delete()
+    events = list(OutboxEvent.objects.filter(object_id__in=[kept.pk, gone_pk], resource="organizations").order_by("id"))
+    reader = make_user(Role.DISTRICT, district="330212", staff=False)
+    rows = {(row["id"], row["action"]): row for row in feed.render(events, reader)}
+    assert rows[(gone_pk, "removed")]["data"] is None and rows[(gone_pk, "removed")]["etag"] is None
+    # Another district's record is masked exactly as the reader's GET masks it.
+    shown = yinzhou_api.get(f"/api/v1/organizations/{kept.pk}/").json()
+    assert rows[(kept.pk, "created")]["data"] == shown and shown["phone"] == "138****5678"

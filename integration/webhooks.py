@@ -32,6 +32,9 @@ from integration import feed
 from integration.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 FAN_OUT_BATCH = 500
+# Events given deliveries per subscription and round: a webhook switched on again after weeks catches
+# up over several rounds rather than in one long transaction.
+FAN_OUT_MAX_PER_ROUND = 5000
 
 
 # Signing (https://www.standardwebhooks.com/): HMAC-SHA256 of "{id}.{timestamp}.{body}" in base64.
@@ -105,7 +108,7 @@ def fan_out(subscription: WebhookSubscription, now: datetime.datetime) -> int:
         cursor = (subscription.cursor_xid, subscription.cursor_id)
         district = feed.reader_district(subscription.owner)
         resources = subscription.resources or None
-        while True:
+        while made < FAN_OUT_MAX_PER_ROUND:
             events = feed.events_after(cursor, district=district, resources=resources, limit=FAN_OUT_BATCH)
             if not events:
                 break
@@ -221,7 +224,10 @@ def deliver_due(now: datetime.datetime | None = None) -> dict:
         .select_related("subscription")
         .order_by("due_at", "id")
     )
+    failing: set[int] = set()
     for delivery in due:
+        if delivery.subscription_id in failing:
+            continue  # one failure a round per webhook: a dead receiver does not hold the round for long
         with transaction.atomic():
             locked = (
                 WebhookDelivery.objects.select_for_update(skip_locked=True)
@@ -234,4 +240,6 @@ def deliver_due(now: datetime.datetime | None = None) -> dict:
             send(locked, now)
             sent += 1
             succeeded += locked.status == DeliveryStatus.SUCCEEDED
+            if locked.status != DeliveryStatus.SUCCEEDED:
+                failing.add(locked.subscription_id)
     return {"queued": made, "sent": sent, "succeeded": succeeded}

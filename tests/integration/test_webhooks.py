@@ -198,3 +198,19 @@ def test_a_subscription_to_an_internal_url_or_with_a_bad_secret_is_a_400(clerk_a
     )
     assert unknown.status_code == 400 and "resources" in unknown.json()
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.slow
+def test_a_failing_receiver_gets_one_attempt_a_round(committed_feed, loopback_allowed):
+    receiver = Receiver([500] * 10)
+    try:
+        clerk = api_client_for(make_user(Role.CLERK))
+        subscribe(clerk, receiver.url)
+        make_organization()
+        make_organization()
+        now = timezone.now()
+        deliver_until(now, lambda: WebhookDelivery.objects.count() >= 2 and len(receiver.requests) >= 1)
+        assert len(receiver.requests) == 1
+        assert WebhookDelivery.objects.filter(status="pending", attempt=1).count() == 1  # the other one waits
+    finally:
+        receiver.close()

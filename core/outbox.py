@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +70,7 @@ def _district_before(instance, changes: dict, district_after: str) -> str:
     for name, (old, _new) in changes.items():
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a reverse relation named by record_link_changes
+        except FieldDoesNotExist:  # the reverse relation name record_link_changes writes
             continue
         if field.concrete and field.is_relation and (field.many_to_one or field.one_to_one):
             links[field.attname] = old

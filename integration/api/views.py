@@ -53,6 +53,7 @@ class WebhookViewSet(NoQueryParametersOnWrites, viewsets.ModelViewSet):
     queryset = WebhookSubscription.objects.all()
     serializer_class = WebhookSubscriptionSerializer
     reader_roles = SUBSCRIBER_ROLES
+    roles_tested_in = "tests/integration/test_roles.py"  # owner-scoped: outside the district matrix
 
     def get_queryset(self):
         return super().get_queryset().filter(owner=self.request.user).order_by("id")
@@ -72,6 +73,7 @@ class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     queryset = WebhookDelivery.objects.all()
     serializer_class = WebhookDeliverySerializer
     reader_roles = SUBSCRIBER_ROLES
+    roles_tested_in = "tests/integration/test_roles.py"
 
     def get_queryset(self):
         return super().get_queryset().filter(subscription__owner=self.request.user).order_by("-id")

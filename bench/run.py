@@ -63,6 +63,7 @@ TARGETS = [
     ("xlsx_export_organizations", "seconds", 3.0, {1}),
     ("bulk_sync_1000", "median_s", 2.0, {1, 20}),
     ("seed_demo", "seconds", 60, {1}),
+    ("feed_page_1000", "p95_ms", 50, {20}),
 ]
 LOWER_IS_BETTER = {"p95_ms", "copy_ratio", "rss_growth_mb", "seconds", "median_s"}
 
@@ -454,6 +455,7 @@ def run_scale(scale: int, args, admin_url: str) -> dict:
     name = args.database
     url = database_url(admin_url, name)
     django = Django(url)
+    django.scale = scale
     result: dict = {"scale": scale, "database": name, "load_average_start": os.getloadavg()}
     log(f"scale {scale}: database {name}")
     if not args.reuse:
@@ -507,6 +509,18 @@ def measure(server: Server, token: str, sample: dict, url: str, django: Django, 
     if wanted("xlsx_export_organizations"):
         log("  XLSX export of every organization")
         items["xlsx_export_organizations"] = download(session, f"{base}/api/v1/organizations/?format=xlsx", server)
+    if wanted("feed_page_1000"):
+        events = args.feed_events if args.feed_events is not None else (5_000_000 if django.scale >= 20 else 1_000_000)
+        log(f"  feed: filling the outbox to {events:,} events")
+        started = time.monotonic()
+        filled = django.probe("feed-fill", str(events))
+        cursors = django.probe("feed-cursors", "20")
+        log(f"  feed_page_1000 ({filled['events']:,} events, filled in {time.monotonic() - started:.0f} s)")
+        paths = [f"{base}/api/v1/feed/?after={cursor}&limit=1000" for cursor in cursors]
+        items["feed_page_1000"] = {
+            **latency(session, paths, args.requests, workers=server.workers()),
+            "events": filled["events"],
+        }
     if wanted("bulk_sync_1000"):
         log("  bulk sync of 1,000 rows")
         items["bulk_sync_1000"] = bulk_sync(session, base, django)
@@ -638,6 +652,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database after the run")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the kept database as it is (migrated, not re-seeded; one scale)"
+    )
+    parser.add_argument(
+        "--feed-events", type=int, default=None, help="outbox events for feed_page_1000 (scale 20: 5 M, else 1 M)"
     )
     parser.add_argument("--only", default="", help="comma-separated item names to measure (default: all)")
     args = parser.parse_args()

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "public",
+    "integration",
 ]
 
 # The admin's sections in the order of a clerk's day (core.admin_site): (app, own title or None for the
@@ -108,6 +109,7 @@ ADMIN_SECTIONS = [
     ("reports", None, ["Dashboard"]),
     ("core", None, ["ChangeRecord", "ExportLog"]),
     ("jobs", None, ["ExportJob", "PeriodicRun"]),
+    ("integration", None, ["WebhookSubscription", "WebhookDelivery"]),
     ("auth", None, ["User", "Group"]),
     ("axes", None, []),
 ]
@@ -275,6 +277,27 @@ REGISTRY_IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "10000"))
 # PUBLIC_BASE_URL + "/public/certificates/<rating id>/" (evaluations/views.py).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 REGISTRY_BENCH_VIEWS = env_bool("BENCH_VIEWS", default=False)
+
+# The change feed and webhooks (integration app, DESIGN §10). Resources by API prefix; a prefix no
+# router has is skipped (annual reports: `annual-reports`, formerly `inspections`).
+INTEGRATION_FEED_RESOURCES = [
+    "organizations",
+    "community-organizations",
+    "evaluations",
+    "annual-reports",
+    "inspections",
+    "credit-list-entries",
+    "platforms",
+]
+# Networks a webhook may reach although they are private, loopback or link-local (CIDRs, comma-separated);
+# with DEBUG on, loopback is allowed too.
+INTEGRATION_WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS", "")
+INTEGRATION_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Attempts of one delivery, the first retry's wait and its growth: 30 s, 2 min, 8 min, 32 min, 2 h 8 min
+# (6 attempts over about 2 h 50 min), then the webhook is disabled.
+INTEGRATION_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+INTEGRATION_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+INTEGRATION_WEBHOOK_BACKOFF_FACTOR = float(os.environ.get("WEBHOOK_BACKOFF_FACTOR", "4"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "宁波市社会组织登记管理系统 API",

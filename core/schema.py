@@ -65,6 +65,7 @@ RESOURCES = {
     "evaluations": "社会组织评估等级",
     "export-log": "导出日志",
     "exports": "后台导出",
+    "feed": "变更流",
     "filing-supports": "备案组织支持平台",
     "honours": "荣誉",
     "inspections": "年检",
@@ -84,6 +85,8 @@ RESOURCES = {
     "service-demands": "服务需求（点单）",
     "stats": "统计数据",
     "transferred-functions": "政府转移职能",
+    "webhook-deliveries": "Webhook 推送记录",
+    "webhooks": "Webhook 订阅",
 }
 
 # What an operation does, by viewset action (or HTTP method for a plain view); `{}` is the resource.
@@ -93,6 +96,7 @@ OPERATIONS = {
     "create": "新建{}",
     "update": "修改{}",
     "partial_update": "部分修改{}",
+    "destroy": "删除{}",
     "get": "查询{}",
     "bulk": "批量同步{}",
     "deregister": "注销{}登记",

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,6 +19,7 @@ from core.filters import NoQueryParametersOnWrites
 from core.filtersets import ChangeRecordFilterSet, ExportLogFilterSet
 from core.idempotency import IdempotentPosts
 from core.models import ChangeRecord, ExportLog
+from core.outbox import record_etag
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -32,9 +31,8 @@ IF_MATCH = OpenApiParameter(
 
 
 def etag_for(instance) -> str:
-    stamp = getattr(instance, "last_updated", None)
-    raw = f"{instance._meta.label}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
-    return f'"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
+    """The record's ETag (core.outbox.record_etag: the feed's events carry the same)."""
+    return record_etag(instance)
 
 
 def _etag_matches(header: str, current: str) -> bool:

@@ -17,6 +17,7 @@ LAYERS = {
     "evaluations": 3,
     "reports": 4,
     "public": 5,
+    "integration": 5,
 }
 
 

@@ -1,0 +1,161 @@
+"""The outbox: one event per change of a record of a feed resource, written by the history machinery in
+the change's own transaction, so every door (admin, API, bulk, imports, services, jobs) writes it.
+
+Core knows no domain: a higher app (integration) registers the models whose changes are events, with
+the name of their resource and their status fields (`register`). The event keeps what the readers
+need without reading the change again: the action, the record's district before and after the change
+(a district reader gets a tombstone when its record leaves), and the ETag. Why the transaction id:
+docs/decisions/0260-gapless-feed.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.access import jurisdiction_of
+
+
+class EventAction(models.TextChoices):
+    CREATED = "created", _("Created")
+    UPDATED = "updated", _("Changed")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    REMOVED = "removed", _("Removed")
+
+
+# The reader-only action: the record left the reader's jurisdiction (never stored).
+LEFT_JURISDICTION = "left_jurisdiction"
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedModel:
+    resource: str
+    status_fields: frozenset[str]
+
+
+_registered: dict[type, FeedModel] = {}
+
+
+def register(model: type, *, resource: str, status_fields=()) -> None:
+    """Make every change of `model` an event of `resource`; a change of one of `status_fields` is a
+    `status_changed` event. Called by the integration app when it is ready."""
+    _registered[model] = FeedModel(resource=resource, status_fields=frozenset(status_fields))
+
+
+def unregister_all() -> None:
+    _registered.clear()
+
+
+def registered() -> dict[type, FeedModel]:
+    return dict(_registered)
+
+
+def record_etag(instance) -> str:
+    """The ETag of a record as the API sends it (core.api.views.etag_for): its key and `last_updated`."""
+    stamp = getattr(instance, "last_updated", None)
+    raw = f"{instance._meta.label}:{instance.pk}:{stamp.isoformat() if stamp else ''}"
+    return f'"{hashlib.sha256(raw.encode()).hexdigest()[:32]}"'
+
+
+def _district_before(instance, changes: dict, district_after: str) -> str:
+    """The record's district before the change: the record with its changed links set back. Jurisdiction
+    follows the links (a registering authority, a township, a division, an organization), so a change
+    of no link leaves it where it is."""
+    model = type(instance)
+    links = {}
+    for name, (old, _new) in changes.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # the reverse relation name record_link_changes writes
+            continue
+        if field.concrete and field.is_relation and (field.many_to_one or field.one_to_one):
+            links[field.attname] = old
+    if not links:
+        return district_after
+    values = {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+    values.update(links)
+    earlier = model(**values)
+    earlier._state.adding = False
+    return jurisdiction_of(earlier) or ""
+
+
+def _action_of(change_action: str, changes: dict, spec: FeedModel) -> str:
+    if change_action == "create":
+        return EventAction.CREATED
+    if change_action == "delete":
+        return EventAction.REMOVED
+    if spec.status_fields & changes.keys():
+        return EventAction.STATUS_CHANGED
+    return EventAction.UPDATED
+
+
+def write_events(entries) -> None:
+    """Write the events of history entries (instance, change action, changes) of registered models;
+    a record that leaves a district takes the registered records that hang on it (its ratings, list
+    entries, reports) with it, and each of those gets an event too."""
+    from core.models import OutboxEvent  # core.models imports this module
+
+    if not _registered:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    events = []
+    for instance, change_action, changes in entries:
+        spec = _registered.get(type(instance))
+        if spec is None:
+            continue
+        after = "" if change_action == "delete" else (jurisdiction_of(instance) or "")
+        before = after
+        if change_action == "delete":
+            before = jurisdiction_of(instance) or ""
+        elif change_action == "update":
+            before = _district_before(instance, changes, after)
+        action = _action_of(change_action, changes, spec)
+        events.append(
+            OutboxEvent(
+                resource=spec.resource,
+                content_type=ContentType.objects.get_for_model(type(instance)),
+                object_id=instance.pk,
+                action=action,
+                district_before="" if change_action == "create" else before,
+                district_after=after,
+                etag="" if change_action == "delete" else record_etag(instance),
+            )
+        )
+        if change_action == "update" and before != after:
+            events.extend(_dependants_moved(instance, before))
+    if events:
+        OutboxEvent.objects.bulk_create(events)
+
+
+def _dependants_moved(instance, before: str) -> list:
+    """Events for the registered records linked to `instance` whose district moved with it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import OutboxEvent
+
+    found = []
+    for model, spec in _registered.items():
+        for field in model._meta.concrete_fields:
+            if not (field.many_to_one and field.related_model is type(instance)):
+                continue
+            for row in model._base_manager.filter(**{field.attname: instance.pk}):
+                after = jurisdiction_of(row) or ""
+                if after == before:
+                    continue
+                found.append(
+                    OutboxEvent(
+                        resource=spec.resource,
+                        content_type=ContentType.objects.get_for_model(model),
+                        object_id=row.pk,
+                        action=EventAction.UPDATED,
+                        district_before=before,
+                        district_after=after,
+                        etag=record_etag(row),
+                    )
+                )
+    return found

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationConfig(AppConfig):
+    name = "integration"
+    registry_app = True  # its permissions go to the roles (core.roles)
+    verbose_name = _("District-system integration")
+
+    def ready(self) -> None:
+        # The feed's resources become outbox models of core (core.outbox.register): core knows no domain.
+        from integration import feed
+
+        feed.register_outbox_models()

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, form_action
+from core.admin import FilterSetListFilter, RegistryAdmin, form_action
 from core.admin_filters import DateRangeFilter
 from evaluations import services
-from evaluations.choices import INVITE_WITHIN_DAYS, ApplicationStatus
+from evaluations.choices import INVITE_WITHIN_DAYS, ApplicationStatus, WaitingOn
+from evaluations.filtersets import EvaluationApplicationFilterSet
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from evaluations.views import certificate_context
 from ratings.models import Evaluation
@@ -139,35 +140,15 @@ def worklists(today: datetime.date) -> dict:
     return {"waiting": waiting, "objections": objections, "expiring": expiring}
 
 
-class WaitingOnFilter(admin.SimpleListFilter):
-    """The worklist of each step: what the application waits on today."""
+class WaitingOnFilter(FilterSetListFilter):
+    """The worklist of each step: what the application waits on today (the API's `waiting_on`)."""
 
     title = _("waiting on")
     parameter_name = "waiting_on"
+    filterset_class = EvaluationApplicationFilterSet
 
     def lookups(self, request, model_admin):
-        return [
-            ("accept", _("acceptance")),
-            ("score", _("scoring")),
-            ("publish", _("public notice")),
-            ("notice", _("the end of the public notice")),
-            ("conclude", _("conclusion")),
-        ]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        value = self.value()
-        if value == "accept":
-            return queryset.filter(status=ApplicationStatus.APPLIED)
-        if value == "score":
-            return queryset.filter(status=ApplicationStatus.ACCEPTED)
-        if value == "publish":
-            return queryset.filter(status=ApplicationStatus.SCORED)
-        if value == "notice":
-            return queryset.filter(status=ApplicationStatus.PUBLIC_NOTICE, notice_until__gte=today)
-        if value == "conclude":
-            return queryset.filter(status=ApplicationStatus.PUBLIC_NOTICE, notice_until__lt=today)
-        return queryset
+        return WaitingOn.choices
 
 
 class ObjectionDueFilter(admin.SimpleListFilter):

@@ -29,3 +29,13 @@ class ApplicationStatus(models.TextChoices):
 OPEN_STATUSES = frozenset(
     {ApplicationStatus.APPLIED, ApplicationStatus.ACCEPTED, ApplicationStatus.SCORED, ApplicationStatus.PUBLIC_NOTICE}
 )
+
+
+class WaitingOn(models.TextChoices):
+    """The step an application waits on today: the worklist of each step (API filter and admin)."""
+
+    ACCEPT = "accept", _("acceptance")
+    SCORE = "score", _("scoring")
+    PUBLISH = "publish", _("public notice")
+    NOTICE = "notice", _("the end of the public notice")
+    CONCLUDE = "conclude", _("conclusion")

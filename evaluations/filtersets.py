@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import RegistryFilterSet, StrictBooleanFilter
-from evaluations.choices import ApplicationStatus
+from evaluations.choices import ApplicationStatus, WaitingOn
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from registry.choices import CITY_CODE
 
@@ -31,9 +31,26 @@ class EvaluationApplicationFilterSet(RegistryFilterSet):
         field_name="applied_on", lookup_expr="lte", label=_("applied until (inclusive)")
     )
 
+    waiting_on = django_filters.ChoiceFilter(
+        choices=WaitingOn.choices, method="filter_waiting_on", label=_("waiting on")
+    )
+
     class Meta:
         model = EvaluationApplication
         fields = ["round", "organization", "status"]
+
+    def filter_waiting_on(self, queryset, name, value):
+        """Today's worklist of a step; the public notice ends after `notice_until`."""
+        today = timezone.localdate()
+        return queryset.filter(
+            **{
+                WaitingOn.ACCEPT: {"status": ApplicationStatus.APPLIED},
+                WaitingOn.SCORE: {"status": ApplicationStatus.ACCEPTED},
+                WaitingOn.PUBLISH: {"status": ApplicationStatus.SCORED},
+                WaitingOn.NOTICE: {"status": ApplicationStatus.PUBLIC_NOTICE, "notice_until__gte": today},
+                WaitingOn.CONCLUDE: {"status": ApplicationStatus.PUBLIC_NOTICE, "notice_until__lt": today},
+            }[value]
+        )
 
     def filter_district(self, queryset, name, value):
         if value == CITY_CODE:

@@ -7,6 +7,7 @@ import pytest
 from core.choices import Role
 from tests.browser.admin_pages import expect, log_in
 from tests.conftest import make_organization, make_user
+from tests.ratings.builders import make_evaluation
 
 pytestmark = pytest.mark.browser
 
@@ -56,4 +57,16 @@ def test_admin_dashboard_and_api_docs_work_under_the_policy(page, site, violatio
     page.goto(f"{site}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("宁波市社会组织登记管理系统 API")
     expect(page.locator(".opblock").first).to_be_visible()
+    assert violations() == []
+
+
+def test_a_certificate_prints_under_the_policy(page, site, violations):
+    make_user(Role.CLERK, username="clerk-certificate")
+    evaluation = make_evaluation(make_organization(name="宁波市证书打印测试协会", registered_by="330200"), grade=5)
+    log_in(page, site, "clerk-certificate")
+    page.goto(f"{site}/api/v1/evaluations/{evaluation.pk}/certificate/")
+    expect(page.locator(".certificate h1")).to_have_text("社会组织评估等级证书")
+    expect(page.locator(".certificate .qr svg")).to_be_visible()
+    # The print style sheet applies: one A4-wide page per certificate.
+    assert page.locator(".certificate").evaluate("e => getComputedStyle(e).breakAfter") == "page"
     assert violations() == []

@@ -130,3 +130,48 @@ def test_auditors_cannot_run_the_steps(auditor_browser):
     )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.APPLIED
+
+
+def test_a_clerk_records_an_application_and_a_wrong_round_is_refused_on_the_form(clerk_browser):
+    organization = eligible_organization()
+    city_round, district_round = make_round(), make_round("330212")
+    assert clerk_browser.get(f"{APPLICATIONS}add/").status_code == 200
+    refused = clerk_browser.post(
+        f"{APPLICATIONS}add/",
+        {"round": district_round.pk, "organization": organization.pk, "applied_on": "2023-03-01"},
+    )
+    assert refused.status_code == 200 and "民政部令第39号第五条" in refused.content.decode()
+    saved = clerk_browser.post(
+        f"{APPLICATIONS}add/", {"round": city_round.pk, "organization": organization.pk, "applied_on": "2023-03-01"}
+    )
+    assert saved.status_code == 302
+    application = EvaluationApplication.objects.get(organization=organization)
+    assert application.status == ApplicationStatus.APPLIED
+    page = clerk_browser.get(f"{APPLICATIONS}{application.pk}/change/")
+    assert page.status_code == 200 and "已申请" in page.content.decode()
+
+
+def test_a_clerk_records_an_objection_only_within_the_public_notice(clerk_browser):
+    application = make_application(status=ApplicationStatus.PUBLIC_NOTICE)  # notice 2023-05-01 to 2023-05-07
+    late = clerk_browser.post(
+        f"{OBJECTIONS}add/", {"application": application.pk, "filed_on": "2023-05-09", "grounds": "得分偏低"}
+    )
+    assert late.status_code == 200 and "公示期内" in late.content.decode()
+    saved = clerk_browser.post(
+        f"{OBJECTIONS}add/", {"application": application.pk, "filed_on": "2023-05-05", "grounds": "得分偏低"}
+    )
+    assert saved.status_code == 302
+    objection = application.objections.get()
+    assert objection.decision_due_on == datetime.date(2023, 5, 20)
+    clerk_browser.post(
+        OBJECTIONS,
+        {
+            "action": "decide",
+            "_selected_action": [objection.pk],
+            "apply": "1",
+            "date": "2023-05-12",
+            "decision": "维持",
+        },
+    )
+    objection.refresh_from_db()
+    assert objection.decided_on == datetime.date(2023, 5, 12) and objection.decision == "维持"

@@ -274,3 +274,15 @@ def test_a_round_with_applications_keeps_its_authority(clerk_api):
     response = clerk_api.patch(f"{ROUNDS}{application.round_id}/", {"authority": "330212"}, format="json")
     assert response.status_code == 400 and "authority" in response.json()
     assert clerk_api.patch(f"{ROUNDS}{make_round().pk}/", {"authority": "330212"}, format="json").status_code == 200
+
+
+def test_the_worklist_of_each_step_is_a_filter(clerk_api):
+    applied = make_application()
+    in_notice = make_application(status=ApplicationStatus.PUBLIC_NOTICE)  # notice ended 2023-05-07
+
+    def ids(**params):
+        return [row["id"] for row in clerk_api.get(APPLICATIONS, params).json()["results"]]
+
+    assert ids(waiting_on="accept") == [applied.pk]
+    assert ids(waiting_on="conclude") == [in_notice.pk] and ids(waiting_on="notice") == []
+    assert clerk_api.get(APPLICATIONS, {"waiting_on": "tomorrow"}).status_code == 400

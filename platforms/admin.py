@@ -1,12 +1,19 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
 from core.admin_filters import DateRangeFilter
+from core.exports.views import CONTENT_TYPES, CSV, FORMATS, XLSX, attachment_header, filters_of, log_title
+from core.exports.writers import csv_chunks, xlsx_chunks
+from core.models import ExportLog
 from platforms import services
 from platforms.choices import PlatformGrade
 from platforms.filtersets import PlatformFilterSet
@@ -219,6 +226,49 @@ class CoverageForm(forms.Form):
         self.fields["district"].choices = [("", _("All districts"))] + [(row.code, row.name) for row in districts]
 
 
+def coverage_table(rows, *, as_of) -> tuple[list[str], list[list]]:
+    """The coverage page's table by district, as a file shows it: one row per district."""
+    headers = [
+        gettext("district"), gettext("district code"), gettext("townships"), gettext("covered"),
+        gettext("of which served by another township's platform"), gettext("townships without a platform"),
+        gettext("functional zones"), gettext("as of"),
+    ]  # fmt: skip
+    table = [
+        [
+            row.name,
+            row.code,
+            row.townships,
+            row.covered,
+            row.served_by_neighbour,
+            "、".join(f"{township.name}（{township.code}）" for township in row.uncovered),
+            row.zones,
+            as_of,
+        ]  # fmt: skip
+        for row in rows
+    ]
+    return headers, table
+
+
+def coverage_export(request, rows, *, as_of, file_format: str) -> HttpResponse:
+    """The table of the coverage page as CSV or XLSX (the list exports' writers), in the export log."""
+    title = gettext_lazy("Township coverage by platforms")
+    headers, table = coverage_table(rows, as_of=as_of)
+    ExportLog.record(
+        resource="platform-coverage",
+        title=log_title(title),
+        file_format=file_format,
+        filters=filters_of(request.GET),
+        row_count=len(table),
+        user=request.user,
+    )
+    chunks = csv_chunks(headers, table) if file_format == CSV else xlsx_chunks(headers, table, title=str(title))
+    response = HttpResponse(b"".join(chunks), content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = attachment_header(
+        title=str(title), resource="platform-coverage", file_format=file_format
+    )
+    return response
+
+
 @admin.register(TownshipCoverage)
 class TownshipCoverageAdmin(RegistryAdmin):
     """Not a list of records but one page: the townships that no township-level platform open on a date
@@ -236,12 +286,21 @@ class TownshipCoverageAdmin(RegistryAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = CoverageForm(request.GET or {"as_of": timezone.localdate()})
+        query = request.GET.copy()
+        file_format = query.pop("format", [None])[-1]
+        form = CoverageForm(query or {"as_of": timezone.localdate()})
         rows = None
         context = {}
         if form.is_valid():
             as_of = form.cleaned_data["as_of"] or timezone.localdate()
             rows = township_coverage(as_of, form.cleaned_data["district"] or None)
+            if file_format in FORMATS:
+                return coverage_export(request, rows, as_of=as_of, file_format=file_format)
+            shown = {"as_of": as_of.isoformat(), "district": form.cleaned_data["district"] or ""}
+            exports = [
+                (f"?{urlencode({**shown, 'format': CSV})}", _("Export the table (CSV)")),
+                (f"?{urlencode({**shown, 'format': XLSX})}", _("Export the table (Excel)")),
+            ]
             filings, unsupported = filings_per_platform(as_of, form.cleaned_data["district"] or None)
             townships = sum(row.townships for row in rows)
             uncovered = sum(len(row.uncovered) for row in rows)
@@ -255,6 +314,7 @@ class TownshipCoverageAdmin(RegistryAdmin):
                 "zones_with_platform": sum(row.zones_with_platform for row in rows),
                 "filings_by_platform": filings,
                 "filings_without_platform": unsupported,
+                "exports": exports,
             }
         return TemplateResponse(
             request,

@@ -7,7 +7,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
+from core.admin import (
+    FilterSetListFilter,
+    RegistryAdmin,
+    RegistryTabularInline,
+    added_and_shown_at,
+    short_label,
+    status_action,
+)
 from core.admin_filters import DateRangeFilter
 from core.choices import Role
 from registry import extensions, services
@@ -25,13 +32,6 @@ from registry.models import (
     PartyOrganization,
 )
 from registry.models.party import coverage_problems
-
-
-def short_division(division: Division | None):
-    """A division by its name in a list column (鄞州区), its code on hover: a list has no room for both."""
-    if division is None:
-        return "-"
-    return format_html('<span class="registry-division" title="{}">{}</span>', division.code, division.name)
 
 
 class DivisionKindListFilter(FilterSetListFilter):
@@ -246,7 +246,7 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
 
     @admin.display(description=_("registering authority"), ordering="registered_by")
     def registered_by_short(self, organization):
-        return short_division(organization.registered_by)
+        return short_label(organization.registered_by)
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]
@@ -309,11 +309,11 @@ class CommunityOrganizationAdmin(RegistryAdmin):
 
     @admin.display(description=_("township or street"), ordering="township")
     def township_short(self, filing):
-        return short_division(filing.township)
+        return short_label(filing.township)
 
     @admin.display(description=_("community"), ordering="community")
     def community_short(self, filing):
-        return short_division(filing.community)
+        return short_label(filing.community)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]

@@ -146,6 +146,9 @@ def dashboard(request):
     figures = selectors.statistics(as_of, district)
     district_name = Division.objects.filter(code=district).values_list("name", flat=True).first() if district else None
     table = selectors.district_table(as_of)
+    if district:
+        # The district chosen narrows every part of the page: its row of the table, its bars in the charts.
+        table = [row for row in table if row["code"] == district]
     years = selectors.registrations_per_year(as_of, district)
     cards = [
         {"key": key, "label": label_for(key), "value": selectors.value_at(figures, key)}

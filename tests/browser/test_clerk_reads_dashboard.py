@@ -87,3 +87,25 @@ def test_clerk_sees_todays_figures_and_the_charts_on_the_dashboard(page, site):
     with page.expect_download() as download:
         page.get_by_role("link", name="导出统计数字（Excel）").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_coverage_page_exports_what_it_shows(page, site, screenshot):
+    from tests.platforms.builders import make_platform
+
+    page.set_viewport_size({"width": 1440, "height": 900})
+    make_user(Role.CLERK, username="clerk-zhou")
+    make_platform("330212002", opened_on=datetime.date(2019, 1, 1))
+    log_in(page, site, "clerk-zhou")
+    page.goto(f"{site}/admin/platforms/townshipcoverage/")
+    page.locator("#id_district").select_option(label="鄞州区")
+    page.get_by_role("button", name="查询").click()
+    expect(page).to_have_url(re.compile(r"district=330212"))
+    expect(page.locator(".coverage-exports a")).to_have_text(["导出表格（CSV）", "导出表格（Excel）"])
+    screenshot("coverage")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出表格（Excel）").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出表格（CSV）").click()
+    lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("鄞州区,330212,")

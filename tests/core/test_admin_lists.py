@@ -58,3 +58,50 @@ def test_a_clerk_filters_those_lists_by_a_date_range(client, path, since, until)
     for value in (since[1], until[1]):
         if value:
             assert f'value="{value}"' in page
+
+
+def test_every_list_that_filters_a_date_by_range_shows_the_newest_first_unless_it_says_otherwise(rf):
+    request = rf.get("/")
+    for model_admin in domain_admins():
+        ranges = [item[0] for item in model_admin.list_filter if isinstance(item, tuple) and item[1] is DateRangeFilter]
+        if not ranges or model_admin.ordering:
+            continue
+        first, tie = model_admin.get_ordering(request)
+        assert (first.expression.name, first.descending, first.nulls_last, tie) == (ranges[0], True, True, "-pk")
+
+
+def test_a_division_shows_by_its_short_name_on_every_list_with_its_code_on_hover(rf):
+    from registry.models import Division
+
+    request = rf.get("/")
+    district = Division(code="330212", name="鄞州区")
+    shown = []
+    for model_admin in domain_admins():
+        for column in model_admin.get_list_display(request):
+            name = getattr(column, "__name__", column)
+            try:
+                field = model_admin.model._meta.get_field(name)
+            except Exception:
+                continue
+            if field.is_relation and field.concrete and field.related_model is Division:
+                assert callable(column), f"{type(model_admin).__name__}.{name}"
+                record = model_admin.model(**{name: district})
+                assert column(record) == '<span class="registry-division" title="330212">鄞州区</span>'
+                shown.append(f"{model_admin.model._meta.model_name}.{name}")
+    assert {"platform.division", "department.division", "comprehensivepartycommittee.division"} <= set(shown)
+
+
+@pytest.mark.django_db
+def test_a_filter_on_divisions_offers_only_those_the_list_refers_to(client):
+    from procurement.models import Department
+
+    client.force_login(make_user(Role.CLERK))
+    Department.objects.create(name="宁波市鄞州区民政局", division_id="330212")
+    Department.objects.create(name="宁波市海曙区民政局", division_id="330203")
+    page = client.get("/admin/procurement/department/").content.decode()
+    assert "division__code__exact=330212" in page and "division__code__exact=330203" in page
+    assert "division__code__exact=330204" not in page  # 江东区, historical, refers to no department
+    assert "division__code__exact=330283" not in page  # 奉化市
+    # A list whose filter named the field plainly: the published figures (by district, where given).
+    page = client.get("/admin/reports/publishedfigure/").content.decode()
+    assert "district__code__exact=330204" not in page

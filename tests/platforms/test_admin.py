@@ -167,3 +167,33 @@ def test_coverage_page_lists_the_townships_without_a_platform(clerk_browser, aud
     assert "下应街道（330212001）" in after and "钟公庙街道（330212002）" not in after
     assert auditor_browser.get(url).status_code == 200
     assert clerk_browser.get(url, {"as_of": "not a date"}).status_code == 200
+
+
+def test_the_coverage_page_exports_its_table_as_csv_and_excel_for_its_date_and_district(clerk_browser):
+    import io
+
+    import openpyxl
+
+    from core.models import ExportLog
+
+    make_platform(XIAYING, opened_on=D(2019, 1, 1), closed_on=D(2023, 3, 1))
+    url = "/admin/platforms/townshipcoverage/"
+    page = clerk_browser.get(url, {"district": YINZHOU, "as_of": "2023-03-01"}).content.decode()
+    assert "?as_of=2023-03-01&amp;district=330212&amp;format=csv" in page
+    assert "?as_of=2023-03-01&amp;district=330212&amp;format=xlsx" in page
+
+    csv = clerk_browser.get(url, {"district": YINZHOU, "as_of": "2023-03-01", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    lines = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("区（县、市）,区县代码,镇乡（街道）数,已覆盖,")
+    assert len(lines) == 2 and lines[1].startswith("鄞州区,330212,") and "下应街道（330212001）" in lines[1]
+
+    xlsx = clerk_browser.get(url, {"district": YINZHOU, "as_of": "2023-03-01", "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:2] == ("鄞州区", "330212") and rows[1][-1].date() == D(2023, 3, 1)
+    logged = ExportLog.objects.filter(resource="platform-coverage").order_by("id")
+    assert [(log.file_format, log.row_count, log.filters.get("district")) for log in logged] == [
+        ("csv", 1, YINZHOU),
+        ("xlsx", 1, YINZHOU),
+    ]

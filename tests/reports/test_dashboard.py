@@ -103,3 +103,15 @@ def test_the_chosen_district_stands_out_in_the_table_and_the_charts(clerk_browse
     assert row == "鄞州区"
     assert page.count('font-weight="bold">鄞州区</text>') == 2  # both charts by district
     assert 'class="dashboard-selected"' not in clerk_browser.get(URL, {"as_of": "2023-06-15"}).content.decode()
+
+
+def test_the_chosen_district_narrows_the_table_and_the_charts_by_district_to_its_own(clerk_browser):
+    make_organization(registered_by="330212", registered_on=D(2021, 5, 1))
+    make_organization(registered_by="330203", registered_on=D(2021, 5, 1))
+    page = clerk_browser.get(URL, {"as_of": "2023-06-15", "district": "330212"}).content.decode()
+    table = page.split('<table class="dashboard-table">')[1].split("</table>")[0]
+    assert re.findall(r"<tr[^>]*>\s*<td>([^<]+)</td>", table) == ["鄞州区"]
+    charts = page.split('class="dashboard-charts"')[1]
+    assert ">海曙区</text>" not in charts and ">鄞州区</text>" in charts
+    whole_city = clerk_browser.get(URL, {"as_of": "2023-06-15"}).content.decode()
+    assert ">海曙区</text>" in whole_city.split('class="dashboard-charts"')[1]

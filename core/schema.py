@@ -239,3 +239,26 @@ def describe_tags(result, generator, request, public):
                     used.append(tag)
     result["tags"] = [{"name": tag, "description": RESOURCES.get(tag, "")} for tag in sorted(used)]
     return result
+
+
+# A write's refused query parameters (core.filters.NoQueryParametersOnWrites, bulk's `dry_run` value):
+# {"<parameter>": ["message", ...]}, distinct from the other shapes of a bulk 400.
+QUERY_PARAMETER_ERRORS = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "not": {"anyOf": [{"required": ["non_field_errors"]}, {"required": ["errors"]}, {"required": ["detail"]}]},
+    "description": "A query parameter refused: unknown on a write, or a `dry_run` that is not true or false.",
+}
+
+
+def document_query_parameter_errors(result, generator, request, public):
+    """POSTPROCESSING_HOOKS: bulk sync's 400 may also name a refused query parameter."""
+    schemas = result.get("components", {}).get("schemas", {})
+    if "BulkBadRequest" in schemas:
+        schemas["BulkQueryParameterError"] = QUERY_PARAMETER_ERRORS
+        variants = schemas["BulkBadRequest"].setdefault("oneOf", [])
+        reference = {"$ref": "#/components/schemas/BulkQueryParameterError"}
+        if reference not in variants:
+            variants.append(reference)
+    return result

@@ -151,6 +151,7 @@ class RegistryAutoSchema(AutoSchema):
                     str,
                     OpenApiParameter.HEADER,
                     required=False,
+                    pattern=r"^[!-~]{1,255}$",
                     description="A key of your own (a UUID): a repeat with the same key and body within 24 hours "
                     "answers the first response and writes nothing; the same key with another body is a 422.",
                 )

@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.document_export_formats",
         "core.schema.describe_tags",
+        "core.schema.document_query_parameter_errors",
     ],
     # One name per choice set used under several field names (else `check --deploy` warns).
     "ENUM_NAME_OVERRIDES": {

@@ -165,6 +165,7 @@ class RegistryAutoSchema(AutoSchema):
                     str,
                     OpenApiParameter.HEADER,
                     required=False,
+                    pattern=r"^[!-~]{1,255}$",
                     description="A key of your own (a UUID): a repeat with the same key and body within 24 hours "
                     "answers the first response and writes nothing; the same key with another body is a 422.",
                 )
@@ -258,3 +259,26 @@ def describe_tags(result, generator, request, public):
 def leave_out_public_api(endpoints):
     """Pre-processing hook: the public verification API (/api/public/) is described by its own schema."""
     return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/public/")]
+
+
+# A write's refused query parameters (core.filters.NoQueryParametersOnWrites, bulk's `dry_run` value):
+# {"<parameter>": ["message", ...]}, distinct from the other shapes of a bulk 400.
+QUERY_PARAMETER_ERRORS = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "not": {"anyOf": [{"required": ["non_field_errors"]}, {"required": ["errors"]}, {"required": ["detail"]}]},
+    "description": "A query parameter refused: unknown on a write, or a `dry_run` that is not true or false.",
+}
+
+
+def document_query_parameter_errors(result, generator, request, public):
+    """POSTPROCESSING_HOOKS: bulk sync's 400 may also name a refused query parameter."""
+    schemas = result.get("components", {}).get("schemas", {})
+    if "BulkBadRequest" in schemas:
+        schemas["BulkQueryParameterError"] = QUERY_PARAMETER_ERRORS
+        variants = schemas["BulkBadRequest"].setdefault("oneOf", [])
+        reference = {"$ref": "#/components/schemas/BulkQueryParameterError"}
+        if reference not in variants:
+            variants.append(reference)
+    return result

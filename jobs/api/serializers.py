@@ -49,6 +49,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "finished",
             "expires",
             "file",
+            "export_log",
             "error",
         ]
         read_only_fields = fields

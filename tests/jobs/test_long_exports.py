@@ -67,6 +67,7 @@ def test_the_export_is_logged_when_done(clerk, clerk_api):
     assert job.export_log is not None
     log = ExportLog.objects.get(pk=job.export_log_id)
     assert (log.resource, log.file_format, log.row_count, log.user) == ("community-organizations", "csv", 1, clerk)
+    assert clerk_api.get(f"{URL}{job_id}/").json()["export_log"] == log.pk
 
 
 def test_a_bad_filter_is_400_when_asked_and_nothing_is_queued(clerk_api):

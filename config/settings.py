@@ -446,10 +446,13 @@ REGISTRY_PERIODIC_JOBS = [
     ("prune_idempotency_keys", "prune_idempotency_keys", "every 3600 s"),
     ("prune_task_results", "prune_db_task_results", "daily 04:00"),  # django-tasks-db's: finished jobs, 14 days
     ("reclaim_stale_jobs", "reclaim_stale_jobs", "every 300 s"),
+    ("deliver_webhooks", "deliver_webhooks", "every 30 s"),
 ]
 # A job running longer than this lost its worker (killed, machine gone): marked failed and tried again.
 REGISTRY_JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", str(4 * 3600)))
 # A daily slot missed (no scheduler running at HH:MM) is still run this long after it, not later.
+# /healthz calls the queue degraded when a ready job has waited longer than this for a worker.
+REGISTRY_QUEUE_MAX_WAIT_SECONDS = int(os.environ.get("QUEUE_MAX_WAIT_SECONDS", "300"))
 REGISTRY_PERIODIC_GRACE_SECONDS = int(os.environ.get("PERIODIC_GRACE_SECONDS", str(6 * 3600)))
 
 # Long exports (POST exports/): files written through this storage alias, kept this many days.

@@ -12,3 +12,9 @@ class IntegrationConfig(AppConfig):
         from integration import feed
 
         feed.register_outbox_models()
+
+        from core.metrics import register_gauge
+
+        register_gauge(
+            "registry_feed_lag_seconds", "Age of the oldest change not yet served by the feed", feed.feed_lag_seconds
+        )

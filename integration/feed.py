@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.test import RequestFactory
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -216,3 +217,14 @@ def _records(name: str, ids: set[int], request) -> dict[int, dict]:
     found = list(view.get_queryset().filter(pk__in=ids))
     data = view.get_serializer(found, many=True).data
     return {row["id"]: row for row in data}
+
+
+def feed_lag_seconds() -> float:
+    """How far the feed is behind the writes: the age of the oldest event written but not yet served
+    (an earlier transaction still open holds it back); 0 when every event is served."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    held = OutboxEvent.objects.filter(xid__gte=RawSQL(FEED_HORIZON_SQL, [])).order_by("xid", "id").first()
+    if held is None:
+        return 0.0
+    return max((timezone.now() - held.occurred_at).total_seconds(), 0.0)

@@ -12,6 +12,7 @@ REGISTRY_EXPORT_KEEP_DAYS days (`manage.py prune_exports`, a periodic job).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import tempfile
 from urllib.parse import urlencode
 
@@ -107,7 +108,7 @@ def export_run(export_id: int) -> int:
             translation.override(job.language),
             change_context(actor=user, source=job.source, request_id=job.request_id),
         ):
-            written, name = _write(job, user)
+            written, name, digest = _write(job, user)
             log = ExportLog.record(
                 resource=job.resource,
                 file_format=job.file_format,
@@ -115,6 +116,8 @@ def export_run(export_id: int) -> int:
                 row_count=written,
                 user=user,
                 title=job.title,
+                as_of=as_of_of(job.params),
+                sha256=digest,
             )
     except Exception as error:
         ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(error)[:2000])
@@ -189,7 +192,19 @@ def api_resource_named_for(viewset) -> str:
     return api_resource_for(viewset.get_queryset().model).name
 
 
-def _write(job: ExportJob, user) -> tuple[int, str]:
+def as_of_of(params: dict) -> datetime.date | None:
+    """The `as_of` day the export's filters name (validated at POST), for its manifest."""
+    value = params.get("as_of")
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _write(job: ExportJob, user) -> tuple[int, str, str]:
+    """Write the file; answers the rows, the stored name and the SHA-256 of the bytes (its manifest)."""
     if job.admin_list:
         viewset, queryset = admin_rows(user=user, admin_list=job.admin_list, params=job.params)
     else:
@@ -214,13 +229,15 @@ def _write(job: ExportJob, user) -> tuple[int, str]:
         chunks = xlsx_chunks(headers, rows(), title=str(queryset.model._meta.verbose_name_plural))
     else:
         chunks = csv_chunks(headers, rows())
+    digest = hashlib.sha256()
     with tempfile.TemporaryFile() as spool:
         for chunk in chunks:
             spool.write(chunk)
+            digest.update(chunk)
         spool.seek(0)
         name = f"{job.pk}/{export_filename(job.resource, job.file_format)}"
         name = exports_storage().save(name, File(spool, name=name))
-    return written, name
+    return written, name, digest.hexdigest()
 
 
 def export_download_name(job: ExportJob) -> str:

@@ -74,3 +74,15 @@ def test_metrics_refuse_other_addresses_unless_the_token_is_given(client, settin
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     allowed = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer scrape-secret")
     assert allowed.status_code == 200
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_healthz_and_metrics_report_the_job_queue_depth(client):
+    from jobs.queue import run_command
+
+    run_command.enqueue("prune_exports")
+    body = client.get("/healthz").json()
+    assert body["checks"]["queue"]["depth"] == 1 and body["checks"]["queue"]["ok"] is True
+    text = client.get("/metrics").content.decode()
+    assert "registry_queue_depth 1.0" in text
+    assert "registry_feed_lag_seconds 0.0" in text

@@ -2,6 +2,7 @@
 the file downloads whole; visible to whoever asked and to clerks; logged; expired after 7 days."""
 
 import datetime
+import hashlib
 import io
 
 import openpyxl
@@ -68,6 +69,17 @@ def test_the_export_is_logged_when_done(clerk, clerk_api):
     log = ExportLog.objects.get(pk=job.export_log_id)
     assert (log.resource, log.file_format, log.row_count, log.user) == ("community-organizations", "csv", 1, clerk)
     assert clerk_api.get(f"{URL}{job_id}/").json()["export_log"] == log.pk
+
+
+def test_a_long_export_s_manifest_holds_the_sha256_of_its_file_and_its_as_of(clerk_api):
+    make_filing()
+    asked = {"resource": "community-organizations", "params": {"as_of": "2026-01-31"}, "format": "csv"}
+    job_id = clerk_api.post(URL, asked, format="json").json()["id"]
+    run_ready_jobs()
+    job = ExportJob.objects.get(pk=job_id)
+    body = b"".join(clerk_api.get(f"{URL}{job_id}/file/").streaming_content)
+    log = ExportLog.objects.get(pk=job.export_log_id)
+    assert log.sha256 == hashlib.sha256(body).hexdigest() and log.as_of == datetime.date(2026, 1, 31)
 
 
 def test_a_bad_filter_is_400_when_asked_and_nothing_is_queued(clerk_api):

@@ -174,6 +174,7 @@ def requested_day(request) -> datetime.date:
     """The day a list is read as of: its valid `as_of` parameter, else today (an invalid one is the
     filter set's 400)."""
     value = getattr(request, "query_params", {}).get("as_of") if request is not None else None
+    value = (value or "").strip()
     if value:
         try:
             day = datetime.date.fromisoformat(value)

@@ -193,71 +193,13 @@ class Column:
         return readable_value(self.kind, value)
 
     def converter(self):
-        """`self.readable` with what depends on the field alone worked out once per export (labels
-        translated once, not per cell); other values fall through to `self.readable`. Call it in the
-        export's language."""
-        readable = self.readable
-        if self.codes is not None:
-            return readable
-        field = self.kind
-        if isinstance(field, serializers.BooleanField):
-            yes, no = str(YES), str(NO)
-
-            def convert(value):
-                if value is None or value == "":
-                    return None
-                return (yes if value else no) if isinstance(value, bool) else readable(value)
-
-        elif isinstance(field, serializers.ChoiceField) and not isinstance(field, serializers.MultipleChoiceField):
-            labels = {key: str(label) for key, label in field.choices.items()}
-
-            def convert(value):
-                if value is None or value == "":
-                    return None
-                if type(value) in (str, int):
-                    return labels.get(value, str(value))
-                return readable(value)
-
-        elif type(field) is serializers.CharField:
-
-            def convert(value):
-                if value is None or value == "":
-                    return None
-                return value if type(value) is str else readable(value)
-
-        elif isinstance(field, serializers.DateTimeField):
-
-            def convert(value):
-                return None if value is None or value == "" else _as_datetime(value)
-
-        elif isinstance(field, serializers.DateField):
-
-            def convert(value):
-                if value is None or value == "":
-                    return None
-                return datetime.date.fromisoformat(value) if type(value) is str else readable(value)
-
-        elif isinstance(field, (serializers.IntegerField, relations.RelatedField)) and self.nested is None:
-            # Ids, counts and related records by their code: already what people read.
-
-            def convert(value):
-                kind = type(value)
-                if kind is str:
-                    return value or None
-                return value if kind is int else readable(value)
-
-        else:
-            # Method fields and the rest: their yes/no answers without translating per cell.
-            yes, no = str(YES), str(NO)
-
-            def convert(value):
-                if value is True:
-                    return yes
-                if value is False:
-                    return no
-                return None if value is None else readable(value)
-
-        return convert
+        """`self.readable` as one function per column, worked out once per export: a plain column's
+        values go straight through its kind's formatter (`value_formatter`, labels translated once,
+        not per cell); a column that may hold nested records or related records' codes reads each
+        value through `self.readable`. Call it in the export's language."""
+        if self.codes is not None or self.nested is not None or not isinstance(self.kind, PLAIN_KINDS):
+            return self.readable
+        return value_formatter(self.kind)
 
     def direct(self, render):
         """For a plain model column (`core.api.planned_lists.row_plan`), a function from the stored value straight
@@ -334,30 +276,79 @@ def _as_datetime(value) -> datetime.datetime | None:
     return value.replace(microsecond=0)
 
 
-def readable_value(field: serializers.Field, value):
-    if value is None or value == "" or value == [] or value == {}:
-        return None
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+# Kinds of fields whose values are never nested records: `Column.converter` formats them directly.
+PLAIN_KINDS = (
+    serializers.BooleanField,
+    serializers.ChoiceField,
+    serializers.CharField,
+    serializers.DateTimeField,
+    serializers.DateField,
+    serializers.IntegerField,
+    serializers.DecimalField,
+    relations.RelatedField,
+)
+
+
+def value_formatter(field: serializers.Field):
+    """The one rule by which an export writes a value of `field` as people read it (None when empty):
+    choices as their labels, booleans as 是/否, dates and timestamps as dates (local time, to the
+    second), decimals and numbers as numbers, lists joined with 、, anything else as text. Labels are
+    translated when it is made: make it in the export's language. The COPY path writes the same
+    text in SQL (core/exports/copy.py; tests/exports/test_copy.py holds the two to the same bytes)."""
+    yes, no = str(YES), str(NO)
+
+    def general(value):
+        if _empty(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return _as_datetime(value)
+        if isinstance(value, bool):
+            return yes if value else no
+        if isinstance(value, (int, float, decimal.Decimal, datetime.date)):
+            return value
+        if isinstance(value, (list, tuple, set)):
+            return "、".join(str(item) for item in value if item is not None) or None
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False, cls=JSONEncoder)
+        return str(value)
+
     if isinstance(field, serializers.BooleanField):
-        return str(YES if value else NO)
+        return lambda value: None if _empty(value) else (yes if value else no)
     if isinstance(field, serializers.MultipleChoiceField):
-        return "、".join(str(field.choices.get(item, item)) for item in value)
+        return lambda value: None if _empty(value) else "、".join(str(field.choices.get(item, item)) for item in value)
     if isinstance(field, serializers.ChoiceField):
-        return str(field.choices.get(value, value))
-    if isinstance(field, serializers.DateTimeField) or isinstance(value, datetime.datetime):
-        return _as_datetime(value)
+        labels = {key: str(label) for key, label in field.choices.items()}
+        return lambda value: None if _empty(value) else labels.get(value, str(value))
+    if isinstance(field, serializers.DateTimeField):
+        return lambda value: None if _empty(value) else _as_datetime(value)
     if isinstance(field, serializers.DateField):
-        return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+        def date(value):
+            if _empty(value):
+                return None
+            if type(value) is str:
+                return datetime.date.fromisoformat(value)
+            return _as_datetime(value) if isinstance(value, datetime.datetime) else value
+
+        return date
     if isinstance(field, serializers.DecimalField):
-        return decimal.Decimal(value)
-    if isinstance(value, bool):
-        return str(YES if value else NO)
-    if isinstance(value, (int, float, decimal.Decimal, datetime.date)):
-        return value
-    if isinstance(value, (list, tuple, set)):
-        return "、".join(str(item) for item in value if item is not None) or None
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, cls=JSONEncoder)
-    return str(value)
+
+        def number(value):
+            if _empty(value):
+                return None
+            return _as_datetime(value) if isinstance(value, datetime.datetime) else decimal.Decimal(value)
+
+        return number
+    return general
+
+
+def readable_value(field: serializers.Field, value):
+    """One value of `field` as people read it (`value_formatter`)."""
+    return value_formatter(field)(value)
 
 
 class ExportTable:

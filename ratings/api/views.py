@@ -1,6 +1,7 @@
 from rest_framework import status
 
 from core.api.views import RegistryViewSet, status_action
+from core.asof import requested_day
 from ratings import services
 from ratings.api.serializers import (
     EvaluationDowngradeSerializer,
@@ -18,7 +19,8 @@ class EvaluationViewSet(RegistryViewSet):
     filterset_class = EvaluationFilterSet
 
     def get_queryset(self):
-        return super().get_queryset().with_status()
+        # Each rating's status on the day the list is read as of (today without `as_of`).
+        return super().get_queryset().with_status(requested_day(getattr(self, "request", None)))
 
     revoke = status_action("revoke", services.evaluation_revoke, target="evaluation", body=EvaluationRevokeSerializer)
     downgrade = status_action(

@@ -199,3 +199,12 @@ def test_as_of_rebuilds_a_queryset_in_python_too():
     assert list(past.values_list("name", flat=True)) == ["旧"]
     assert past.filter(name="旧").count() == 1
     assert Organization.objects.filter(pk__in=past.values("pk")).count() == 1
+
+
+def test_a_rating_shows_its_status_on_the_day(clerk_api):
+    with at(D1 - datetime.timedelta(days=30)):
+        # Valid for five years: through 2024-03-31, after D1 and before today.
+        make_evaluation(make_organization(), grade=4, concluded_on=datetime.date(2019, 4, 1))
+    url = "/api/v1/evaluations/"
+    assert clerk_api.get(url).json()["results"][0]["status"] == "expired"
+    assert clerk_api.get(url, {"as_of": D1.isoformat()}).json()["results"][0]["status"] != "expired"

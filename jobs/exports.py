@@ -226,7 +226,8 @@ def _write(job: ExportJob, user) -> tuple[int, str, str]:
 
     headers = table.headers()
     if job.file_format == XLSX:
-        chunks = xlsx_chunks(headers, rows(), title=str(queryset.model._meta.verbose_name_plural))
+        title = str(queryset.model._meta.verbose_name_plural)
+        chunks = xlsx_chunks(headers, rows(), title=title, day=as_of_of(job.params))
     else:
         chunks = csv_chunks(headers, rows())
     digest = hashlib.sha256()

@@ -51,7 +51,9 @@ def search_organizations(query: str, on: datetime.date | None = None) -> QuerySe
         condition = Q(uscc=code) | contains_text("name", term, short_gram_index=True)
     else:
         condition = contains_text("name", term, short_gram_index=True)
-    return with_current_grade(organizations.filter(condition), on).order_by("name", "id")
+    # In registration order (id), as the API lists: a page of a common term is read from the key's index
+    # until it is full, where sorting by name would sort every match first (bench/README.md).
+    return with_current_grade(organizations.filter(condition), on).order_by("id")
 
 
 def grade_label(grade: int | None) -> str:

@@ -3,20 +3,12 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.conftest import make_organization
 from tests.public.builders import list_organization, make_rated_organization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2024-05-10")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_anonymous_detail_answers_status_grade_and_validity_and_no_phone(anonymous_api):

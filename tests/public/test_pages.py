@@ -171,3 +171,24 @@ def test_search_queries_do_not_grow_with_the_page(client, django_assert_max_num_
 def test_search_selector_refuses_short_terms():
     with pytest.raises(selectors.QueryTooShort):
         selectors.search_organizations(" 会 ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/public/?q=ab%00cd",
+        "/public/?q=%00%00",
+        "/public/?q=" + "协" * 5000,
+        "/public/?q=协会&page=99999999999999999999",
+        "/public/organizations/51330212MJ00000%0018/",
+        "/public/organizations/%E2%80%AE/",
+        "/public/filings/33021200%00/",
+        "/public/credit-lists/?list=%00&page=-1",
+        "/public/certificates/99999999999999999999999/",
+        "/api/public/v1/organizations/?q=ab%00cd",
+        "/api/public/v1/organizations/?q=协会&page_size=abc&page=0",
+        "/api/public/v1/organizations/51330212MJ00000%0018/",
+    ],
+)
+def test_odd_input_is_never_a_server_error(client, url):
+    assert client.get(url).status_code in {200, 400, 404}

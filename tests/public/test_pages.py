@@ -10,7 +10,7 @@ from ratings.models import Evaluation
 from registry.choices import CreditList
 from tests.conftest import make_organization
 from tests.public.builders import list_organization, make_rated_organization
-from tests.registry.builders import make_filing
+from tests.registry.builders import make_filing, make_inspection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2024-05-10")]
 
@@ -192,3 +192,24 @@ def test_search_selector_refuses_short_terms():
 )
 def test_odd_input_is_never_a_server_error(client, url):
     assert client.get(url).status_code in {200, 400, 404}
+
+
+def test_list_pages_cost_the_same_queries_whatever_their_length(client, django_assert_max_num_queries):
+    first = make_filing()
+    for n in range(20):
+        make_filing(name=f"测试队{n}", township=first.township_id)
+        list_organization(make_organization(name=f"宁波市名单计数协会{n}"))
+    with django_assert_max_num_queries(3):
+        client.get(f"/public/filings/{first.township_id}/")
+    with django_assert_max_num_queries(2):
+        client.get("/public/credit-lists/")
+    with django_assert_max_num_queries(1):
+        client.get("/public/filings/")
+
+
+def test_organization_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    organization, _ = make_rated_organization()
+    for year in range(2015, 2023):
+        make_inspection(organization, year=year)
+    with django_assert_max_num_queries(5):
+        client.get(f"/public/organizations/{organization.uscc}/")

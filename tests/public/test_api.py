@@ -118,3 +118,16 @@ def test_a_rating_past_its_validity_is_no_grade(anonymous_api):
     organization, _ = make_rated_organization(concluded_on=datetime.date(2018, 6, 1))
     data = anonymous_api.get(f"/api/public/v1/organizations/{organization.uscc}/").json()
     assert data["grade"] is None and data["certificate"] is None
+
+
+def test_behind_the_proxy_each_forwarded_client_is_counted_apart(settings):
+    settings.PUBLIC_API_THROTTLE_RATE = "2/minute"
+    settings.REGISTRY_TRUSTED_PROXIES = 1
+    organization = make_organization()
+    url = f"/api/public/v1/organizations/{organization.uscc}/"
+    nginx = APIClient(REMOTE_ADDR="127.0.0.1")
+    first = [nginx.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in range(3)]
+    assert first == [200, 200, 429]
+    assert nginx.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+    # An address the client writes itself (left of the proxy's entry) changes nothing.
+    assert nginx.get(url, HTTP_X_FORWARDED_FOR="10.0.0.9, 198.51.100.1").status_code == 429

@@ -42,8 +42,11 @@ def sample() -> dict:
         .values_list("township_id", flat=True)[:20]
     )
     rng = random.Random(10)
+    chosen = rng.sample(ids, min(200, len(ids)))
+    codes = dict(Organization.objects.filter(pk__in=chosen).values_list("id", "uscc"))
     return {
-        "organization_ids": rng.sample(ids, min(200, len(ids))),
+        "organization_ids": chosen,
+        "organization_codes": [codes[pk] for pk in chosen],
         "townships": list(townships),
         "organizations": len(ids),
         "filings": CommunityOrganization.objects.count(),

@@ -64,6 +64,9 @@ TARGETS = [
     ("bulk_sync_1000", "median_s", 2.0, {1, 20}),
     ("seed_demo", "seconds", 60, {1}),
     ("feed_page_1000", "p95_ms", 50, {20}),
+    # The public register (DESIGN §11, issue #24): search and an organization's page.
+    ("public_search", "p95_ms", 50, {1, 20}),
+    ("public_organization", "p95_ms", 50, {1, 20}),
 ]
 LOWER_IS_BETTER = {"p95_ms", "copy_ratio", "rss_growth_mb", "seconds", "median_s"}
 
@@ -168,6 +171,7 @@ class Server:
             "GUNICORN_TIMEOUT": "1800",
             "BENCH_VIEWS": "1",
             "THROTTLE_CLERK": "100000000/hour",
+            "PUBLIC_API_THROTTLE_RATE": "100000000/hour",
         }
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
@@ -257,7 +261,7 @@ def latency(
         response = session.get(urls[index % len(urls)], timeout=120)
         times.append((time.perf_counter() - started) * 1000)
         errors += response.status_code != 200
-    body = first.json()
+    body = first.json() if first.headers.get("Content-Type", "").startswith("application/json") else None
     return {
         "n": count,
         "median_ms": round(statistics.median(times), 1),
@@ -425,6 +429,10 @@ def list_items(sample: dict, terms: dict) -> dict[str, list[str]]:
         "org_list_as_of": [
             f"/api/v1/organizations/?page_size=100&as_of={two_years_back()}&page={page}" for page in pages
         ],
+        # Pages for people, no key (the session's token is ignored there).
+        "public_search": [f"/public/?q={terms['3']}", f"/public/?q={terms['2']}"],
+        "public_organization": [f"/public/organizations/{code}/" for code in sample["organization_codes"]],
+        "public_api_organization": [f"/api/public/v1/organizations/{code}/" for code in sample["organization_codes"]],
     }
 
 

@@ -42,7 +42,8 @@ class QueryTooShort(ValueError):
 def search_organizations(query: str, on: datetime.date | None = None) -> QuerySet[Organization]:
     """Public organizations whose name contains `query`, or whose credit code is `query` (18 characters),
     with their current grade; raises QueryTooShort for a term under MIN_QUERY_LENGTH characters."""
-    term = " ".join(query.split())
+    # NUL, which PostgreSQL refuses in a text (a 500), and other control characters are no part of a name.
+    term = " ".join("".join(ch for ch in query if ch.isprintable()).split())
     if len(term) < MIN_QUERY_LENGTH:
         raise QueryTooShort(term)
     organizations = public_organizations().select_related("registered_by")
@@ -51,7 +52,9 @@ def search_organizations(query: str, on: datetime.date | None = None) -> QuerySe
         condition = Q(uscc=code) | contains_text("name", term, short_gram_index=True)
     else:
         condition = contains_text("name", term, short_gram_index=True)
-    return with_current_grade(organizations.filter(condition), on).order_by("name", "id")
+    # In registration order (id), as the API lists: a page of a common term is read from the key's index
+    # until it is full, where sorting by name would sort every match first (bench/README.md).
+    return with_current_grade(organizations.filter(condition), on).order_by("id")
 
 
 def grade_label(grade: int | None) -> str:
@@ -61,7 +64,7 @@ def grade_label(grade: int | None) -> str:
 def organization_by_code(uscc: str) -> Organization | None:
     """The public organization with this credit code, or None (unknown or not public alike)."""
     code = normalise_uscc(uscc)
-    if len(code) != USCC_LENGTH:
+    if len(code) != USCC_LENGTH or not (code.isascii() and code.isalnum()):
         return None
     return public_organizations().select_related("registered_by", "domicile").filter(uscc=code).first()
 

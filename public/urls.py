@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from public import views
 
@@ -9,6 +9,6 @@ urlpatterns = [
     path("organizations/<str:uscc>/", views.organization, name="organization"),
     path("credit-lists/", views.credit_lists, name="credit-lists"),
     path("filings/", views.townships, name="townships"),
-    path("filings/<str:code>/", views.township, name="township"),
+    re_path(r"^filings/(?P<code>[0-9]{9})/$", views.township, name="township"),
     path("certificates/<int:evaluation_id>/", views.certificate, name="certificate"),
 ]

@@ -186,6 +186,22 @@ class LatestInspectionFilter(FilterSetListFilter):
         return [*InspectionResult.choices, ("none", _("Never inspected"))]
 
 
+class PublicFlagForm(forms.ModelForm):
+    """`public` as a choice (公示 / 不公示), which a browser always sends: a form posted without it (by a
+    client that predates the field) keeps the record's value, where an unticked checkbox, absent from
+    a post, would withhold the record."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("public")
+        if field is None:  # read-only for this user
+            return
+        field.widget = forms.Select(choices=[(True, _("public")), (False, _("not public"))])
+        if self.is_bound and "public" not in self.data:
+            self.data = self.data.copy()
+            self.data["public"] = str(self.instance.public)
+
+
 def clerk_only_readonly(request, model) -> list[str]:
     """The model's clerk-only fields (whether it is public), read-only for anyone but a writing clerk;
     core.access.check_write refuses the write anyway."""
@@ -201,6 +217,7 @@ EXTENDED_ADMINS = extensions.mixins("admin")
 
 @admin.register(Organization)
 class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
+    form = PublicFlagForm
     list_display = [
         "name",
         "uscc",
@@ -261,6 +278,7 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
 
 @admin.register(CommunityOrganization)
 class CommunityOrganizationAdmin(RegistryAdmin):
+    form = PublicFlagForm
     list_display = [
         "filing_number",
         "name",

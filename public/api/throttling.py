@@ -1,11 +1,14 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from core.login import client_address
+
 
 class PublicAddressThrottle(AnonRateThrottle):
     """Requests per client address (PUBLIC_API_THROTTLE_RATE), signed in or not: the public API is the
-    same for everyone, so a token buys no more of it. Behind a proxy, set NUM_PROXIES in REST_FRAMEWORK
-    so the address is read from X-Forwarded-For."""
+    same for everyone, so a token buys no more of it. The address is the one the login locks use
+    (core.login.client_address: behind TRUSTED_PROXIES proxies, the X-Forwarded-For entry they
+    appended), so the public behind nginx is not counted as one client."""
 
     scope = "public"
 
@@ -13,4 +16,4 @@ class PublicAddressThrottle(AnonRateThrottle):
         return settings.PUBLIC_API_THROTTLE_RATE
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request) or "unknown"}

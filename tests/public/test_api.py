@@ -3,20 +3,12 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.conftest import make_organization
 from tests.public.builders import list_organization, make_rated_organization
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2024-05-10")]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_anonymous_detail_answers_status_grade_and_validity_and_no_phone(anonymous_api):
@@ -126,3 +118,16 @@ def test_a_rating_past_its_validity_is_no_grade(anonymous_api):
     organization, _ = make_rated_organization(concluded_on=datetime.date(2018, 6, 1))
     data = anonymous_api.get(f"/api/public/v1/organizations/{organization.uscc}/").json()
     assert data["grade"] is None and data["certificate"] is None
+
+
+def test_behind_the_proxy_each_forwarded_client_is_counted_apart(settings):
+    settings.PUBLIC_API_THROTTLE_RATE = "2/minute"
+    settings.REGISTRY_TRUSTED_PROXIES = 1
+    organization = make_organization()
+    url = f"/api/public/v1/organizations/{organization.uscc}/"
+    nginx = APIClient(REMOTE_ADDR="127.0.0.1")
+    first = [nginx.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code for _ in range(3)]
+    assert first == [200, 200, 429]
+    assert nginx.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+    # An address the client writes itself (left of the proxy's entry) changes nothing.
+    assert nginx.get(url, HTTP_X_FORWARDED_FOR="10.0.0.9, 198.51.100.1").status_code == 429

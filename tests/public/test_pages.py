@@ -10,7 +10,7 @@ from ratings.models import Evaluation
 from registry.choices import CreditList
 from tests.conftest import make_organization
 from tests.public.builders import list_organization, make_rated_organization
-from tests.registry.builders import make_filing
+from tests.registry.builders import make_filing, make_inspection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2024-05-10")]
 
@@ -171,3 +171,45 @@ def test_search_queries_do_not_grow_with_the_page(client, django_assert_max_num_
 def test_search_selector_refuses_short_terms():
     with pytest.raises(selectors.QueryTooShort):
         selectors.search_organizations(" 会 ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/public/?q=ab%00cd",
+        "/public/?q=%00%00",
+        "/public/?q=" + "协" * 5000,
+        "/public/?q=协会&page=99999999999999999999",
+        "/public/organizations/51330212MJ00000%0018/",
+        "/public/organizations/%E2%80%AE/",
+        "/public/filings/33021200%00/",
+        "/public/credit-lists/?list=%00&page=-1",
+        "/public/certificates/99999999999999999999999/",
+        "/api/public/v1/organizations/?q=ab%00cd",
+        "/api/public/v1/organizations/?q=协会&page_size=abc&page=0",
+        "/api/public/v1/organizations/51330212MJ00000%0018/",
+    ],
+)
+def test_odd_input_is_never_a_server_error(client, url):
+    assert client.get(url).status_code in {200, 400, 404}
+
+
+def test_list_pages_cost_the_same_queries_whatever_their_length(client, django_assert_max_num_queries):
+    first = make_filing()
+    for n in range(20):
+        make_filing(name=f"测试队{n}", township=first.township_id)
+        list_organization(make_organization(name=f"宁波市名单计数协会{n}"))
+    with django_assert_max_num_queries(3):
+        client.get(f"/public/filings/{first.township_id}/")
+    with django_assert_max_num_queries(2):
+        client.get("/public/credit-lists/")
+    with django_assert_max_num_queries(1):
+        client.get("/public/filings/")
+
+
+def test_organization_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    organization, _ = make_rated_organization()
+    for year in range(2015, 2023):
+        make_inspection(organization, year=year)
+    with django_assert_max_num_queries(5):
+        client.get(f"/public/organizations/{organization.uscc}/")

@@ -100,3 +100,19 @@ def test_admin_shows_the_flag_read_only_to_others_than_clerks(rf, clerk):
     assert {"public", "not_public_reason"} <= set(model_admin.get_readonly_fields(request))
     request.user = clerk
     assert "public" not in model_admin.get_readonly_fields(request)
+
+
+def test_admin_form_posted_without_the_flag_keeps_the_record_public(clerk):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[Organization]
+    organization = make_organization()
+    request = RequestFactory().post("/")
+    request.user = clerk
+    form_class = model_admin.get_form(request, organization, change=True)
+    form = form_class(data={"name": organization.name}, instance=organization)
+    assert form.data["public"] == "True"
+    withheld = form_class(data={"public": "False"}, instance=organization)
+    assert withheld.data["public"] == "False"
+    assert 'value="False"' in str(form_class(instance=organization)["public"])

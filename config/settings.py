@@ -331,6 +331,8 @@ LOGGING = {
 
 # The districts a district system may be bound to: registry's divisions, named here so core needs no import.
 REGISTRY_CURRENT_DISTRICT_CODES = "registry.selectors.current_district_codes"
+# The township codes a township filing desk may be bound to (DESIGN §9), named by registry like the above.
+REGISTRY_CURRENT_TOWNSHIP_CODES = "registry.selectors.current_township_codes"
 
 # Loaded by `make run` (manage.py bootstrap) into an empty database; drawn from the reply and the code standards.
 REGISTRY_FIXTURES = [

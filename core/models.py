@@ -428,6 +428,18 @@ def current_district_codes() -> set[str]:
     return set(import_string(settings.REGISTRY_CURRENT_DISTRICT_CODES)())
 
 
+def current_township_codes() -> set[str]:
+    """Codes of the townships, streets and zones in force (settings.REGISTRY_CURRENT_TOWNSHIP_CODES)."""
+    return set(import_string(settings.REGISTRY_CURRENT_TOWNSHIP_CODES)())
+
+
+def validate_current_township(code: str) -> None:
+    if code and code not in current_township_codes():
+        raise ValidationError(
+            _("%(code)s is not the code of a current township, street or zone of Ningbo."), params={"code": code}
+        )
+
+
 def validate_current_district(code: str) -> None:
     if code and code not in current_district_codes():
         raise ValidationError(
@@ -436,13 +448,21 @@ def validate_current_district(code: str) -> None:
 
 
 class AccessProfile(HistoryModel):
-    """An API client account and, for district systems, the district it is bound to (roles are groups)."""
+    """An API client account (or an admin user's binding) and, for district systems, the district it is
+    bound to; for township filing desks, the township (roles are groups)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_profile", verbose_name=_("user")
     )
     district_code = models.CharField(
         _("district code"), max_length=6, blank=True, validators=[validate_current_district]
+    )
+    township_code = models.CharField(
+        _("township code"),
+        max_length=9,
+        blank=True,
+        validators=[validate_current_township],
+        help_text=_("For a township filing desk: the 9-digit code of its township or street."),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -451,7 +471,7 @@ class AccessProfile(HistoryModel):
         verbose_name_plural = _("API clients")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.district_code}".strip()
+        return f"{self.user} {self.district_code or self.township_code}".strip()
 
     def clean(self):
         if not self.user_id:
@@ -461,6 +481,11 @@ class AccessProfile(HistoryModel):
             raise ValidationError({"district_code": _("A district system must be bound to a district code.")})
         if not is_district and self.district_code:
             raise ValidationError({"district_code": _("Only district systems are bound to a district.")})
+        is_township = self.user.groups.filter(name__in=group_names_of(Role.TOWNSHIP)).exists()
+        if is_township and not self.township_code:
+            raise ValidationError({"township_code": _("A township filing desk must be bound to a township code.")})
+        if not is_township and self.township_code:
+            raise ValidationError({"township_code": _("Only township filing desks are bound to a township.")})
 
 
 def hash_token_key(key: str) -> str:

@@ -1,12 +1,24 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_value
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, added_and_shown_at, status_action
+from core.access import principal_of
+from core.admin import (
+    FilterSetListFilter,
+    RegistryAdmin,
+    RegistryTabularInline,
+    added_and_shown_at,
+    is_clerk,
+    reads_admin,
+    status_action,
+    township_desk_of,
+)
 from core.admin_filters import DateRangeFilter
 from ratings.admin import (
     CurrentGradeFilter,
@@ -308,7 +320,75 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields.append("filing_number")  # a filing number never changes
+        if township_desk_of(request):
+            # A township desk files in its own township and links no filing to an organization (DESIGN §9).
+            fields += ["township", "registered_as"]
         return fields
+
+    # --- township filing desks (DESIGN §9): this page only, their own township only ---------------
+
+    def has_view_permission(self, request, obj=None):
+        desk = township_desk_of(request)
+        if desk:
+            return obj is None or obj.township_id == desk
+        return reads_admin(request)
+
+    def writes(self, request) -> bool:
+        return is_clerk(request) or (bool(township_desk_of(request)) and principal_of(request.user).can_write)
+
+    def has_change_permission(self, request, obj=None):
+        desk = township_desk_of(request)
+        if desk and obj is not None and obj.township_id != desk:
+            return False
+        return self.writes(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_clerk(request):
+            actions.pop(services.filing_reinstate.__name__, None)  # undoing a status is the bureau's
+        return actions
+
+    def get_autocomplete_fields(self, request):
+        if township_desk_of(request):
+            return []  # the divisions' page is not theirs: communities come as a list of their township's
+        return super().get_autocomplete_fields(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        desk = township_desk_of(request)
+        if desk and db_field.name == "community":
+            kwargs["queryset"] = Division.objects.filter(parent_id=desk, level=DivisionLevel.COMMUNITY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        desk = township_desk_of(request)
+        if not desk or obj is not None:
+            return form
+
+        class DeskFilingForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.township_id = desk  # the fixed township, validated with the rest
+
+        return DeskFilingForm
+
+    def changelist_view(self, request, extra_context=None):
+        desk = township_desk_of(request)
+        if desk and request.GET.get(FilingTownshipListFilter.parameter_name) != desk:
+            # The township filter is preselected and fixed: any other selection comes back to it.
+            query = request.GET.copy()
+            query[FilingTownshipListFilter.parameter_name] = desk
+            query.pop("district__code__exact", None)
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        desk = township_desk_of(request)
+        if desk:
+            filing = self.get_object(request, object_id)
+            if filing is not None and filing.township_id != desk:
+                raise PermissionDenied  # another township's filing: refused, never "not found"
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AnnualInspection)

@@ -30,7 +30,6 @@ from django.utils import timezone
 from rest_framework import relations, serializers
 
 from core.api.serializers import FactDateField
-from core.choices import Role
 from core.exports.tables import NO, YES, Column, ExportTable, NameColumn, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
 
@@ -152,7 +151,7 @@ def personal_expression(serializer: serializers.Serializer, column: Column, prin
     if path is None or model_field is None or type(column.field) is not serializers.CharField:
         return None
     value = F(model_field.attname)
-    if principal.role == Role.DISTRICT and principal.district:
+    if principal.reads_as_district:
         own = Exact(F(path), Value(principal.district))
         return Case(When(own, then=InertText(value)), default=InertText(masked(value)), output_field=TextField())
     return InertText(masked(value))

@@ -239,6 +239,10 @@ class CommunityOrganization(HistoryModel):
         """A filing belongs to the district of its township."""
         return self.township.parent_id if self.township_id else None
 
+    def jurisdiction_township(self) -> str | None:
+        """A filing is kept by its township's filing desk (DESIGN §9)."""
+        return self.township_id or None
+
     def _division(self, name: str) -> Division | None:
         """The township or community, or None when unset or unknown (field validation reports that)."""
         try:

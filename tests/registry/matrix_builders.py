@@ -64,6 +64,7 @@ register(
     MatrixBuilder(
         model=CommunityOrganization,
         make=lambda district: make_filing(township=township_of(district)),
+        township_writes=True,
         create_payload=filing_payload,
         patch_payload=lambda filing: {"member_count": 21},
         move_payload=moved_filing,

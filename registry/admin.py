@@ -295,7 +295,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     class Media:
         js = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "registry/filing-community.js"]
 
-    readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
+    readonly_fields = ["district", "status", "status_date", "status_reason", "created", "last_updated"]
     inlines = [FilingHonourInline]
     fieldsets = [
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),

@@ -174,9 +174,18 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         error_messages={"does_not_exist": _("No township or street has the code {value}.")},
     )
     community = DivisionCodeField(
-        levels=[DivisionLevel.COMMUNITY], error_messages={"does_not_exist": _("No community has the code {value}.")}
+        levels=[DivisionLevel.COMMUNITY],
+        error_messages={"does_not_exist": _("No community has the code {value}.")},
+        required=False,
+        allow_null=True,
+        help_text=_("Absent or null for a filing made at township level (DESIGN §9); then `urban` is required."),
     )
     district = serializers.CharField(source="district_id", read_only=True)
+    urban = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text=_("Follows from the community; required for a filing without a community."),
+    )
 
     class Meta:
         model = CommunityOrganization
@@ -207,7 +216,6 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         read_only_fields = [
             "id",
             "district",
-            "urban",
             "status",
             "status_date",
             "status_reason",
@@ -221,6 +229,26 @@ class CommunityOrganizationSerializer(RegistrySerializer):
 
     # How bulk sync looks a row's number up when validate_filing_number refuses it ("exists already").
     normalise_filing_number = staticmethod(normalise_filing_number)
+
+    def to_internal_value(self, data):
+        """A new filing names its community, or (made at township level, DESIGN §9) says `urban`: when a
+        body lacks both, that is reported with the other missing fields, not only once they are given."""
+        missing_both = (
+            self.instance is None
+            and isinstance(data, dict)
+            and data.get("community") in (None, "")
+            and data.get("urban") is None
+        )
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if missing_both and isinstance(error.detail, dict):
+                message = _(
+                    "Give the community; a filing made at township level, without a community, must instead say "
+                    "whether it is urban or rural."
+                )
+                error.detail.setdefault("community", [serializers.ErrorDetail(str(message), code="required")])
+            raise
 
     def validate_filing_number(self, value):
         number = normalise_filing_number(value)

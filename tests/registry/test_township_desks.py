@@ -175,3 +175,29 @@ def test_township_desk_admin_files_in_its_township_with_the_township_fixed(desk_
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     filing = CommunityOrganization.objects.get(name="下应街道测试书画社")
     assert filing.township_id == XIAYING
+
+
+# --- township-level filings, without a community -------------------------------------------------
+
+
+def township_level_body(**fields) -> dict:
+    body = {"name": "下应街道测试志愿者联合会", "township": XIAYING, "category": FilingCategory.OTHER}
+    return {**body, "filed_on": "2023-03-01", **fields}
+
+
+def test_a_township_level_filing_without_a_community_needs_urban():
+    response = desk_client().post(FILINGS, township_level_body(), format="json")
+    assert response.status_code == 400
+    assert "urban" in response.json()
+
+
+def test_a_township_level_filing_is_filed_with_its_urban_flag_and_counted(clerk):
+    from tests.conftest import api_client_for
+
+    response = desk_client().post(FILINGS, township_level_body(urban=False, community=None), format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["community"], response.json()["urban"]) == (None, False)
+    make_filing(township=XIAYING, urban=True)
+    stats = api_client_for(clerk).get("/api/v1/stats/", {"as_of": "2023-06-15", "district": "330212"}).json()
+    filings = stats["community_organizations"]
+    assert (filings["total"], filings["urban"], filings["rural"], filings["township_level"]) == (2, 1, 1, 1)

@@ -64,6 +64,13 @@ class Principal:
         """Clerks and auditors see every record's personal data in full."""
         return self.reads_history
 
+    def sees_id_numbers_of(self, district_code: str | None) -> bool:
+        """Identity card numbers are whole for clerks and the district holding the record only: masked
+        for auditors and township desks too (DESIGN §9)."""
+        if self.role == Role.CLERK:
+            return True
+        return self.role == Role.DISTRICT and district_code is not None and district_code == self.district
+
     def sees_personal_data_of(self, district_code: str | None) -> bool:
         """Clerks, auditors and the district holding a record see its personal data in full."""
         if self.sees_all_personal_data:

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -296,6 +297,13 @@ def _jsonable(value):
     return value
 
 
+# Sent after change records are written, inside the write's transaction, with `entries` as
+# (instance, action, {field: [old, new]}): the one path every change of every door passes (saves,
+# queryset updates, bulk creates, deletes). A higher app derives its own records from it (registry's
+# registration events) without core knowing of them.
+history_recorded = Signal()
+
+
 class ChangeRecord(models.Model):
     """One change of one record: who, when, through which door, which fields from what to what.
 
@@ -360,6 +368,7 @@ class ChangeRecord(models.Model):
         actor = actor if actor is not None else context.resolved_actor()
         record = cls._build(instance=instance, action=action, changes=changes, context=context, actor=actor)
         record.save()
+        history_recorded.send(sender=cls, entries=[(instance, action, changes)], context=context, actor=actor)
         return record
 
     @classmethod
@@ -373,7 +382,9 @@ class ChangeRecord(models.Model):
             cls._build(instance=instance, action=action, changes=changes, context=context, actor=actor)
             for instance, action, changes in entries
         ]
-        return cls.objects.bulk_create(records, batch_size=HISTORY_BATCH)
+        written = cls.objects.bulk_create(records, batch_size=HISTORY_BATCH)
+        history_recorded.send(sender=cls, entries=entries, context=context, actor=actor)
+        return written
 
 
 class ExportLog(models.Model):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
@@ -20,6 +20,7 @@ from core.admin import (
     township_desk_of,
 )
 from core.admin_filters import DateRangeFilter
+from core.personal_data import blind_index, mask_id_number
 from ratings.admin import (
     CurrentGradeFilter,
     EvaluationInline,
@@ -28,7 +29,14 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import services
-from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
+from registry.choices import (
+    CreditList,
+    DivisionKind,
+    DivisionLevel,
+    InspectionResult,
+    RegistrationEventKind,
+    RegistrationLevel,
+)
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
@@ -38,10 +46,14 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyCoverage,
     PartyOrganization,
+    RegistrationEvent,
 )
+from registry.models.events import REGISTERED_FACTS
 from registry.models.party import coverage_problems
+from registry.models.people import normalise_id_number
 
 
 def short_division(division: Division | None):
@@ -203,6 +215,100 @@ class LatestInspectionFilter(FilterSetListFilter):
         return [*InspectionResult.choices, ("none", _("Never inspected"))]
 
 
+class OrganizationPersonInline(RegistryTabularInline):
+    model = OrganizationPerson
+    fields = ["role", "name", "id_number", "phone", "started_on", "ended_on"]
+    ordering = ["role", "-started_on"]
+
+    def get_fields(self, request, obj=None):
+        if is_clerk(request):
+            return self.fields
+        return ["role", "name", "id_number_masked", "phone", "started_on", "ended_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if is_clerk(request) else self.get_fields(request, obj)
+
+    @admin.display(description=_("identity card number"))
+    def id_number_masked(self, person):
+        return mask_id_number(person.id_number) if person.id_number else "-"
+
+
+class RegistrationEventInline(admin.TabularInline):
+    """The organization's registration timeline (DESIGN §9): written by the registry, never edited."""
+
+    model = RegistrationEvent
+    fields = ["date", "kind", "approval_number", "changes", "reason"]
+    readonly_fields = fields
+    ordering = ["date", "id"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("registration timeline")
+
+    def has_view_permission(self, request, obj=None):
+        return reads_admin(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("registered facts before → after"))
+    def changes(self, event):
+        names = {name: str(Organization._meta.get_field(name).verbose_name) for name in REGISTERED_FACTS}
+        rows = [
+            f"{names.get(name, name)}：{event.before.get(name) or '—'} → {event.after.get(name) or '—'}"
+            for name in REGISTERED_FACTS
+            if name in event.before
+        ]
+        if not rows and event.after and event.kind == RegistrationEventKind.ESTABLISHED:
+            rows = [
+                f"{names.get(name, name)}：{event.after[name]}" for name in REGISTERED_FACTS if event.after.get(name)
+            ]
+        return format_html_join("", "<div>{}</div>", ((row,) for row in rows)) if rows else "-"
+
+
+@admin.register(OrganizationPerson)
+class OrganizationPersonAdmin(RegistryAdmin):
+    """Responsible people; clerks find a person by the whole identity card number (its keyed index)."""
+
+    list_display = ["name", "role", "organization", "id_number_masked", "started_on", "ended_on"]
+    list_filter = ["role", ("started_on", DateRangeFilter), "is_demo"]
+    search_fields = ["name", "organization__name", "organization__uscc"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created", "last_updated"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["organization", "role", "name", "id_number", "phone", "started_on", "ended_on", "created"]
+        if not is_clerk(request):
+            fields[fields.index("id_number")] = "id_number_masked"
+        return fields + ["last_updated"]
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        # Whole for clerks (the admin has no district users), masked (330212********1234) for the others.
+        return [("id_number" if name == "id_number_masked" and is_clerk(request) else name) for name in shown]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_clerk(request):
+            return self.readonly_fields
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("identity card number"))
+    def id_number_masked(self, person):
+        return mask_id_number(person.id_number) if person.id_number else "-"
+
+    def get_search_results(self, request, queryset, search_term):
+        number = normalise_id_number(search_term)
+        if len(number) == 18 and number[:17].isdigit() and is_clerk(request):
+            return queryset.filter(id_number_index=blind_index(number)), False
+        return super().get_search_results(request, queryset, search_term)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     list_display = [
@@ -233,6 +339,8 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
     inlines = [
+        OrganizationPersonInline,
+        RegistrationEventInline,
         AnnualInspectionInline,
         AdministrativePenaltyInline,
         CreditListEntryInline,

@@ -32,6 +32,7 @@ from rest_framework import relations, serializers
 from core.api.serializers import FactDateField
 from core.exports.tables import NO, YES, Column, ExportTable, NameColumn, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
+from core.personal_data import PersonalDataField
 
 # Chunks of COPY's output held between the database thread and the response: at most this many.
 QUEUE_CHUNKS = 16
@@ -169,6 +170,8 @@ def copy_columns(table: ExportTable, principal) -> list[Expression] | None:
         if isinstance(column, NameColumn):
             expressions.append(InertText(F(column.path)))
             continue
+        if isinstance(model_field_for(serializer, column.field), PersonalDataField):
+            return None  # encrypted in the database: decrypted (and masked) by the Python path only
         if column.name in personal:
             expression = personal_expression(serializer, column, principal)
         else:

@@ -3,7 +3,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.access import jurisdiction_of
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
+from core.personal_data import mask_id_number
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
@@ -15,7 +17,9 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyOrganization,
+    RegistrationEvent,
 )
 from registry.models.filings import normalise_filing_number
 from registry.validators import normalise_uscc
@@ -401,3 +405,63 @@ class PartyOrganizationSerializer(RegistrySerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.party_organization_save(party_organization=instance, organizations=organizations, actor=None)
+
+
+class OrganizationPersonSerializer(RegistrySerializer):
+    """A responsible person of an organization (DESIGN §9). `id_number` is whole for clerks and the
+    record's district, masked (330212********1234) for everyone else; `phone` is masked for other
+    districts (138****5678)."""
+
+    class Meta:
+        model = OrganizationPerson
+        fields = [
+            "id",
+            "organization",
+            "role",
+            "name",
+            "id_number",
+            "phone",
+            "started_on",
+            "ended_on",
+            "is_demo",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["id", "is_demo", "created", "last_updated"]
+        personal_fields = ["phone"]
+        # `from` and `until` in the API (Python keywords, so named here after the model's fields).
+        renamed = {"started_on": "from", "ended_on": "until"}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for model_name, api_name in self.Meta.renamed.items():
+            field = fields.pop(model_name)
+            field.source = model_name
+            fields[api_name] = field
+        return fields
+
+    def finish_representation(self, instance, data):
+        data = super().finish_representation(instance, data)
+        if data.get("id_number") and not self._request_principal().sees_id_numbers_of(jurisdiction_of(instance)):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
+
+
+class RegistrationEventSerializer(RegistrySerializer):
+    """One event of an organization's registration, with the registered facts before and after."""
+
+    class Meta:
+        model = RegistrationEvent
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "date",
+            "approval_number",
+            "before",
+            "after",
+            "reason",
+            "is_demo",
+            "last_updated",
+        ]
+        read_only_fields = fields

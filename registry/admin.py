@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_value
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
@@ -37,6 +38,7 @@ from registry.choices import (
     RegistrationEventKind,
     RegistrationLevel,
 )
+from registry.events import registration_details
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
@@ -309,6 +311,31 @@ class OrganizationPersonAdmin(RegistryAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    """The organization's form, with the date and approval number (核准文号) the registration event of a
+    change of its registered facts carries (registry.events.registration_details); both optional."""
+
+    registration_change_on = forms.DateField(
+        label=_("date of the registration change"),
+        required=False,
+        widget=AdminDateWidget(),
+        help_text=_("When a registered fact changes: the date it was approved (empty: today)."),
+    )
+    approval_number = forms.CharField(
+        label=_("approval number"),
+        required=False,
+        max_length=100,
+        help_text=_("When a registered fact changes: the approval number (核准文号), if there is one."),
+    )
+
+    class Meta:
+        model = Organization
+        # Every editable field, as the admin's default form (the admin decides what it shows).
+        fields = [
+            field.name for field in Organization._meta.concrete_fields if field.editable and not field.auto_created
+        ]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     list_display = [
@@ -349,6 +376,15 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         HonourInline,
     ]
     importable = True
+    form = OrganizationAdminForm
+
+    def save_model(self, request, obj, form, change):
+        with registration_details(
+            on=form.cleaned_data.get("registration_change_on"),
+            approval_number=form.cleaned_data.get("approval_number", ""),
+        ):
+            super().save_model(request, obj, form, change)
+
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),
         status_action(service=services.organization_revoke, target="organization", title=_("Revoke registration")),

@@ -120,3 +120,22 @@ def test_the_organizations_admin_page_shows_its_event_timeline(client):
     client.force_login(make_user(Role.AUDITOR))
     page = client.get(f"/admin/registry/organization/{organization.pk}/change/").content.decode()
     assert "时间线测试协会" in page and "变更登记" in page
+
+
+def test_a_clerk_gives_the_approval_number_and_date_of_a_change_in_the_admin(client):
+    from tests.core.conftest import admin_form_data
+
+    organization = make_organization(registered_by_id="330212", name="后台改名测试协会")
+    client.force_login(make_user(Role.CLERK))
+    url = f"/admin/registry/organization/{organization.pk}/change/"
+    data = admin_form_data(
+        client.get(url),
+        name="后台改名测试联合会",
+        registration_change_on="2024-06-01",
+        approval_number="甬民登变〔2024〕9号",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    [event] = events_of(organization, RegistrationEventKind.CHANGED)
+    assert (event.date, event.approval_number) == (datetime.date(2024, 6, 1), "甬民登变〔2024〕9号")
+    assert event.after == {"name": "后台改名测试联合会"}

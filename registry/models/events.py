@@ -18,11 +18,12 @@ class RegistrationEvent(models.Model):
 
     Written only by registry.events from the change history, in the transaction of the change that
     caused it, whichever door it came through; never changed afterwards (not a HistoryModel: it is
-    itself a record of history).
+    itself a record of history). They go with their organization only when a superuser deletes one
+    recorded in error (organizations are otherwise never deleted).
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="registration_events", verbose_name=_("organization")
+        Organization, on_delete=models.CASCADE, related_name="registration_events", verbose_name=_("organization")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RegistrationEventKind.choices, db_index=True)
     date = models.DateField(_("date"), db_index=True)

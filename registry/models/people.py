@@ -61,7 +61,7 @@ class OrganizationPerson(HistoryModel):
     """
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="people", verbose_name=_("organization")
+        Organization, on_delete=models.CASCADE, related_name="people", verbose_name=_("organization")
     )
     role = models.CharField(_("role"), max_length=30, choices=PersonRole.choices, db_index=True)
     name = models.CharField(_("name"), max_length=50)

@@ -378,6 +378,12 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     importable = True
     form = OrganizationAdminForm
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.writes(request):  # the change's date and number are asked of those who change it
+            fields = [name for name in fields if name not in OrganizationAdminForm.declared_fields]
+        return fields
+
     def save_model(self, request, obj, form, change):
         with registration_details(
             on=form.cleaned_data.get("registration_change_on"),

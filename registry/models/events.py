@@ -25,7 +25,9 @@ class RegistrationEvent(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="registration_events", verbose_name=_("organization")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=RegistrationEventKind.choices, db_index=True)
+    kind = models.CharField(
+        _("registration event kind"), max_length=20, choices=RegistrationEventKind.choices, db_index=True
+    )
     date = models.DateField(_("date"), db_index=True)
     approval_number = models.CharField(_("approval number"), max_length=100, blank=True)
     before = models.JSONField(_("before"), encoder=DjangoJSONEncoder, default=dict, blank=True)

@@ -139,3 +139,11 @@ def test_a_clerk_gives_the_approval_number_and_date_of_a_change_in_the_admin(cli
     [event] = events_of(organization, RegistrationEventKind.CHANGED)
     assert (event.date, event.approval_number) == (datetime.date(2024, 6, 1), "甬民登变〔2024〕9号")
     assert event.after == {"name": "后台改名测试联合会"}
+
+
+def test_an_auditor_reads_the_organization_without_the_change_approval_fields(client):
+    organization = make_organization(registered_by_id="330212")
+    client.force_login(make_user(Role.AUDITOR))
+    page = client.get(f"/admin/registry/organization/{organization.pk}/change/").content.decode()
+    assert "Registration change on" not in page and "核准文号" in page  # the timeline's column only
+    assert "登记事项类别" in page

@@ -201,3 +201,16 @@ def test_a_township_level_filing_is_filed_with_its_urban_flag_and_counted(clerk)
     stats = api_client_for(clerk).get("/api/v1/stats/", {"as_of": "2023-06-15", "district": "330212"}).json()
     filings = stats["community_organizations"]
     assert (filings["total"], filings["urban"], filings["rural"], filings["township_level"]) == (2, 1, 1, 1)
+
+
+def test_a_clerk_binds_an_admin_user_of_the_desk_group_to_its_township_in_the_admin(client):
+    from core.models import AccessProfile
+
+    desk_user = make_user(Role.TOWNSHIP)  # made by the superuser in 用户, group 镇街备案窗口, staff
+    client.force_login(make_user(Role.CLERK))
+    data = {"user": desk_user.pk, "district_code": "", "township_code": XIAYING, "description": "下应街道备案窗口"}
+    response = client.post("/admin/core/accessprofile/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert AccessProfile.objects.get(user=desk_user).township_code == XIAYING
+    desk = type(desk_user).objects.get(pk=desk_user.pk)
+    assert principal_of(desk).township == XIAYING and principal_of(desk).can_write

@@ -64,6 +64,18 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production-0123456789"
+# Personal ID numbers are encrypted at rest (django-fernet-encrypted-fields) with keys of their own, not
+# SECRET_KEY, and searched through a keyed HMAC (docs/decisions/0241-personal-data-keys.md).
+# PERSONAL_DATA_KEYS: comma-separated secrets, the first encrypts and indexes, the others only decrypt
+# (rotation: put the new one first, run `manage.py rekey_personal_data`, then drop the old one).
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
+if not PERSONAL_DATA_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("PERSONAL_DATA_KEYS must be set when DEBUG is off.")
+    # DEVELOPMENT ONLY (make run, tests): a fixed, public key. Never used with DEBUG off.
+    PERSONAL_DATA_KEYS = ["dev-only-personal-data-key-NOT-SECRET-do-not-use-in-production"]
+# The salt of the key derivation (the library's SALT_KEY); public, fixed per installation.
+SALT_KEY = [os.environ.get("PERSONAL_DATA_SALT", "ningbo-registry-personal-data")]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
@@ -406,6 +418,8 @@ LOGGING = {
 
 # The districts a district system may be bound to: registry's divisions, named here so core needs no import.
 REGISTRY_CURRENT_DISTRICT_CODES = "registry.selectors.current_district_codes"
+# The township codes a township filing desk may be bound to (DESIGN §9), named by registry like the above.
+REGISTRY_CURRENT_TOWNSHIP_CODES = "registry.selectors.current_township_codes"
 
 # What apps above registry add to its organizations (registry/extensions.py): named here, so registry
 # imports none of them. ratings adds the current grade.

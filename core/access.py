@@ -3,7 +3,9 @@
 `principal_of(user)` says what a user may do; `check_write` is called by `HistoryModel.save` and
 `delete` inside the write's transaction, with the record as it was and as it will be, so a district
 system can neither touch another district's record nor move its own record out of (or into) its
-district, whichever door the write comes through.
+district, whichever door the write comes through. A township filing desk (DESIGN §9) reads as the
+district of its township does and writes only records whose `jurisdiction_township()` is its township
+(filings): every other record, and every link to one, is outside its jurisdiction.
 """
 
 from __future__ import annotations
@@ -35,13 +37,22 @@ class Principal:
     role: str | None
     district: str | None = None
     read_only: bool = False
+    # A township filing desk's township; its `district` is that township's district (for reading).
+    township: str | None = None
 
     @property
     def can_write(self) -> bool:
         if self.read_only:
             return False
         # A district system not bound to a district writes nothing (it would otherwise match city records).
+        if self.role == Role.TOWNSHIP:
+            return bool(self.township)
         return self.role == Role.CLERK or (self.role == Role.DISTRICT and bool(self.district))
+
+    @property
+    def reads_as_district(self) -> bool:
+        """District systems and township desks read the registry alike, their own district's personal data whole."""
+        return self.role in (Role.DISTRICT, Role.TOWNSHIP) and bool(self.district)
 
     @property
     def reads_history(self) -> bool:
@@ -53,11 +64,18 @@ class Principal:
         """Clerks and auditors see every record's personal data in full."""
         return self.reads_history
 
+    def sees_id_numbers_of(self, district_code: str | None) -> bool:
+        """Identity card numbers are whole for clerks and the district holding the record only: masked
+        for auditors and township desks too (DESIGN §9)."""
+        if self.role == Role.CLERK:
+            return True
+        return self.role == Role.DISTRICT and district_code is not None and district_code == self.district
+
     def sees_personal_data_of(self, district_code: str | None) -> bool:
         """Clerks, auditors and the district holding a record see its personal data in full."""
         if self.sees_all_personal_data:
             return True
-        return self.role == Role.DISTRICT and district_code is not None and district_code == self.district
+        return self.reads_as_district and district_code is not None and district_code == self.district
 
 
 ANONYMOUS = Principal(role=None, read_only=True)
@@ -81,6 +99,13 @@ def principal_of(user) -> Principal:
             profile = getattr(user, "access_profile", None)
             district = profile.district_code if profile is not None else None
             principal = Principal(Role.DISTRICT, district=district or None, read_only=read_only)
+        elif Role.TOWNSHIP in groups:
+            profile = getattr(user, "access_profile", None)
+            township = (profile.township_code if profile is not None else None) or None
+            # A township's 9-digit code begins with its district's (registry.models.divisions.placement_problems).
+            principal = Principal(
+                Role.TOWNSHIP, district=township[:6] if township else None, township=township, read_only=read_only
+            )
         elif Role.AUDITOR in groups:
             principal = Principal(Role.AUDITOR, read_only=True)
         else:
@@ -127,6 +152,9 @@ def check_write(actor, *, before, after, owner_known: bool = True) -> None:
         raise WriteForbidden(_("This account may read the registry but not change it."))
     if after is not None:
         check_clerk_only_fields(before=before, after=after)
+    if principal.role == Role.TOWNSHIP:
+        check_township_write(principal, before=before, after=after, owner_known=owner_known)
+        return
     if before is not None and jurisdiction_of(before) != principal.district:
         raise WriteForbidden(
             _("This record belongs to %(owner)s, outside this client's district %(district)s.")
@@ -158,6 +186,47 @@ def check_clerk_only_fields(*, before, after) -> None:
             raise WriteForbidden(
                 _("Only a clerk of the bureau may change %(field)s.") % {"field": field.verbose_name}, field=name
             )
+
+
+def township_of(instance) -> str | None:
+    """The township code a record belongs to (filings), or None for records kept above the townships."""
+    method = getattr(instance, "jurisdiction_township", None) if instance is not None else None
+    return method() if method is not None else None
+
+
+def check_township_write(principal: Principal, *, before, after, owner_known: bool = True) -> None:
+    """A township desk writes the records of its township only (filings), and links none of them to a
+    record of any other jurisdiction (an organization is the district's or the city's, never a township's)."""
+    for record, stored in ((before, True), (after, False)):
+        if record is None:
+            continue
+        owner = township_of(record)
+        if not stored and not owner_known and owner is None and hasattr(record, "jurisdiction_township"):
+            continue  # a draft that does not name its township yet: validation will
+        if owner != principal.township:
+            raise WriteForbidden(
+                _("This record belongs to %(owner)s, outside this filing desk's township %(township)s.")
+                % {"owner": owner or jurisdiction_of(record) or _("the city bureau"), "township": principal.township}
+            )
+    if after is None:
+        return
+    for field, old, new in changed_links(after, before=before):
+        for key in (old, new):
+            if key is None:
+                continue
+            if key == new:
+                target = getattr(after, field.name)
+            else:
+                target = field.related_model._base_manager.filter(pk=key).first()
+            if target is not None and township_of(target) != principal.township:
+                raise WriteForbidden(
+                    _(
+                        "The linked record %(record)s is not a record of this filing desk's township %(township)s; "
+                        "only the district or the city bureau makes or undoes this link."
+                    )
+                    % {"record": target, "township": principal.township},
+                    field=field.name,
+                )
 
 
 def _stored_link(field, before, after):

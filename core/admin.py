@@ -53,6 +53,12 @@ def reads_admin(request) -> bool:
     return principal_of(request.user).reads_history
 
 
+def township_desk_of(request) -> str | None:
+    """The township of a township filing desk signed in to the admin (DESIGN §9), else None."""
+    principal = principal_of(request.user)
+    return principal.township if principal.role == Role.TOWNSHIP else None
+
+
 def record_version(instance) -> str:
     stamp = getattr(instance, "last_updated", None)
     return stamp.isoformat() if stamp else ""
@@ -198,17 +204,22 @@ class RegistryAdmin(RegistryListMixin, ImportAdminMixin, ExportAdminMixin, admin
         return self.has_view_permission(request)
 
     def has_add_permission(self, request, *args):
-        return is_clerk(request)
+        return self.writes(request)
 
     def has_change_permission(self, request, obj=None):
-        return is_clerk(request)
+        return self.writes(request)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def writes(self, request) -> bool:
+        """Whether the signed-in user writes on this page (clerks; a page may admit others, e.g. filings
+        for township desks, whose jurisdiction core.access.check_write still decides per record)."""
+        return is_clerk(request)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not is_clerk(request):
+        if not self.writes(request):
             return {name: spec for name, spec in actions.items() if getattr(spec[0], "read_only_action", False)}
         return actions
 
@@ -399,10 +410,11 @@ class DatedStatusActionForm(StatusActionForm):
 def form_action(*, name: str, title, form_class, run):
     """An admin action that asks for the fields of `form_class`, then calls `run(record, data, user)` on
     every selected record in one transaction (all or none); a refusal names the record and its reason.
-    Clerks only."""
+    Those who write on the page only (`RegistryAdmin.writes`: clerks, and township desks on filings)."""
 
     def action(modeladmin, request, queryset):
-        if not is_clerk(request):
+        writes = getattr(modeladmin, "writes", None)
+        if not (writes(request) if writes is not None else is_clerk(request)):
             raise PermissionDenied
         applying = "apply" in request.POST
         form = form_class(request.POST if applying else None)
@@ -670,21 +682,20 @@ class ApiTokenAdmin(RegistryAdmin):
 
 @admin.register(AccessProfile)
 class AccessProfileAdmin(RegistryAdmin):
-    """API client accounts (created by `create_api_client`): clerks may correct the district and description."""
+    """API client accounts (created by `create_api_client`) and the bindings of admin users: clerks may
+    correct the district, the township and the description, and bind an admin user of the township desk
+    group to its township (DESIGN §9; docs/admin-guide.zh.md)."""
 
-    list_display = ["user", "role", "district_code", "description", "active_tokens"]
+    list_display = ["user", "role", "district_code", "township_code", "description", "active_tokens"]
     list_select_related = ["user"]
-    search_fields = ["user__username", "district_code", "description"]
-    fields = ["user", "district_code", "description"]
+    search_fields = ["user__username", "district_code", "township_code", "description"]
+    fields = ["user", "district_code", "township_code", "description"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("user__groups", "user__api_tokens")
 
-    def has_add_permission(self, request, *args):
-        return False
-
     def get_readonly_fields(self, request, obj=None):
-        return ["user"]
+        return ["user"] if obj is not None else []
 
     @admin.display(description=_("role"))
     def role(self, profile):

@@ -6,6 +6,7 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk (city bureau)")
     DISTRICT = "district", _("District system")
     AUDITOR = "auditor", _("Auditor")
+    TOWNSHIP = "township", _("Township filing desk")
 
 
 class ChangeAction(models.TextChoices):

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -311,6 +312,13 @@ def _jsonable(value):
     return value
 
 
+# Sent after change records are written, inside the write's transaction, with `entries` as
+# (instance, action, {field: [old, new]}): the one path every change of every door passes (saves,
+# queryset updates, bulk creates, deletes). A higher app derives its own records from it (registry's
+# registration events) without core knowing of them.
+history_recorded = Signal()
+
+
 class ChangeRecord(models.Model):
     """One change of one record: who, when, through which door, which fields from what to what.
 
@@ -376,6 +384,7 @@ class ChangeRecord(models.Model):
         record = cls._build(instance=instance, action=action, changes=changes, context=context, actor=actor)
         record.save()
         outbox.write_events([(instance, action, changes)])
+        history_recorded.send(sender=cls, entries=[(instance, action, changes)], context=context, actor=actor)
         return record
 
     @classmethod
@@ -391,6 +400,7 @@ class ChangeRecord(models.Model):
         ]
         written = cls.objects.bulk_create(records, batch_size=HISTORY_BATCH)
         outbox.write_events(entries)
+        history_recorded.send(sender=cls, entries=entries, context=context, actor=actor)
         return written
 
 
@@ -510,6 +520,18 @@ def current_district_codes() -> set[str]:
     return set(import_string(settings.REGISTRY_CURRENT_DISTRICT_CODES)())
 
 
+def current_township_codes() -> set[str]:
+    """Codes of the townships, streets and zones in force (settings.REGISTRY_CURRENT_TOWNSHIP_CODES)."""
+    return set(import_string(settings.REGISTRY_CURRENT_TOWNSHIP_CODES)())
+
+
+def validate_current_township(code: str) -> None:
+    if code and code not in current_township_codes():
+        raise ValidationError(
+            _("%(code)s is not the code of a current township, street or zone of Ningbo."), params={"code": code}
+        )
+
+
 def validate_current_district(code: str) -> None:
     if code and code not in current_district_codes():
         raise ValidationError(
@@ -518,13 +540,21 @@ def validate_current_district(code: str) -> None:
 
 
 class AccessProfile(HistoryModel):
-    """An API client account and, for district systems, the district it is bound to (roles are groups)."""
+    """An API client account (or an admin user's binding) and, for district systems, the district it is
+    bound to; for township filing desks, the township (roles are groups)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_profile", verbose_name=_("user")
     )
     district_code = models.CharField(
         _("district code"), max_length=6, blank=True, validators=[validate_current_district]
+    )
+    township_code = models.CharField(
+        _("township code"),
+        max_length=9,
+        blank=True,
+        validators=[validate_current_township],
+        help_text=_("For a township filing desk: the 9-digit code of its township or street."),
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
 
@@ -533,7 +563,7 @@ class AccessProfile(HistoryModel):
         verbose_name_plural = _("API clients")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.district_code}".strip()
+        return f"{self.user} {self.district_code or self.township_code}".strip()
 
     def clean(self):
         if not self.user_id:
@@ -543,6 +573,11 @@ class AccessProfile(HistoryModel):
             raise ValidationError({"district_code": _("A district system must be bound to a district code.")})
         if not is_district and self.district_code:
             raise ValidationError({"district_code": _("Only district systems are bound to a district.")})
+        is_township = self.user.groups.filter(name__in=group_names_of(Role.TOWNSHIP)).exists()
+        if is_township and not self.township_code:
+            raise ValidationError({"township_code": _("A township filing desk must be bound to a township code.")})
+        if not is_township and self.township_code:
+            raise ValidationError({"township_code": _("Only township filing desks are bound to a township.")})
 
 
 def hash_token_key(key: str) -> str:

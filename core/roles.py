@@ -1,7 +1,7 @@
-"""The three roles of DESIGN §5 as groups, named in Chinese as the clerks see them in the admin. Clerks
-get every model permission of the registry's apps, auditors the view permissions only; district systems
-get none in the admin (API only). Clerks also see failed logins and locks (django-axes) and lift a lock
-(core.admin.LoginLockAdmin)."""
+"""The roles of DESIGN §5 as groups, named in Chinese as the clerks see them in the admin. Clerks get
+every model permission of the registry's apps, auditors the view permissions only; district systems get
+none in the admin (API only); township filing desks (DESIGN §9) view, add and change filings. Clerks also
+see failed logins and locks (django-axes) and lift a lock (core.admin.LoginLockAdmin)."""
 
 from collections.abc import Iterable
 
@@ -11,7 +11,12 @@ from django.contrib.auth.models import Group, Permission
 from core.choices import Role
 
 LOGIN_LOCK_PERMISSIONS = ["view_accessattempt", "change_accessattempt"]  # change: lift a lock
-GROUP_NAMES = {Role.CLERK: "市局登记管理人员", Role.AUDITOR: "监督查询人员", Role.DISTRICT: "区县系统"}
+GROUP_NAMES = {
+    Role.CLERK: "市局登记管理人员",
+    Role.AUDITOR: "监督查询人员",
+    Role.DISTRICT: "区县系统",
+    Role.TOWNSHIP: "镇街备案窗口",
+}
 # Databases made before the groups had Chinese names call them by the role's value until the next
 # ensure_role_groups() renames them; until then those names still count.
 _ROLE_OF_GROUP = {**{name: role for role, name in GROUP_NAMES.items()}, **{role: role for role in Role.values}}
@@ -42,4 +47,7 @@ def ensure_role_groups() -> dict[str, Group]:
     groups[Role.CLERK].permissions.set([*permissions, *locks])
     groups[Role.AUDITOR].permissions.set(permissions.filter(codename__startswith="view_"))
     groups[Role.DISTRICT].permissions.clear()
+    # A township desk works in the admin on filings only (DESIGN §9); its jurisdiction is core.access's.
+    filings = permissions.filter(content_type__app_label="registry", content_type__model="communityorganization")
+    groups[Role.TOWNSHIP].permissions.set(filings.exclude(codename__startswith="delete_"))
     return groups

@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import display_for_value
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
@@ -12,13 +15,25 @@ from core.admin import (
     RegistryAdmin,
     RegistryTabularInline,
     added_and_shown_at,
+    is_clerk,
+    reads_admin,
     short_label,
     status_action,
+    township_desk_of,
 )
 from core.admin_filters import DateRangeFilter
 from core.choices import Role
+from core.personal_data import blind_index, mask_id_number
 from registry import extensions, services
-from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
+from registry.choices import (
+    CreditList,
+    DivisionKind,
+    DivisionLevel,
+    InspectionResult,
+    RegistrationEventKind,
+    RegistrationLevel,
+)
+from registry.events import registration_details
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
@@ -28,10 +43,14 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyCoverage,
     PartyOrganization,
+    RegistrationEvent,
 )
+from registry.models.events import REGISTERED_FACTS
 from registry.models.party import coverage_problems
+from registry.models.people import normalise_id_number
 
 
 class DivisionKindListFilter(FilterSetListFilter):
@@ -215,9 +234,127 @@ def clerk_only_readonly(request, model) -> list[str]:
 EXTENDED_ADMINS = extensions.mixins("admin")
 
 
+class OrganizationPersonInline(RegistryTabularInline):
+    model = OrganizationPerson
+    fields = ["role", "name", "id_number", "phone", "started_on", "ended_on"]
+    ordering = ["role", "-started_on"]
+
+    def get_fields(self, request, obj=None):
+        if is_clerk(request):
+            return self.fields
+        return ["role", "name", "id_number_masked", "phone", "started_on", "ended_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if is_clerk(request) else self.get_fields(request, obj)
+
+    @admin.display(description=_("identity card number"))
+    def id_number_masked(self, person):
+        return mask_id_number(person.id_number) if person.id_number else "-"
+
+
+class RegistrationEventInline(admin.TabularInline):
+    """The organization's registration timeline (DESIGN §9): written by the registry, never edited."""
+
+    model = RegistrationEvent
+    fields = ["date", "kind", "approval_number", "changes", "reason"]
+    readonly_fields = fields
+    ordering = ["date", "id"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("registration timeline")
+
+    def has_view_permission(self, request, obj=None):
+        return reads_admin(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("registered facts before → after"))
+    def changes(self, event):
+        names = {name: str(Organization._meta.get_field(name).verbose_name) for name in REGISTERED_FACTS}
+        rows = [
+            f"{names.get(name, name)}：{event.before.get(name) or '—'} → {event.after.get(name) or '—'}"
+            for name in REGISTERED_FACTS
+            if name in event.before
+        ]
+        if not rows and event.after and event.kind == RegistrationEventKind.ESTABLISHED:
+            rows = [
+                f"{names.get(name, name)}：{event.after[name]}" for name in REGISTERED_FACTS if event.after.get(name)
+            ]
+        return format_html_join("", "<div>{}</div>", ((row,) for row in rows)) if rows else "-"
+
+
+@admin.register(OrganizationPerson)
+class OrganizationPersonAdmin(RegistryAdmin):
+    """Responsible people; clerks find a person by the whole identity card number (its keyed index)."""
+
+    list_display = ["name", "role", "organization", "id_number_masked", "started_on", "ended_on"]
+    list_filter = ["role", ("started_on", DateRangeFilter), "is_demo"]
+    search_fields = ["name", "organization__name", "organization__uscc"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["created", "last_updated"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["organization", "role", "name", "id_number", "phone", "started_on", "ended_on", "created"]
+        if not is_clerk(request):
+            fields[fields.index("id_number")] = "id_number_masked"
+        return fields + ["last_updated"]
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        # Whole for clerks (the admin has no district users), masked (330212********1234) for the others.
+        return [("id_number" if name == "id_number_masked" and is_clerk(request) else name) for name in shown]
+
+    def get_readonly_fields(self, request, obj=None):
+        if is_clerk(request):
+            return self.readonly_fields
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("identity card number"))
+    def id_number_masked(self, person):
+        return mask_id_number(person.id_number) if person.id_number else "-"
+
+    def get_search_results(self, request, queryset, search_term):
+        number = normalise_id_number(search_term)
+        if len(number) == 18 and number[:17].isdigit() and is_clerk(request):
+            return queryset.filter(id_number_index=blind_index(number)), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class OrganizationAdminForm(PublicFlagForm):
+    """The organization's form, with the date and approval number (核准文号) the registration event of a
+    change of its registered facts carries (registry.events.registration_details); both optional."""
+
+    registration_change_on = forms.DateField(
+        label=_("date of the registration change"),
+        required=False,
+        widget=AdminDateWidget(),
+        help_text=_("When a registered fact changes: the date it was approved (empty: today)."),
+    )
+    approval_number = forms.CharField(
+        label=_("approval number"),
+        required=False,
+        max_length=100,
+        help_text=_("When a registered fact changes: the approval number (核准文号), if there is one."),
+    )
+
+    class Meta:
+        model = Organization
+        # Every editable field, as the admin's default form (the admin decides what it shows).
+        fields = [
+            field.name for field in Organization._meta.concrete_fields if field.editable and not field.auto_created
+        ]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
-    form = PublicFlagForm
     list_display = [
         "name",
         "uscc",
@@ -246,6 +383,8 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
     inlines = [
+        OrganizationPersonInline,
+        RegistrationEventInline,
         AnnualInspectionInline,
         AdministrativePenaltyInline,
         CreditListEntryInline,
@@ -253,6 +392,21 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
         *extensions.gathered(EXTENDED_ADMINS, "organization_inlines"),
     ]
     importable = True
+    form = OrganizationAdminForm
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self.writes(request):  # the change's date and number are asked of those who change it
+            fields = [name for name in fields if name not in OrganizationAdminForm.declared_fields]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        with registration_details(
+            on=form.cleaned_data.get("registration_change_on"),
+            approval_number=form.cleaned_data.get("approval_number", ""),
+        ):
+            super().save_model(request, obj, form, change)
+
     actions = [
         status_action(service=services.organization_deregister, target="organization", title=_("Deregister")),
         status_action(service=services.organization_revoke, target="organization", title=_("Revoke registration")),
@@ -311,7 +465,7 @@ class CommunityOrganizationAdmin(RegistryAdmin):
     class Media:
         js = ["admin/js/vendor/jquery/jquery.min.js", "admin/js/jquery.init.js", "registry/filing-community.js"]
 
-    readonly_fields = ["district", "urban", "status", "status_date", "status_reason", "created", "last_updated"]
+    readonly_fields = ["district", "status", "status_date", "status_reason", "created", "last_updated"]
     inlines = extensions.filing_inlines()
     fieldsets = [
         (None, {"fields": ["filing_number", "name", "township", "community", "district", "urban"]}),
@@ -337,7 +491,75 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         fields = [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]
         if obj is not None:
             fields.append("filing_number")  # a filing number never changes
+        if township_desk_of(request):
+            # A township desk files in its own township and links no filing to an organization (DESIGN §9).
+            fields += ["township", "registered_as"]
         return fields
+
+    # --- township filing desks (DESIGN §9): this page only, their own township only ---------------
+
+    def has_view_permission(self, request, obj=None):
+        desk = township_desk_of(request)
+        if desk:
+            return obj is None or obj.township_id == desk
+        return reads_admin(request)
+
+    def writes(self, request) -> bool:
+        return is_clerk(request) or (bool(township_desk_of(request)) and principal_of(request.user).can_write)
+
+    def has_change_permission(self, request, obj=None):
+        desk = township_desk_of(request)
+        if desk and obj is not None and obj.township_id != desk:
+            return False
+        return self.writes(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_clerk(request):
+            actions.pop(services.filing_reinstate.__name__, None)  # undoing a status is the bureau's
+        return actions
+
+    def get_autocomplete_fields(self, request):
+        if township_desk_of(request):
+            return []  # the divisions' page is not theirs: communities come as a list of their township's
+        return super().get_autocomplete_fields(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        desk = township_desk_of(request)
+        if desk and db_field.name == "community":
+            kwargs["queryset"] = Division.objects.filter(parent_id=desk, level=DivisionLevel.COMMUNITY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        desk = township_desk_of(request)
+        if not desk or obj is not None:
+            return form
+
+        class DeskFilingForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.township_id = desk  # the fixed township, validated with the rest
+
+        return DeskFilingForm
+
+    def changelist_view(self, request, extra_context=None):
+        desk = township_desk_of(request)
+        if desk and request.GET.get(FilingTownshipListFilter.parameter_name) != desk:
+            # The township filter is preselected and fixed: any other selection comes back to it.
+            query = request.GET.copy()
+            query[FilingTownshipListFilter.parameter_name] = desk
+            query.pop("district__code__exact", None)
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        desk = township_desk_of(request)
+        if desk:
+            filing = self.get_object(request, object_id)
+            if filing is not None and filing.township_id != desk:
+                raise PermissionDenied  # another township's filing: refused, never "not found"
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AnnualInspection)

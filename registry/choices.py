@@ -129,3 +129,23 @@ class PenaltyKind(models.TextChoices):
     SUSPENSION = "suspension", _("Suspension of activities")
     REVOCATION = "revocation", _("Revocation of the registration certificate")
     OTHER = "other", _("Other penalty")
+
+
+class PersonRole(models.TextChoices):
+    """The responsible people of an organization (DESIGN §9)."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    CHAIR = "chair", _("Chair")
+    SECRETARY_GENERAL = "secretary_general", _("Secretary general")
+    RESPONSIBLE_PERSON = "responsible_person", _("Responsible person")
+
+
+class RegistrationEventKind(models.TextChoices):
+    """What happened to an organization's registration (登记事项, DESIGN §9)."""
+
+    ESTABLISHED = "established", _("Established (成立登记)")
+    CHANGED = "changed", _("Changed (变更登记)")
+    DEREGISTERED = "deregistered", _("Deregistered (注销登记)")
+    REVOKED = "revoked", _("Registration revoked (撤销登记)")
+    REINSTATED = "reinstated", _("Reinstated")
+    CHARTER_APPROVED = "charter_approved", _("Charter change approved (章程核准)")

@@ -3,8 +3,16 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from rest_framework.exceptions import ValidationError
 
-from core.filters import AsOfFilter, RegistryFilterSet, RegistryOrderingFilter, StrictBooleanFilter, normalise_text
+from core.filters import (
+    AsOfFilter,
+    DateOrDateTimeFilter,
+    RegistryFilterSet,
+    RegistryOrderingFilter,
+    StrictBooleanFilter,
+    normalise_text,
+)
 from core.search import contains_text
 from registry import extensions, selectors
 from registry.choices import (
@@ -19,6 +27,8 @@ from registry.choices import (
     OrgType,
     PartyOrgKind,
     PenaltyKind,
+    PersonRole,
+    RegistrationEventKind,
     RegistrationLevel,
 )
 from registry.models import (
@@ -29,7 +39,9 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyOrganization,
+    RegistrationEvent,
 )
 from registry.models import credit as credit_models
 from registry.models import party as party_models
@@ -314,3 +326,71 @@ class PartyOrganizationFilterSet(RegistryFilterSet):
             return queryset
         in_force = party_models.in_force_on(timezone.localdate())
         return queryset.filter(in_force) if value else queryset.exclude(in_force)
+
+
+class OrganizationPersonFilterSet(RegistryFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    district = django_filters.CharFilter(
+        field_name="organization__registered_by_id", label=_("registering district (code)")
+    )
+    role = django_filters.ChoiceFilter(choices=PersonRole.choices, label=_("role"))
+    current = StrictBooleanFilter(method="filter_current", label=_("in office today"))
+    name = django_filters.CharFilter(method="filter_name", label=_("name"))
+    id_number = django_filters.CharFilter(method="filter_id_number", label=_("identity card number (whole)"))
+    ordering = RegistryOrderingFilter(
+        fields=(
+            ("started_on", "from"),
+            ("organization", "organization"),
+            ("id", "id"),
+            ("last_updated", "last_updated"),
+        ),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = OrganizationPerson
+        fields = ["organization", "role"]
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        current = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        return queryset.filter(current) if value else queryset.exclude(current)
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(name=normalise_text(value))
+
+    def filter_id_number(self, queryset, name, value):
+        """By the whole number only, through its keyed index (the number itself is encrypted); for the
+        clerks, who see numbers whole (core.access.Principal.sees_id_numbers_of)."""
+        from core.access import principal_of
+        from core.personal_data import blind_index
+        from registry.models.people import normalise_id_number
+
+        principal = principal_of(getattr(self.request, "user", None))
+        if not principal.sees_id_numbers_of(None):
+            raise ValidationError({"id_number": [_("Only the bureau's clerks search by identity card number.")]})
+        return queryset.filter(id_number_index=blind_index(normalise_id_number(value)))
+
+
+class RegistrationEventFilterSet(RegistryFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
+    district = django_filters.CharFilter(
+        field_name="organization__registered_by_id", label=_("registering district (code)")
+    )
+    kind = django_filters.ChoiceFilter(choices=RegistrationEventKind.choices, label=_("kind"))
+    from_ = DateOrDateTimeFilter(field_name="date", lookup_expr="gte", label=_("from (inclusive)"))
+    until = DateOrDateTimeFilter(field_name="date", lookup_expr="lte", label=_("until (inclusive)"))
+    ordering = RegistryOrderingFilter(
+        fields=(("date", "date"), ("organization", "organization"), ("id", "id")),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = RegistrationEvent
+        fields = ["organization", "kind"]
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        filters["from"] = filters.pop("from_")  # `from` is a Python keyword
+        return filters

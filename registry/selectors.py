@@ -144,3 +144,10 @@ def current_district_codes() -> set[str]:
     district system's binding against them (settings.REGISTRY_CURRENT_DISTRICT_CODES)."""
     current = Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True)
     return set(current.values_list("code", flat=True))
+
+
+def current_township_codes() -> set[str]:
+    """Codes of the townships, streets and functional zones in force; core checks a township filing
+    desk's binding against them (settings.REGISTRY_CURRENT_TOWNSHIP_CODES, DESIGN §9)."""
+    current = Division.objects.filter(level=DivisionLevel.TOWNSHIP, successor__isnull=True)
+    return set(current.values_list("code", flat=True))

@@ -18,6 +18,7 @@ STAT_LABELS = {
     "community_organizations.total": _("Community organization filings"),
     "community_organizations.urban": _("Filings in urban communities"),
     "community_organizations.rural": _("Filings in rural communities"),
+    "community_organizations.township_level": _("Filings at township level (without a community)"),
     "community_organizations.urban_communities": _("Urban communities"),
     "community_organizations.rural_communities": _("Rural communities"),
     "community_organizations.per_urban_community": _("Filings per urban community"),

@@ -137,13 +137,16 @@ def active_flags_on(as_of: datetime.date, filings: QuerySet[CommunityOrganizatio
 
 
 def community_organization_figures(as_of: datetime.date, district: str | None) -> dict:
-    """Filings urban and rural, per community of each kind, and the share that was active on the day."""
+    """Filings urban and rural (township-level filings without a community by the flag given with them,
+    and also on a line of their own), per community of each kind, and the share active on the day."""
     counting = filings_counting_on(as_of, district)
     counts = counting.aggregate(
         total=Count("pk"),
         n_urban=Count("pk", filter=Q(urban=True)),
         n_rural=Count("pk", filter=Q(urban=False)),
         n_active=Count("pk", filter=Q(active=True)),
+        # Filed at township level, without a community (DESIGN §9): counted above by their own urban flag.
+        n_township_level=Count("pk", filter=Q(community__isnull=True)),
     )
     # Today's flags, corrected for the filings whose flag changed after the day.
     for then, now in active_flags_on(as_of, counting).values():
@@ -155,6 +158,7 @@ def community_organization_figures(as_of: datetime.date, district: str | None) -
         "total": counts["total"],
         "urban": counts["n_urban"],
         "rural": counts["n_rural"],
+        "township_level": counts["n_township_level"],
         "urban_communities": kinds["n_urban"],
         "rural_communities": kinds["n_rural"],
         "per_urban_community": _ratio(counts["n_urban"], kinds["n_urban"], 1),

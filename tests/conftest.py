@@ -87,15 +87,22 @@ def make_organization(**fields) -> Organization:
     return organization
 
 
-def make_user(role: str | None, *, district: str | None = None, username: str | None = None, staff: bool = True):
+def make_user(
+    role: str | None,
+    *,
+    district: str | None = None,
+    township: str | None = None,
+    username: str | None = None,
+    staff: bool = True,
+):
     groups = ensure_role_groups()
     user = get_user_model().objects.create_user(
         username=username or f"{role or 'nobody'}-{next(_serial)}", password="pw-Registry-2026", is_staff=staff
     )
     if role:
         user.groups.add(groups[role])
-    if district:
-        AccessProfile.objects.create(user=user, district_code=district)
+    if district or township:
+        AccessProfile.objects.create(user=user, district_code=district or "", township_code=township or "")
     return user
 
 

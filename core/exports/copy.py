@@ -30,9 +30,9 @@ from django.utils import timezone
 from rest_framework import relations, serializers
 
 from core.api.serializers import FactDateField
-from core.choices import Role
 from core.exports.tables import NO, YES, Column, ExportTable, NameColumn, model_field_for
 from core.exports.writers import FORMULA_TRIGGERS
+from core.personal_data import PersonalDataField
 
 # Chunks of COPY's output held between the database thread and the response: at most this many.
 QUEUE_CHUNKS = 16
@@ -152,7 +152,7 @@ def personal_expression(serializer: serializers.Serializer, column: Column, prin
     if path is None or model_field is None or type(column.field) is not serializers.CharField:
         return None
     value = F(model_field.attname)
-    if principal.role == Role.DISTRICT and principal.district:
+    if principal.reads_as_district:
         own = Exact(F(path), Value(principal.district))
         return Case(When(own, then=InertText(value)), default=InertText(masked(value)), output_field=TextField())
     return InertText(masked(value))
@@ -170,6 +170,8 @@ def copy_columns(table: ExportTable, principal) -> list[Expression] | None:
         if isinstance(column, NameColumn):
             expressions.append(InertText(F(column.path)))
             continue
+        if isinstance(model_field_for(serializer, column.field), PersonalDataField):
+            return None  # encrypted in the database: decrypted (and masked) by the Python path only
         if column.name in personal:
             expression = personal_expression(serializer, column, principal)
         else:

@@ -3,7 +3,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.access import jurisdiction_of
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
+from core.personal_data import mask_id_number
 from registry import extensions, selectors, services
 from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
 from registry.models import (
@@ -14,7 +16,9 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyOrganization,
+    RegistrationEvent,
 )
 from registry.models.filings import normalise_filing_number
 from registry.validators import normalise_uscc
@@ -177,9 +181,18 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         error_messages={"does_not_exist": _("No township or street has the code {value}.")},
     )
     community = DivisionCodeField(
-        levels=[DivisionLevel.COMMUNITY], error_messages={"does_not_exist": _("No community has the code {value}.")}
+        levels=[DivisionLevel.COMMUNITY],
+        error_messages={"does_not_exist": _("No community has the code {value}.")},
+        required=False,
+        allow_null=True,
+        help_text=_("Absent or null for a filing made at township level (DESIGN §9); then `urban` is required."),
     )
     district = serializers.CharField(source="district_id", read_only=True)
+    urban = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text=_("Follows from the community; required for a filing without a community."),
+    )
 
     class Meta:
         model = CommunityOrganization
@@ -212,7 +225,6 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         read_only_fields = [
             "id",
             "district",
-            "urban",
             "status",
             "status_date",
             "status_reason",
@@ -226,6 +238,26 @@ class CommunityOrganizationSerializer(RegistrySerializer):
 
     # How bulk sync reads a row's number as this serializer does (core.bulk).
     normalise_filing_number = staticmethod(normalise_filing_number)
+
+    def to_internal_value(self, data):
+        """A new filing names its community, or (made at township level, DESIGN §9) says `urban`: when a
+        body lacks both, that is reported with the other missing fields, not only once they are given."""
+        missing_both = (
+            self.instance is None
+            and isinstance(data, dict)
+            and data.get("community") in (None, "")
+            and data.get("urban") is None
+        )
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if missing_both and isinstance(error.detail, dict):
+                message = _(
+                    "Give the community; a filing made at township level, without a community, must instead say "
+                    "whether it is urban or rural."
+                )
+                error.detail.setdefault("community", [serializers.ErrorDetail(str(message), code="required")])
+            raise
 
     def validate_filing_number(self, value):
         # The model refuses a changed or taken number (CommunityOrganization.clean, its constraints).
@@ -355,3 +387,63 @@ class PartyOrganizationSerializer(RegistrySerializer):
         for name, value in validated_data.items():
             setattr(instance, name, value)
         return services.party_organization_save(party_organization=instance, organizations=organizations, actor=None)
+
+
+class OrganizationPersonSerializer(RegistrySerializer):
+    """A responsible person of an organization (DESIGN §9). `id_number` is whole for clerks and the
+    record's district, masked (330212********1234) for everyone else; `phone` is masked for other
+    districts (138****5678)."""
+
+    class Meta:
+        model = OrganizationPerson
+        fields = [
+            "id",
+            "organization",
+            "role",
+            "name",
+            "id_number",
+            "phone",
+            "started_on",
+            "ended_on",
+            "is_demo",
+            "created",
+            "last_updated",
+        ]
+        read_only_fields = ["id", "is_demo", "created", "last_updated"]
+        personal_fields = ["phone"]
+        # `from` and `until` in the API (Python keywords, so named here after the model's fields).
+        renamed = {"started_on": "from", "ended_on": "until"}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for model_name, api_name in self.Meta.renamed.items():
+            field = fields.pop(model_name)
+            field.source = model_name
+            fields[api_name] = field
+        return fields
+
+    def finish_representation(self, instance, data):
+        data = super().finish_representation(instance, data)
+        if data.get("id_number") and not self._request_principal().sees_id_numbers_of(jurisdiction_of(instance)):
+            data["id_number"] = mask_id_number(data["id_number"])
+        return data
+
+
+class RegistrationEventSerializer(RegistrySerializer):
+    """One event of an organization's registration, with the registered facts before and after."""
+
+    class Meta:
+        model = RegistrationEvent
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "date",
+            "approval_number",
+            "before",
+            "after",
+            "reason",
+            "is_demo",
+            "last_updated",
+        ]
+        read_only_fields = fields

@@ -11,4 +11,6 @@ router.register("penalties", views.AdministrativePenaltyViewSet)
 router.register("credit-list-entries", views.CreditListEntryViewSet)
 router.register("party-committees", views.ComprehensivePartyCommitteeViewSet)
 router.register("party-organizations", views.PartyOrganizationViewSet)
+router.register("organization-people", views.OrganizationPersonViewSet)
+router.register("registration-events", views.RegistrationEventViewSet)
 urlpatterns = router.urls

@@ -15,8 +15,10 @@ from registry.api.serializers import (
     ComprehensivePartyCommitteeSerializer,
     CreditListEntrySerializer,
     DivisionSerializer,
+    OrganizationPersonSerializer,
     OrganizationSerializer,
     PartyOrganizationSerializer,
+    RegistrationEventSerializer,
 )
 from registry.filtersets import (
     AdministrativePenaltyFilterSet,
@@ -26,7 +28,9 @@ from registry.filtersets import (
     CreditListEntryFilterSet,
     DivisionFilterSet,
     OrganizationFilterSet,
+    OrganizationPersonFilterSet,
     PartyOrganizationFilterSet,
+    RegistrationEventFilterSet,
 )
 from registry.models import (
     AdministrativePenalty,
@@ -36,7 +40,9 @@ from registry.models import (
     CreditListEntry,
     Division,
     Organization,
+    OrganizationPerson,
     PartyOrganization,
+    RegistrationEvent,
 )
 
 
@@ -125,3 +131,20 @@ class PartyOrganizationViewSet(RegistryViewSet):
     )
     serializer_class = PartyOrganizationSerializer
     filterset_class = PartyOrganizationFilterSet
+
+
+class OrganizationPersonViewSet(RegistryViewSet):
+    """`organization-people/`: the responsible people of organizations (DESIGN §9)."""
+
+    # The organization is joined for the district that holds the record (masking).
+    queryset = OrganizationPerson.objects.select_related("organization").order_by("id")
+    serializer_class = OrganizationPersonSerializer
+    filterset_class = OrganizationPersonFilterSet
+
+
+class RegistrationEventViewSet(RegistryReadOnlyViewSet):
+    """`registration-events/`: read-only; written by registry.events from every change of a registered fact."""
+
+    queryset = RegistrationEvent.objects.order_by("id")
+    serializer_class = RegistrationEventSerializer
+    filterset_class = RegistrationEventFilterSet

@@ -1,10 +1,12 @@
 from registry.models.credit import CreditListEntry
 from registry.models.divisions import Division
+from registry.models.events import RegistrationEvent
 from registry.models.filings import CommunityOrganization, FilingNumberCounter
 from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
 from registry.models.party import ComprehensivePartyCommittee, PartyCoverage, PartyOrganization
 from registry.models.penalties import AdministrativePenalty
+from registry.models.people import OrganizationPerson
 
 __all__ = [
     "AdministrativePenalty",
@@ -15,6 +17,8 @@ __all__ = [
     "Division",
     "FilingNumberCounter",
     "Organization",
+    "OrganizationPerson",
     "PartyCoverage",
     "PartyOrganization",
+    "RegistrationEvent",
 ]

@@ -126,8 +126,8 @@ class CommunityOrganization(HistoryModel):
     """A community social organization filed with its township (社区社会组织备案).
 
     Not a legal person and without a credit code: it is known by its filing number. `district`
-    and `urban` follow from the township and the community and are stored for filtering and
-    statistics; they are never written directly.
+    follows from the township, `urban` from the community; both are stored for filtering and
+    statistics. A filing made at township level has no community: then `urban` is given with it.
     """
 
     filing_number = models.CharField(
@@ -147,9 +147,12 @@ class CommunityOrganization(HistoryModel):
     community = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="community_filings",
         verbose_name=_("community"),
         limit_choices_to={"level": DivisionLevel.COMMUNITY},
+        help_text=_("Empty for a filing made at township level (then say whether it is urban or rural)."),
     )
     district = models.ForeignKey(
         Division,
@@ -158,7 +161,14 @@ class CommunityOrganization(HistoryModel):
         verbose_name=_("district"),
         editable=False,
     )
-    urban = models.BooleanField(_("urban community"), editable=False)
+    # Follows from the community; given by the desk for a township-level filing without one (DESIGN §9).
+    # Nullable only so that "not given" can be told from "rural"; a stored filing always has it.
+    urban = models.BooleanField(
+        _("urban community"),
+        null=True,
+        blank=True,
+        help_text=_("Follows from the community; for a filing without a community, say urban or rural."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=FilingCategory.choices, db_index=True)
     field = models.CharField(
         pgettext_lazy("area of activity", "field"), max_length=20, choices=Field.choices, blank=True, db_index=True
@@ -231,6 +241,11 @@ class CommunityOrganization(HistoryModel):
                 violation_error_message=_("The number of members may not be negative."),
             ),
             models.CheckConstraint(
+                condition=Q(urban__isnull=False) | Q(community__isnull=False),
+                name="filing_urban_known",
+                violation_error_message=_("A filing without a community must say whether it is urban or rural."),
+            ),
+            models.CheckConstraint(
                 condition=Q(status=FilingStatus.FILED) | Q(status_date__isnull=False),
                 name="filing_status_has_date",
                 violation_error_message=_("A cancelled filing needs the date of its cancellation."),
@@ -260,6 +275,10 @@ class CommunityOrganization(HistoryModel):
         """A filing belongs to the district of its township."""
         return self.township.parent_id if self.township_id else None
 
+    def jurisdiction_township(self) -> str | None:
+        """A filing is kept by its township's filing desk (DESIGN §9)."""
+        return self.township_id or None
+
     def _division(self, name: str) -> Division | None:
         """The township or community, or None when unset or unknown (field validation reports that)."""
         try:
@@ -272,13 +291,14 @@ class CommunityOrganization(HistoryModel):
         township = self._division("township")
         community = self._division("community")
         self.district_id = township.parent_id if township is not None else None
-        self.urban = community.urban if community is not None else None
+        if community is not None:
+            self.urban = community.urban
 
     def clean_fields(self, exclude=None):
         self.name = normalise_text(self.name)
         self.filing_number = normalise_filing_number(self.filing_number)
         self.contact_person = normalise_text(self.contact_person)
-        # district and urban are derived in clean(); their absence is reported on township and community.
+        # district and urban are derived in clean(); their absence is reported on township and urban.
         super().clean_fields(exclude={*(exclude or ()), "district", "urban"})
 
     def clean(self):
@@ -300,6 +320,14 @@ class CommunityOrganization(HistoryModel):
                 gettext("The code of %(community)s says neither residents' committee nor village.")
                 % {"community": community}
             ]
+        if community is None and not self.community_id and self.urban is None:
+            # Named on both fields: either the community is missing, or the township-level filing's flag.
+            message = gettext(
+                "Give the community; a filing made at township level, without a community, must instead say "
+                "whether it is urban or rural."
+            )
+            errors["community"] = [message]
+            errors["urban"] = [message]
         stored_number = getattr(self, "_history_loaded", {}).get("filing_number")
         if not self._state.adding and stored_number and self.filing_number != stored_number:
             errors["filing_number"] = [

@@ -57,6 +57,7 @@ class CommunityOrganizationStatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     urban = serializers.IntegerField()
     rural = serializers.IntegerField()
+    township_level = serializers.IntegerField(help_text="Filings made at township level, without a community.")
     urban_communities = serializers.IntegerField()
     rural_communities = serializers.IntegerField()
     per_urban_community = serializers.FloatField(allow_null=True)

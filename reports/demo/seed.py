@@ -6,6 +6,7 @@ from reports.demo.filings import seed_communities, seed_filings
 from reports.demo.history import seed_history
 from reports.demo.organizations import seed_organizations
 from reports.demo.party import seed_party
+from reports.demo.people import seed_people
 from reports.demo.platforms import seed_platforms
 from reports.demo.procurement import seed_procurement
 from reports.demo.ratings import seed_ratings
@@ -13,6 +14,7 @@ from reports.demo.ratings import seed_ratings
 
 def write_demo_data(context: DemoContext) -> None:
     organizations = seed_organizations(context)
+    seed_people(context, organizations)
     seed_filings(context, seed_communities(context))
     rated = seed_ratings(context, organizations)
     seed_evaluations(context, organizations)

@@ -45,6 +45,7 @@ from tests.conftest import make_organization, make_uscc, make_user
 
 OWN_DISTRICT = "330212"  # 鄞州区: the district client of the matrix
 OTHER_DISTRICT = "330203"  # 海曙区
+OWN_TOWNSHIP = "330212001"  # 下应街道 (鄞州区): the township filing desk of the matrix
 
 
 @dataclasses.dataclass
@@ -73,6 +74,9 @@ class MatrixBuilder:
     cannot_move: str = ""
     # Records of the city bureau only, whatever `make` is given: no district system writes any of them.
     city_only: bool = False
+    # Records a township filing desk writes in its own township (DESIGN §9: filings); `make(OWN_DISTRICT)`
+    # and the payloads for OWN_DISTRICT then lie in OWN_TOWNSHIP, the desk's township.
+    township_writes: bool = False
     # One per guarded link of the model, by field name.
     links: dict[str, LinkBuilder] = dataclasses.field(default_factory=dict)
 

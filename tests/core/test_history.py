@@ -147,7 +147,9 @@ def test_admin_delete_by_superuser_is_recorded(superuser_browser):
     response = superuser_browser.post(f"/admin/registry/organization/{organization.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Organization.objects.filter(pk=organization.pk).exists()
-    record = ChangeRecord.objects.filter(object_id=organization.pk, action=ChangeAction.DELETE).get()
+    record = ChangeRecord.objects.filter(
+        content_type__model="organization", object_id=organization.pk, action=ChangeAction.DELETE
+    ).get()
     assert record.actor == superuser_browser.user and record.source == ChangeSource.ADMIN
     assert record.changes["name"] == ["待删除的测试组织", None]
 
@@ -280,7 +282,9 @@ def test_queryset_delete_is_recorded_per_row(clerk):
     with change_context(actor=clerk):
         Organization.objects.filter(pk__in=[o.pk for o in organizations]).delete()
     for organization in organizations:
-        record = ChangeRecord.objects.get(object_id=organization.pk, action=ChangeAction.DELETE)
+        record = ChangeRecord.objects.get(
+            content_type__model="organization", object_id=organization.pk, action=ChangeAction.DELETE
+        )
         assert record.actor == clerk and record.changes["uscc"] == [organization.uscc, None]
 
 

@@ -21,7 +21,7 @@ from rest_framework.permissions import SAFE_METHODS
 from core.choices import Role
 from core.models import ChangeRecord, HistoryModel
 from tests.conftest import api_client_for, make_user
-from tests.core.matrix_builders import OTHER_DISTRICT, OWN_DISTRICT, load_all
+from tests.core.matrix_builders import OTHER_DISTRICT, OWN_DISTRICT, OWN_TOWNSHIP, load_all
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ class Actor:
 
     @property
     def writes(self) -> bool:
-        return self.role in {Role.CLERK, Role.DISTRICT} and not self.read_only
+        return self.role in {Role.CLERK, Role.DISTRICT, Role.TOWNSHIP} and not self.read_only
 
 
 ACTORS = [
@@ -49,6 +49,9 @@ ACTORS = [
     Actor("auditor", Role.AUDITOR),
     Actor("district_own_record", Role.DISTRICT),
     Actor("district_other_record", Role.DISTRICT, target_district=OTHER_DISTRICT),
+    # A township filing desk of 下应街道, the first township of the district client's 鄞州区 (DESIGN §9).
+    Actor("township_own_record", Role.TOWNSHIP),
+    Actor("township_other_record", Role.TOWNSHIP, target_district=OTHER_DISTRICT),
 ]
 
 
@@ -171,6 +174,10 @@ def expected_status(case: Case, actor: Actor) -> int:
     if case.clerk_only and actor.role != Role.CLERK:
         return 403
     builder = BUILDERS.get(case.model) if case.model is not None else None
+    if actor.role == Role.TOWNSHIP and (builder is None or not builder.township_writes):
+        return 403  # a township desk writes filings only
+    if actor.role == Role.TOWNSHIP and (actor.target_district != OWN_DISTRICT or case.name == "move" or case.link):
+        return 403  # another township's filing, a move out of its township, a link to an organization
     if actor.role == Role.DISTRICT and builder is not None and builder.city_only:
         return 403  # a city record: outside every district
     if actor.role == Role.DISTRICT and (actor.target_district != OWN_DISTRICT or case.name == "move"):
@@ -188,7 +195,8 @@ def client_for(actor: Actor):
     if actor.role is None:
         return APIClient()
     district = OWN_DISTRICT if actor.role == Role.DISTRICT else None
-    user = make_user(actor.role, district=district, staff=actor.role != Role.DISTRICT)
+    township = OWN_TOWNSHIP if actor.role == Role.TOWNSHIP else None
+    user = make_user(actor.role, district=district, township=township, staff=actor.role != Role.DISTRICT)
     return api_client_for(user, read_only=actor.read_only)
 
 
@@ -208,7 +216,8 @@ def body_for(case: Case, builder, instance, actor: Actor, expected: int):
     # A refusal decided before the body is read (401, 403 by role, 405) needs no real body; a district
     # client's create or move is refused BECAUSE of the body, so it needs the real one.
     body_matters = case.supported and (
-        expected < 400 or (actor.role == Role.DISTRICT and case.name in {"create", "move", "link", "create_link"})
+        expected < 400
+        or (actor.role in {Role.DISTRICT, Role.TOWNSHIP} and case.name in {"create", "move", "link", "create_link"})
     )
     missing = f"no {{}} in the matrix builder of {case.model.__name__ if case.model else case.prefix}"
     if case.link:

@@ -17,6 +17,7 @@ def test_the_role_groups_are_named_in_chinese():
         Role.CLERK: "市局登记管理人员",
         Role.AUDITOR: "监督查询人员",
         Role.DISTRICT: "区县系统",
+        Role.TOWNSHIP: "镇街备案窗口",
     }
     assert not Group.objects.filter(name__in=Role.values).exists()
 

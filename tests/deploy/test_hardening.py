@@ -16,10 +16,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def production_env(**extra: str) -> dict[str, str]:
     """The environment of a production server: DEBUG off, a real secret, the public host name."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    names = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "PERSONAL_DATA_KEYS"}
+    env = {key: value for key, value in os.environ.items() if key not in names}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        PERSONAL_DATA_KEYS=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="registry.nbmz.example",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
@@ -70,6 +72,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_python("import django; django.setup()", env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_personal_data_keys():
+    env = production_env()
+    env.pop("PERSONAL_DATA_KEYS")
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_KEYS must be set" in result.stderr
 
 
 def test_production_settings_send_cookies_over_https_only_and_ask_for_hsts():

@@ -89,8 +89,8 @@ def test_auditors_export_but_change_nothing(auditor_browser):
 def test_models_without_an_api_list_export_their_list_columns(clerk_browser):
     make_user(Role.DISTRICT, district="330212", staff=False, username="yinzhou-sync")  # an API client account
     rows = read_csv(clerk_browser.get("/admin/core/accessprofile/export/csv/"))
-    assert rows[0] == ["用户", "区县代码", "说明"]
-    assert rows[1:] == [["yinzhou-sync", "330212", ""]]
+    assert rows[0] == ["用户", "区县代码", "镇街代码", "说明"]
+    assert rows[1:] == [["yinzhou-sync", "330212", "", ""]]
 
 
 def test_the_export_log_exports_the_columns_of_its_api_list(clerk_browser):

@@ -64,6 +64,7 @@ register(
     MatrixBuilder(
         model=CommunityOrganization,
         make=lambda district: make_filing(township=township_of(district)),
+        township_writes=True,
         create_payload=filing_payload,
         patch_payload=lambda filing: {"member_count": 21},
         move_payload=moved_filing,
@@ -167,3 +168,54 @@ register(
         move_payload=lambda penalty, district: {"organization": organization_of(district)},
     )
 )
+
+
+def make_person(district: str):
+    from registry.models import OrganizationPerson
+
+    person = OrganizationPerson(
+        organization=make_organization(registered_by_id=district),
+        role="secretary_general",
+        name="矩阵测试人员",
+        id_number="330212200301191234",
+        phone="13900001111",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_payload(district: str) -> dict:
+    return {
+        "organization": organization_of(district),
+        "role": "chair",
+        "name": "矩阵测试理事长",
+        "id_number": "33020319850604002X",
+        "phone": "13900002222",
+        "from": "2021-01-01",
+    }
+
+
+def established_event_of(district: str):
+    from registry.models import RegistrationEvent
+
+    return RegistrationEvent.objects.get(organization=make_organization(registered_by_id=district), kind="established")
+
+
+def _register_people_and_events():
+    from registry.models import OrganizationPerson, RegistrationEvent
+
+    register(
+        MatrixBuilder(
+            model=OrganizationPerson,
+            make=make_person,
+            create_payload=person_payload,
+            patch_payload=lambda person: {"phone": "13900003333"},
+            move_payload=lambda person, district: {"organization": organization_of(district)},
+        )
+    )
+    register(MatrixBuilder(model=RegistrationEvent, make=established_event_of))
+
+
+_register_people_and_events()

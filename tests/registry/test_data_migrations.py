@@ -37,3 +37,30 @@ def test_scores_recorded_before_keep_their_scale_of_100():
     scored.refresh_from_db()
     unscored.refresh_from_db()
     assert (scored.score, scored.max_score, unscored.max_score) == (86, 100, 1000)
+
+
+def test_existing_organizations_keep_their_legal_representative_as_a_person_and_get_their_events():
+    import datetime
+
+    from registry.models import OrganizationPerson, RegistrationEvent
+
+    kept = make_organization(legal_representative="张三", registered_on=datetime.date(2015, 3, 2))
+    ended = make_organization(legal_representative="")
+    Organization.objects.filter(pk=ended.pk).update(status="revoked", status_date=datetime.date(2020, 1, 2))
+    # As a database from before the people and events existed.
+    OrganizationPerson._base_manager.all().delete()
+    RegistrationEvent.objects.all().delete()
+    migration("registry", "0013_people_and_events_of_existing_organizations").forwards(apps, None)
+    [person] = OrganizationPerson.objects.filter(organization=kept)
+    assert (person.role, person.name, person.started_on, person.ended_on) == (
+        "legal_representative",
+        "张三",
+        datetime.date(2015, 3, 2),
+        None,
+    )
+    assert not OrganizationPerson.objects.filter(organization=ended).exists()
+    events = {(event.organization_id, event.kind, event.date) for event in RegistrationEvent.objects.all()}
+    assert (kept.pk, "established", datetime.date(2015, 3, 2)) in events
+    assert (ended.pk, "revoked", datetime.date(2020, 1, 2)) in events
+    established = RegistrationEvent.objects.get(organization=kept, kind="established")
+    assert established.after["legal_representative"] == "张三" and established.after["name"] == kept.name

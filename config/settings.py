@@ -93,7 +93,7 @@ ADMIN_SECTIONS = [
     (
         "registry",
         None,
-        ["Organization", "AnnualInspection", "CreditListEntry", "PartyOrganization", "ComprehensivePartyCommittee"],
+        ["Organization", "AnnualReport", "CreditListEntry", "PartyOrganization", "ComprehensivePartyCommittee"],
     ),
     ("registry", _("community organization filings"), ["CommunityOrganization"]),
     ("ratings", None, ["Evaluation", "Honour"]),
@@ -253,7 +253,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentResultEnum": "platforms.choices.AssessmentResult",
         "PlatformGradeEnum": "platforms.choices.PlatformGrade",
-        "InspectionResultEnum": "registry.choices.InspectionResult",
+        "ReportResultEnum": "registry.choices.ReportResult",
         "GradeEnum": "ratings.choices.Grade",
         "ChangeSourceEnum": "core.choices.ChangeSource",
         "FundingSourceEnum": "platforms.choices.FundingSource",

@@ -53,6 +53,7 @@ def document_export_formats(result, generator, request, public):
 # Each resource (the first segment after /api/v1/) is a tag; its Chinese name heads its group and
 # names its operations. A new resource needs its line here (tests/core/test_api_schema.py says so).
 RESOURCES = {
+    "annual-reports": "年度工作报告",
     "changes": "变更记录",
     "community-organizations": "社区社会组织备案",
     "credit-list-entries": "信用名录",
@@ -63,7 +64,6 @@ RESOURCES = {
     "export-log": "导出日志",
     "filing-supports": "备案组织支持平台",
     "honours": "荣誉",
-    "inspections": "年检",
     "organizations": "社会组织",
     "party-committees": "社会组织综合党委",
     "party-organizations": "党组织",

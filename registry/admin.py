@@ -16,11 +16,11 @@ from ratings.admin import (
     OrganizationGradeAdminMixin,
 )
 from registry import services
-from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, RegistrationLevel
+from registry.choices import CreditList, DivisionKind, DivisionLevel, RegistrationLevel, ReportResult
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -88,10 +88,10 @@ class FilingTownshipListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AnnualInspectionInline(RegistryTabularInline):
-    model = AnnualInspection
+class AnnualReportInline(RegistryTabularInline):
+    model = AnnualReport
     extra = 0
-    fields = ["year", "result", "concluded_on", "remarks"]
+    fields = ["year", "submitted_on", "result", "reviewed_on", "remarks"]
     ordering = ["-year"]
 
 
@@ -182,13 +182,13 @@ class CreditListFilter(FilterSetListFilter):
         return [*CreditList.choices, ("any", _("On either list")), ("none", _("On neither list"))]
 
 
-class LatestInspectionFilter(FilterSetListFilter):
-    title = _("latest annual inspection")
-    parameter_name = "inspection_result"
+class LatestReportFilter(FilterSetListFilter):
+    title = _("latest annual work report")
+    parameter_name = "report_result"
     filterset_class = OrganizationFilterSet
 
     def lookups(self, request, model_admin):
-        return [*InspectionResult.choices, ("none", _("Never inspected"))]
+        return [*ReportResult.choices, ("none", _("No annual report"))]
 
 
 @admin.register(Organization)
@@ -211,7 +211,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         ("registered_on", DateRangeFilter),
         PartyOrgListFilter,
         CreditListFilter,
-        LatestInspectionFilter,
+        LatestReportFilter,
         CurrentGradeFilter,
         "is_demo",
     ]
@@ -221,7 +221,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
     readonly_fields = ["registration_level", "status", "status_date", "status_reason", "created", "last_updated"]
     autocomplete_fields = ["registered_by", "domicile"]
     inlines = [
-        AnnualInspectionInline,
+        AnnualReportInline,
         AdministrativePenaltyInline,
         CreditListEntryInline,
         PartyCoverageInline,
@@ -242,7 +242,7 @@ class OrganizationAdmin(OrganizationGradeAdminMixin, RegistryAdmin):
         return short_division(organization.registered_by)
 
     def response_add(self, request, obj, post_url_continue=None):
-        # A new registration opens on its own page, where its ratings and inspections are added next.
+        # A new registration opens on its own page, where its ratings and annual reports are added next.
         change_url = reverse("admin:registry_organization_change", args=[obj.pk])
         return added_and_shown_at(self, request, obj, change_url) or super().response_add(
             request, obj, post_url_continue
@@ -311,9 +311,9 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         return fields
 
 
-@admin.register(AnnualInspection)
-class AnnualInspectionAdmin(RegistryAdmin):
-    list_display = ["organization", "year", "result", "concluded_on"]
+@admin.register(AnnualReport)
+class AnnualReportAdmin(RegistryAdmin):
+    list_display = ["organization", "year", "submitted_on", "result", "reviewed_on"]
     list_filter = ["result", "year"]
     search_fields = ["organization__name", "organization__uscc"]
     list_select_related = ["organization"]

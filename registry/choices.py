@@ -97,14 +97,13 @@ class FilingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Filing cancelled")
 
 
-class InspectionResult(models.TextChoices):
-    """Results of the annual inspection (年检结论)."""
+class ReportResult(models.TextChoices):
+    """Results of the review of an annual work report (年度工作报告): 合格 / 基本合格 / 不合格."""
 
     # With a context: other apps' "Passed"/"Failed" (assessments) translate differently.
-    PASSED = "passed", pgettext_lazy("annual inspection", "Passed")
-    BASICALLY_PASSED = "basically_passed", pgettext_lazy("annual inspection", "Basically passed")
-    FAILED = "failed", pgettext_lazy("annual inspection", "Failed")
-    ABSENT = "absent", pgettext_lazy("annual inspection", "Did not take part")
+    PASSED = "passed", pgettext_lazy("annual report", "Passed")
+    BASICALLY_PASSED = "basically_passed", pgettext_lazy("annual report", "Basically passed")
+    FAILED = "failed", pgettext_lazy("annual report", "Failed")
 
 
 class CreditList(models.TextChoices):

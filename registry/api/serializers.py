@@ -6,10 +6,10 @@ from rest_framework import serializers
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
 from ratings.api.serializers import ORGANIZATION_GRADE_FIELDS, OrganizationGradeSerializer
 from registry import selectors, services
-from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
+from registry.choices import CreditList, DivisionKind, DivisionLevel, ReportResult, UrbanRuralClass
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -59,9 +59,9 @@ class CurrentListingSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class LatestInspectionSerializer(serializers.Serializer):
+class LatestReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    result = serializers.ChoiceField(choices=ReportResult.choices, allow_blank=True)
 
 
 class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
@@ -73,8 +73,8 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
     party_org = serializers.SerializerMethodField(
         label=_("has a party organization"), help_text=_("Covered by a party organization in being today.")
     )
-    latest_inspection = serializers.SerializerMethodField(
-        label=_("latest annual inspection"), help_text=_("The newest annual inspection (year and result), or null.")
+    latest_annual_report = serializers.SerializerMethodField(
+        label=_("latest annual work report"), help_text=_("The newest annual work report (year and result), or null.")
     )
     credit_lists = serializers.SerializerMethodField(
         label=_("credit lists"), help_text=_("The credit-list entries in force today (empty when on neither list).")
@@ -111,7 +111,7 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "created",
             "last_updated",
             "party_org",
-            "latest_inspection",
+            "latest_annual_report",
             "credit_lists",
             *ORGANIZATION_GRADE_FIELDS,
         ]
@@ -125,7 +125,7 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             "created",
             "last_updated",
             "party_org",
-            "latest_inspection",
+            "latest_annual_report",
             "credit_lists",
         ]
         personal_fields = ["phone"]
@@ -141,12 +141,12 @@ class OrganizationSerializer(OrganizationGradeSerializer, RegistrySerializer):
             return bool(organization.party_org)
         return selectors.has_party_organization(organization)
 
-    @extend_schema_field(LatestInspectionSerializer(allow_null=True))
-    def get_latest_inspection(self, organization):
-        if hasattr(organization, "latest_inspection_year"):
-            year, result = organization.latest_inspection_year, organization.latest_inspection_result
+    @extend_schema_field(LatestReportSerializer(allow_null=True))
+    def get_latest_annual_report(self, organization):
+        if hasattr(organization, "latest_report_year"):
+            year, result = organization.latest_report_year, organization.latest_report_result
         else:
-            latest = selectors.latest_inspections([organization.pk]).get(organization.pk)
+            latest = selectors.latest_annual_reports([organization.pk]).get(organization.pk)
             year, result = (latest.year, latest.result) if latest else (None, None)
         return {"year": year, "result": result} if year is not None else None
 
@@ -238,10 +238,20 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         return number or (self.instance.filing_number if self.instance is not None else "")
 
 
-class AnnualInspectionSerializer(RegistrySerializer):
+class AnnualReportSerializer(RegistrySerializer):
     class Meta:
-        model = AnnualInspection
-        fields = ["id", "organization", "year", "result", "concluded_on", "remarks", "created", "last_updated"]
+        model = AnnualReport
+        fields = [
+            "id",
+            "organization",
+            "year",
+            "submitted_on",
+            "result",
+            "reviewed_on",
+            "remarks",
+            "created",
+            "last_updated",
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []  # (organization, year) is checked by the model, so the error names the year
 
@@ -249,12 +259,12 @@ class AnnualInspectionSerializer(RegistrySerializer):
         organization = attrs.get("organization", getattr(self.instance, "organization", None))
         year = attrs.get("year", getattr(self.instance, "year", None))
         if organization is not None and year is not None:
-            clash = AnnualInspection.objects.filter(organization=organization, year=year).exclude(
+            clash = AnnualReport.objects.filter(organization=organization, year=year).exclude(
                 pk=getattr(self.instance, "pk", None)
             )
             if clash.exists():
                 raise serializers.ValidationError(
-                    {"year": [_("This organization already has an inspection for that year.")]}
+                    {"year": [_("This organization already has a report for that year.")]}
                 )
         return attrs
 

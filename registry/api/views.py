@@ -11,7 +11,7 @@ from ratings.selectors import with_current_grade
 from registry import selectors, services
 from registry.api.serializers import (
     AdministrativePenaltySerializer,
-    AnnualInspectionSerializer,
+    AnnualReportSerializer,
     CommunityOrganizationSerializer,
     ComprehensivePartyCommitteeSerializer,
     CreditListEntrySerializer,
@@ -21,7 +21,7 @@ from registry.api.serializers import (
 )
 from registry.filtersets import (
     AdministrativePenaltyFilterSet,
-    AnnualInspectionFilterSet,
+    AnnualReportFilterSet,
     CommunityOrganizationFilterSet,
     ComprehensivePartyCommitteeFilterSet,
     CreditListEntryFilterSet,
@@ -31,7 +31,7 @@ from registry.filtersets import (
 )
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -88,10 +88,10 @@ class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     reinstate = status_action("reinstate", services.filing_reinstate, target="filing", reinstate=True)
 
 
-class AnnualInspectionViewSet(RegistryViewSet):
-    queryset = AnnualInspection.objects.order_by("id")
-    serializer_class = AnnualInspectionSerializer
-    filterset_class = AnnualInspectionFilterSet
+class AnnualReportViewSet(RegistryViewSet):
+    queryset = AnnualReport.objects.order_by("id")
+    serializer_class = AnnualReportSerializer
+    filterset_class = AnnualReportFilterSet
 
 
 class AdministrativePenaltyViewSet(RegistryViewSet):

@@ -1,14 +1,14 @@
+from registry.models.annual_reports import AnnualReport
 from registry.models.credit import CreditListEntry
 from registry.models.divisions import Division
 from registry.models.filings import CommunityOrganization, FilingNumberCounter
-from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
 from registry.models.party import ComprehensivePartyCommittee, PartyCoverage, PartyOrganization
 from registry.models.penalties import AdministrativePenalty
 
 __all__ = [
     "AdministrativePenalty",
-    "AnnualInspection",
+    "AnnualReport",
     "CommunityOrganization",
     "ComprehensivePartyCommittee",
     "CreditListEntry",

@@ -32,7 +32,7 @@ from ratings.models import Honour
 from tests.conftest import api_client_for, make_organization, make_user
 from tests.platforms.builders import assess, fund, incubate, make_centre, rate
 from tests.ratings.builders import make_evaluation
-from tests.registry.builders import make_credit_entry, make_filing, make_inspection, make_party_organization
+from tests.registry.builders import make_annual_report, make_credit_entry, make_filing, make_party_organization
 
 SEED = 20230615
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
@@ -75,7 +75,7 @@ def existing_records() -> dict[str, object]:
         "divisions": "330212",
         "organizations": organization.pk,
         "community-organizations": make_filing().pk,
-        "inspections": make_inspection(organization).pk,
+        "annual-reports": make_annual_report(organization).pk,
         "credit-list-entries": make_credit_entry(organization).pk,
         "party-organizations": make_party_organization(organization).pk,
         "platforms": platform.pk,

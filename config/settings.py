@@ -84,11 +84,16 @@ INSTALLED_APPS = [
     "ratings",
     "platforms",
     "procurement",
+    "supervision",
     "reports",
 ]
 
 # The admin's sections in the order of a clerk's day (core.admin_site): (app, own title or None for the
 # app's, models first in it). Filings get a section of their own; apps not named here come last.
+# The first year whose annual work reports the daily supervision job checks (DESIGN §7): older years
+# belong to the inspections and the paper archive.
+SUPERVISION_FIRST_REPORT_YEAR = int(os.environ.get("SUPERVISION_FIRST_REPORT_YEAR", "2023"))
+
 ADMIN_SECTIONS = [
     (
         "registry",
@@ -97,6 +102,7 @@ ADMIN_SECTIONS = [
     ),
     ("registry", _("community organization filings"), ["CommunityOrganization"]),
     ("ratings", None, ["Evaluation", "Honour"]),
+    ("supervision", None, ["SupervisionProposal", "ReportDeadline", "CalendarDay", "CalendarYear"]),
     ("platforms", None, []),
     ("procurement", None, ["PurchasedServiceProject"]),
     ("reports", None, ["Dashboard"]),

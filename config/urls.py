@@ -14,11 +14,15 @@ from procurement.api import urls as procurement_api
 from ratings.api import urls as ratings_api
 from registry.api import urls as registry_api
 from reports.api import urls as reports_api
+from supervision.api import urls as supervision_api
 
 
 def api_root_links() -> dict[str, str]:
     """Every resource's list, by its prefix, for the API root (each app's router keeps its own)."""
-    routers = [app.router for app in (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api)]
+    routers = [
+        app.router
+        for app in (core_api, registry_api, ratings_api, platforms_api, procurement_api, reports_api, supervision_api)
+    ]
     links = {prefix: f"{basename}-list" for router in routers for prefix, _viewset, basename in router.registry}
     return {**links, "stats": "stats", "procurement-totals": "procurement-totals"}
 
@@ -38,6 +42,7 @@ api_v1 = [
     path("", include("platforms.api.urls")),
     path("", include("procurement.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("supervision.api.urls")),
 ]
 
 urlpatterns = [

@@ -333,12 +333,20 @@ class AdministrativePenaltyAdmin(RegistryAdmin):
 
 @admin.register(CreditListEntry)
 class CreditListEntryAdmin(RegistryAdmin):
-    list_display = ["organization", "list_kind", "listed_on", "removed_on"]
-    list_filter = ["list_kind", "listed_on", "removed_on"]
-    search_fields = ["organization__name", "organization__uscc", "reason"]
+    list_display = ["organization", "list_kind", "ground", "listed_on", "counted_from", "removed_on", "source"]
+    list_filter = ["list_kind", "ground", "source", "listed_on", "removed_on"]
+    search_fields = ["organization__name", "organization__uscc", "reason", "decision_number"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
-    readonly_fields = ["removed_on", "removal_reason", "created", "last_updated"]
+    readonly_fields = [
+        "counted_from",
+        "source",
+        "transferred_to",
+        "removed_on",
+        "removal_reason",
+        "created",
+        "last_updated",
+    ]
     actions = [
         status_action(service=services.credit_entry_remove, target="entry", title=_("Remove from the list")),
         status_action(service=services.credit_entry_reinstate, target="entry", title=_("Reinstate"), needs_date=False),

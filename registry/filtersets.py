@@ -10,6 +10,8 @@ from ratings.filtersets import OrganizationGradeFilterSet
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 from registry import selectors
 from registry.choices import (
+    CreditEntrySource,
+    CreditGround,
     CreditList,
     DivisionKind,
     DivisionLevel,
@@ -235,6 +237,8 @@ class CreditListEntryFilterSet(RegistryFilterSet):
         field_name="organization__registered_by_id", label=_("registering district (code)")
     )
     list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("credit list"))
+    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("ground"))
+    source = django_filters.ChoiceFilter(choices=CreditEntrySource.choices, label=_("source"))
     current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
     listed_from = django_filters.DateFilter(
         field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)")
@@ -254,7 +258,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
 
     class Meta:
         model = CreditListEntry
-        fields = ["organization", "list_kind"]
+        fields = ["organization", "list_kind", "ground", "source"]
 
     def filter_current(self, queryset, name, value):
         if value is None:

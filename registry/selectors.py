@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from registry.choices import CreditList, DivisionLevel
@@ -64,6 +64,22 @@ def with_latest_annual_report(queryset: QuerySet) -> QuerySet:
 
 
 # Credit lists
+
+# When an entry's removal is due is computed above the registry (the supervision app's proposals);
+# it registers the expression here, so the registry shows the date without importing it.
+_removal_due: list = []
+
+
+def register_removal_due(expression_factory) -> None:
+    """Hook for a higher app: `expression_factory()` gives a date expression over a credit-list entry."""
+    _removal_due[:] = [expression_factory]
+
+
+def with_removal_due(queryset: QuerySet) -> QuerySet:
+    """Annotate credit-list entries with `removal_due_on` (null when no removal is due)."""
+    if not _removal_due:
+        return queryset.annotate(removal_due_on=Value(None, output_field=DateField()))
+    return queryset.annotate(removal_due_on=_removal_due[0]())
 
 
 def listed_exists(kinds: Iterable[str] | None = None, on_date: datetime.date | None = None) -> Exists:

@@ -289,6 +289,9 @@ class AdministrativePenaltySerializer(RegistrySerializer):
 
 class CreditListEntrySerializer(RegistrySerializer):
     current = serializers.SerializerMethodField(help_text=_("In force today."))
+    removal_due_on = serializers.SerializerMethodField(
+        label=_("removal due on"), help_text=_("When a proposed removal from the list is due; null when none.")
+    )
 
     class Meta:
         model = CreditListEntry
@@ -298,18 +301,39 @@ class CreditListEntrySerializer(RegistrySerializer):
             "organization",
             "listed_on",
             "reason",
+            "ground",
+            "counted_from",
+            "decision_number",
+            "source",
+            "transferred_to",
+            "removal_due_on",
             "removed_on",
             "removal_reason",
             "current",
             "created",
             "last_updated",
         ]
-        read_only_fields = ["id", "removed_on", "removal_reason", "current", "created", "last_updated"]
+        read_only_fields = [
+            "id",
+            "counted_from",
+            "source",
+            "transferred_to",
+            "removal_due_on",
+            "removed_on",
+            "removal_reason",
+            "current",
+            "created",
+            "last_updated",
+        ]
         validators = []  # one open entry per list is checked by the model, naming the list
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_current(self, entry) -> bool:
         return entry.is_current()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_removal_due_on(self, entry):
+        return getattr(entry, "removal_due_on", None)
 
 
 class ComprehensivePartyCommitteeSerializer(RegistrySerializer):

@@ -103,6 +103,10 @@ class AdministrativePenaltyViewSet(RegistryViewSet):
 class CreditListEntryViewSet(RegistryViewSet):
     queryset = CreditListEntry.objects.order_by("id")
     serializer_class = CreditListEntrySerializer
+
+    def get_queryset(self):
+        return selectors.with_removal_due(super().get_queryset())
+
     filterset_class = CreditListEntryFilterSet
 
     remove = status_action("remove", services.credit_entry_remove, target="entry")

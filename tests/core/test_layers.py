@@ -7,7 +7,15 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = {"core": 0, "registry": 1, "ratings": 2, "platforms": 2, "procurement": 3, "reports": 4}
+LAYERS = {
+    "core": 0,
+    "registry": 1,
+    "ratings": 2,
+    "platforms": 2,
+    "supervision": 2,
+    "procurement": 3,
+    "reports": 4,
+}
 
 # registry's organization list offers the current grade (filter, column, serializer field), which ratings
 # computes; until ratings contributes them through a hook, registry reads them from ratings.

@@ -93,6 +93,12 @@ register(
         },
         patch_payload=lambda report: {"remarks": "矩阵测试"},
         move_payload=lambda report, district: {"organization": organization_of(district)},
+        actions={
+            "bulk": lambda district: [
+                {"organization": organization_of(district), "year": 2023, "submitted_on": "2024-03-01"},
+                {"organization": organization_of(district), "year": 2023, "submitted_on": "2024-04-01"},
+            ]
+        },
     )
 )
 

@@ -197,3 +197,37 @@ def test_list_query_count_is_constant(clerk_api):
     with CaptureQueriesContext(connection) as many:
         assert len(clerk_api.get(URL).json()["results"]) == 21
     assert len(one) == len(many) == 4  # token, role groups, count, page
+
+
+def test_bulk_files_reports_keyed_by_organization_and_year(yinzhou_api):
+    first, second = make_organization(registered_by_id="330212"), make_organization(registered_by_id="330212")
+    existing = make_annual_report(first, year=2023, result="", submitted_on=None)
+    rows = [
+        {"organization": first.pk, "year": 2023, "submitted_on": "2024-04-20"},
+        {"organization": second.pk, "year": 2023, "submitted_on": "2024-05-02", "remarks": "按时报送"},
+    ]
+    response = yinzhou_api.post(f"{URL}bulk/", rows, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["results"] == [
+        {"index": 0, "id": existing.pk, "action": "updated"},
+        {"index": 1, "id": response.json()["results"][1]["id"], "action": "created"},
+    ]
+    existing.refresh_from_db()
+    assert existing.submitted_on == datetime.date(2024, 4, 20)
+
+
+def test_bulk_is_all_or_nothing_and_403_outside_the_district(yinzhou_api):
+    own, other = make_organization(registered_by_id="330212"), make_organization(registered_by_id="330203")
+    bad = [
+        {"organization": own.pk, "year": 2023, "submitted_on": "2024-04-20"},
+        {"organization": own.pk, "year": 2022, "result": "passed"},
+    ]
+    response = yinzhou_api.post(f"{URL}bulk/", bad, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["index"] == 1, response.json()
+    foreign = [bad[0], {"organization": other.pk, "year": 2023, "submitted_on": "2024-04-20"}]
+    assert yinzhou_api.post(f"{URL}bulk/", foreign, format="json").status_code == 403
+    twice = [bad[0], bad[0]]
+    assert yinzhou_api.post(f"{URL}bulk/", twice, format="json").status_code == 400
+    assert not own.annual_reports.exists() and not other.annual_reports.exists()
+    too_many = [{"organization": own.pk, "year": 2023}] * 1001
+    assert yinzhou_api.post(f"{URL}bulk/", too_many, format="json").status_code == 413

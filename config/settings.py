@@ -102,7 +102,7 @@ ADMIN_SECTIONS = [
     ),
     ("registry", _("community organization filings"), ["CommunityOrganization"]),
     ("ratings", None, ["Evaluation", "Honour"]),
-    ("supervision", None, ["SupervisionProposal", "ReportDeadline", "CalendarDay", "CalendarYear"]),
+    ("supervision", None, ["SupervisionProposal", "OverdueReporter", "ReportDeadline", "CalendarDay", "CalendarYear"]),
     ("platforms", None, []),
     ("procurement", None, ["PurchasedServiceProject"]),
     ("reports", None, ["Dashboard"]),

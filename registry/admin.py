@@ -311,10 +311,33 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         return fields
 
 
+class ReportStageFilter(admin.SimpleListFilter):
+    """The clerks' worklist of reports: filed and waiting for review, or recorded as not filed."""
+
+    title = _("stage")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("not_reviewed", _("Filed, not yet reviewed")),
+            ("not_filed", _("Not filed")),
+            ("reviewed", _("Reviewed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "not_reviewed":
+            return queryset.filter(submitted_on__isnull=False, result="")
+        if self.value() == "not_filed":
+            return queryset.filter(submitted_on__isnull=True)
+        if self.value() == "reviewed":
+            return queryset.exclude(result="")
+        return queryset
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(RegistryAdmin):
     list_display = ["organization", "year", "submitted_on", "result", "reviewed_on"]
-    list_filter = ["result", "year"]
+    list_filter = [ReportStageFilter, "result", "year"]
     search_fields = ["organization__name", "organization__uscc"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]

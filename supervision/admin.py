@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import RegistryAdmin, StatusActionForm, form_action
 from supervision import selectors, services
 from supervision.choices import CalendarSource, ProposalStatus
-from supervision.models import CalendarDay, CalendarYear, ReportDeadline, SupervisionProposal
+from supervision.models import CalendarDay, CalendarYear, OverdueReporter, ReportDeadline, SupervisionProposal
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -142,3 +142,22 @@ class CalendarDayAdmin(RegistryAdmin):
                 % {"years": ", ".join(map(str, weekends))},
             )
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(OverdueReporter)
+class OverdueReporterAdmin(RegistryAdmin):
+    """Organizations that owed last year's report and had not filed it by its deadline (DESIGN §7)."""
+
+    list_display = ["name", "uscc", "org_type", "registered_by", "registered_on"]
+    list_filter = ["org_type", "registered_by"]
+    search_fields = ["name", "uscc"]
+    list_select_related = ["registered_by"]
+
+    def get_queryset(self, request):
+        return selectors.overdue_reporters(timezone.localdate().year - 1, timezone.localdate())
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -145,3 +145,13 @@ class SupervisionProposal(HistoryModel):
 
     def is_overdue(self, on=None) -> bool:
         return self.status == ProposalStatus.OPEN and self.due_on < (on or timezone.localdate())
+
+
+class OverdueReporter(Organization):
+    """The admin's worklist of organizations whose annual report of last year is overdue (a view of
+    the organizations, no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organization with an overdue report")
+        verbose_name_plural = _("reports overdue this year")

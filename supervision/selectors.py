@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from registry.choices import CreditList, OrgStatus, OrgType
@@ -88,3 +88,26 @@ def supervision_figures(on: datetime.date, district: str | None = None) -> dict:
         "serious_list": on_lists.get(CreditList.SERIOUS, 0),
         "proposals": {"open": open_counts["open"], "overdue": open_counts["overdue"]},
     }
+
+
+def overdue_reporters(year: int, on: datetime.date) -> QuerySet:
+    """Organizations that owe the report for `year` and had not filed it by its deadline, when that
+    deadline has passed on `on` (none before)."""
+    from supervision.jobs import report_deadlines
+    from supervision.models import OverdueReporter
+
+    deadlines = report_deadlines([year])
+    condition = Q(pk__in=[])
+    for org_type in OrgType.values:
+        deadline = deadlines[(year, org_type)]
+        if deadline >= on:
+            continue
+        filed = AnnualReport.objects.filter(
+            organization=OuterRef("pk"), year=year, submitted_on__isnull=False, submitted_on__lte=deadline
+        )
+        condition |= (
+            Q(org_type=org_type, registered_on__lte=datetime.date(year, 12, 31))
+            & (Q(status=OrgStatus.ACTIVE) | Q(status_date__gte=deadline))
+            & ~Q(Exists(filed))
+        )
+    return OverdueReporter.objects.filter(condition)

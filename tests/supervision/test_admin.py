@@ -71,3 +71,11 @@ def test_a_proposal_beyond_the_calendar_warns_on_the_worklist(clerk_browser):
     SupervisionProposal.objects.filter(pk=proposal.pk).update(calendar_uncovered=True)
     page = clerk_browser.get(PROPOSALS, follow=True)
     assert any("工作日" in str(m) for m in page.context["messages"])
+
+
+def test_the_dashboard_shows_the_supervision_figures(clerk_browser):
+    make_proposal(due_on=D(2025, 6, 9))
+    page = clerk_browser.get("/admin/reports/dashboard/", {"as_of": "2026-06-01"})
+    text = page.content.decode()
+    for label in ("应报年度工作报告", "逾期未报年度工作报告", "列入活动异常名录的社会组织", "逾期未处理监督建议"):
+        assert label in text, label

@@ -182,3 +182,21 @@ def test_an_organization_registered_after_the_year_or_ended_before_the_deadline_
     call_command("supervise", date="2025-06-01", stdout=None)
     owed = set(SupervisionProposal.objects.filter(report_year=2024).values_list("organization_id", flat=True))
     assert owed == {ended_after.pk}
+
+
+def test_stats_count_reports_listings_and_proposals(clerk_api):
+    organization_with_reports(filed={2024: D(2025, 5, 2)})
+    late = organization_with_reports(filed={2024: D(2025, 6, 20)})
+    organization_with_reports()  # none for 2024
+    listed(late, on=D(2025, 6, 3))
+    call_command("supervise", date="2025-07-01", stdout=None)
+    figures = clerk_api.get("/api/v1/stats/", {"as_of": "2025-07-01"}).json()["supervision"]
+    assert figures["report_year"] == 2024
+    assert figures["reports"] == {"due": 3, "filed": 2, "overdue": 2}
+    assert (figures["abnormal_list"], figures["serious_list"]) == (1, 0)
+    # list_abnormal for the two late ones (2024; 2023 was owed too by all three) and the removal of `late`.
+    assert figures["proposals"]["open"] == SupervisionProposal.objects.filter(arises_on__lte=D(2025, 7, 1)).count()
+    assert figures["proposals"]["overdue"] >= 2
+    assert clerk_api.get("/api/v1/stats/", {"as_of": "2025-07-01", "district": "330203"}).json()["supervision"][
+        "reports"
+    ] == {"due": 0, "filed": 0, "overdue": 0}

@@ -7,6 +7,7 @@ from reports.demo.party import seed_party
 from reports.demo.platforms import seed_platforms
 from reports.demo.procurement import seed_procurement
 from reports.demo.ratings import seed_ratings
+from reports.demo.supervision import seed_supervision
 
 
 def write_demo_data(context: DemoContext) -> None:
@@ -16,3 +17,4 @@ def write_demo_data(context: DemoContext) -> None:
     seed_party(context, organizations)
     seed_platforms(context, organizations)
     seed_procurement(context, organizations, rated)
+    seed_supervision(context, organizations)

@@ -210,6 +210,7 @@ VALIDATED = [
     "registry.Organization", "registry.Division", "registry.CommunityOrganization", "registry.PartyOrganization",
     "ratings.Evaluation", "ratings.Honour", "platforms.Platform", "platforms.StandardisationAssessment",
     "platforms.PlatformFunding", "procurement.PurchasedServiceProject", "procurement.TransferredFunction",
+    "registry.AnnualReport", "registry.CreditListEntry",
 ]  # fmt: skip
 
 
@@ -269,3 +270,22 @@ def test_the_stats_api_counts_156_townships_zones_apart_and_every_published_figu
     assert [row["key"] for row in body["published"] if row["faithful"] is False] == []
     faithful = {row["key"] for row in body["published"] if row["faithful"]}
     assert {"platforms.total", "party.comprehensive_committee.organizations", "organizations.total"} <= faithful
+
+
+def test_the_demo_year_of_reports_is_mostly_filed_some_late_some_missing(demo):
+    from registry.models import AnnualReport
+    from supervision.selectors import reports_owed
+
+    owed = reports_owed(2024, datetime.date(2026, 6, 1))
+    assert owed["due"] > 9000 and 0.9 < owed["filed"] / owed["due"] < 0.99
+    assert 0.02 < owed["overdue"] / owed["due"] < 0.15
+    assert AnnualReport.objects.filter(year=2025, submitted_on__isnull=False, result="").exists()
+
+
+def test_the_supervision_job_makes_every_kind_of_proposal_on_the_demo(demo):
+    from supervision.choices import ProposalKind
+    from supervision.jobs import run_supervision
+
+    run = run_supervision(datetime.date(2026, 6, 1))
+    assert set(run.created) == set(ProposalKind.values), run.created
+    assert run_supervision(datetime.date(2026, 6, 1)).total == 0

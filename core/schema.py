@@ -76,8 +76,10 @@ RESOURCES = {
     "procurement-totals": "政府购买服务合计",
     "project-caps": "单个项目购买金额上限",
     "purchased-services": "政府购买服务项目",
+    "report-deadlines": "年度工作报告截止日期",
     "service-demands": "服务需求（点单）",
     "stats": "统计数据",
+    "supervision-proposals": "监督建议",
     "transferred-functions": "政府转移职能",
 }
 
@@ -100,6 +102,9 @@ OPERATIONS = {
     "deliver": "{}验收完成",
     "accept": "接受{}",
     "downgrade": "降低{}",
+    "confirm": "确认{}",
+    "confirm_all": "批量确认{}",
+    "dismiss": "不予采纳{}",
     "totals": "{}按年度和来源合计",
     "coverage": "{}的镇乡（街道）覆盖情况",
     ("organizations", "revoke"): "撤销{}登记",

@@ -131,14 +131,16 @@ def _abnormal_entries(props: _Proposals) -> None:
         for entry in entries
         if entry.ground == CreditGround.REPORT_OVERDUE
     }
+    wanted = set(report_wanted.values())
     reports = {
         (report.organization_id, report.year): report
         for report in AnnualReport.objects.filter(
-            organization_id__in={org for org, _year in report_wanted.values()},
+            organization_id__in={org for org, _year in wanted},
+            year__in={year for _org, year in wanted},
             submitted_on__isnull=False,
             submitted_on__lte=on,
         )
-        if (report.organization_id, report.year) in set(report_wanted.values())
+        if (report.organization_id, report.year) in wanted
     }
     for entry in entries:
         start = entry.counted_from or entry.listed_on
@@ -278,6 +280,12 @@ def run_supervision(on: datetime.date) -> SupervisionRun:
         _overdue_reports(props)
         _abnormal_entries(props)
         _serious_entries(props)
+        # The history names each proposal (its __str__ shows the organization): one query for all.
+        names = Organization.objects.only("id", "name", "registered_by").in_bulk(
+            {proposal.organization_id for proposal in props.new}
+        )
+        for proposal in props.new:
+            proposal.organization = names[proposal.organization_id]
         SupervisionProposal.objects.bulk_create(props.new, batch_size=1000)
     run.uncovered_years = set(days.uncovered)
     return run

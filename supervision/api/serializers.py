@@ -3,7 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.serializers import RegistrySerializer
+from core.api.serializers import FactDateField, RegistrySerializer
 from supervision.models import ReportDeadline, SupervisionProposal
 
 
@@ -52,7 +52,7 @@ class SupervisionProposalSerializer(RegistrySerializer):
 
 class ConfirmSerializer(serializers.Serializer):
     decision_number = serializers.CharField(max_length=100, label=_("decision number"))
-    date = serializers.DateField(label=_("date of the decision"))
+    date = FactDateField(label=_("date of the decision"))
 
 
 class DismissSerializer(serializers.Serializer):

@@ -237,7 +237,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
         field_name="organization__registered_by_id", label=_("registering district (code)")
     )
     list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("credit list"))
-    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("ground"))
+    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("listing ground"))
     source = django_filters.ChoiceFilter(choices=CreditEntrySource.choices, label=_("source"))
     current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
     listed_from = django_filters.DateFilter(

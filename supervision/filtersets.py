@@ -19,9 +19,9 @@ class ReportDeadlineFilterSet(RegistryFilterSet):
 
 
 class SupervisionProposalFilterSet(RegistryFilterSet):
-    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("kind"))
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("proposal kind"))
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("status"))
-    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("ground"))
+    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("listing ground"))
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("overdue (true/false)"))
     district = django_filters.CharFilter(
         field_name="organization__registered_by_id", label=_("registering district (code)")

@@ -65,7 +65,7 @@ class CalendarYear(HistoryModel):
 class CalendarDay(HistoryModel):
     """One day of a covered year: a working day (工作日) or not, with the holiday's name if any."""
 
-    day = models.DateField(_("day"), unique=True)
+    day = models.DateField(_("calendar date"), unique=True)
     working = models.BooleanField(_("working day"))
     name = models.CharField(_("holiday or swapped working day"), max_length=50, blank=True)
 
@@ -84,11 +84,11 @@ class SupervisionProposal(HistoryModel):
     idempotent: one proposal per rule, organization and clock start, whatever the days it ran."""
 
     key = models.CharField(_("key"), max_length=120, unique=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=ProposalKind.choices, db_index=True)
+    kind = models.CharField(_("proposal kind"), max_length=20, choices=ProposalKind.choices, db_index=True)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="supervision_proposals", verbose_name=_("organization")
     )
-    ground = models.CharField(_("ground"), max_length=30, choices=CreditGround.choices)
+    ground = models.CharField(_("listing ground"), max_length=30, choices=CreditGround.choices)
     basis = models.CharField(_("basis (article)"), max_length=100)
     arises_on = models.DateField(_("arises on"))
     due_on = models.DateField(_("due on"), db_index=True)

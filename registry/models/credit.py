@@ -36,7 +36,7 @@ class CreditListEntry(HistoryModel):
     listed_on = models.DateField(_("date listed"), db_index=True)
     reason = models.TextField(_("reason for listing"))
     ground = models.CharField(
-        _("ground"),
+        _("listing ground"),
         max_length=30,
         choices=CreditGround.choices,
         blank=True,

@@ -53,7 +53,11 @@ class SupervisionProposalViewSet(RegistryReadOnlyViewSet):
     confirm = status_action("confirm", services.proposal_confirm, target="proposal", body=ConfirmSerializer)
     dismiss = status_action("dismiss", services.proposal_dismiss, target="proposal", body=DismissSerializer)
 
-    @extend_schema(request=BulkConfirmSerializer, responses=SupervisionProposalSerializer(many=True))
+    @extend_schema(
+        operation_id="supervision_proposals_confirm_all",
+        request=BulkConfirmSerializer,
+        responses=SupervisionProposalSerializer(many=True),
+    )
     @action(detail=False, methods=["post"], url_path="confirm", url_name="confirm-all")
     def confirm_all(self, request):
         """Confirm many proposals under one decision, all or nothing."""

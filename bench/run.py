@@ -67,6 +67,7 @@ TARGETS = [
     # The public register (DESIGN §11, issue #24): search and an organization's page.
     ("public_search", "p95_ms", 50, {1, 20}),
     ("public_organization", "p95_ms", 50, {1, 20}),
+    ("supervise", "seconds", 60, {1, 20}),
 ]
 LOWER_IS_BETTER = {"p95_ms", "copy_ratio", "rss_growth_mb", "seconds", "median_s"}
 
@@ -532,7 +533,23 @@ def measure(server: Server, token: str, sample: dict, url: str, django: Django, 
     if wanted("bulk_sync_1000"):
         log("  bulk sync of 1,000 rows")
         items["bulk_sync_1000"] = bulk_sync(session, base, django)
+    if wanted("supervise"):
+        log("  manage.py supervise, twice for the same day")
+        items["supervise"] = supervise(django)
     return items
+
+
+def supervise(django: Django, day: str = "2026-06-01") -> dict:
+    """The daily supervision job on the demo data (every kind of proposal arises on this day), then
+    again for the same day: the second run must add nothing (idempotent) and costs the reading only."""
+    first, done = django.manage("supervise", "--date", day)
+    again, repeated = django.manage("supervise", "--date", day)
+    return {
+        "seconds": round(first, 1),
+        "repeat_seconds": round(again, 1),
+        "output": done.stdout.strip()[-200:],
+        "repeat_output": repeated.stdout.strip()[-200:],
+    }
 
 
 def throughput(session: requests.Session, base: str, token: str, args, workers: list[int]) -> dict:

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ratings",
     "platforms",
     "procurement",
+    "supervision",
     "evaluations",
     "reports",
     "jobs",
@@ -107,14 +108,19 @@ INSTALLED_APPS = [
 
 # The admin's sections in the order of a clerk's day (core.admin_site): (app, own title or None for the
 # app's, models first in it). Filings get a section of their own; apps not named here come last.
+# The first year whose annual work reports the daily supervision job checks (DESIGN §7): older years
+# belong to the inspections and the paper archive.
+SUPERVISION_FIRST_REPORT_YEAR = int(os.environ.get("SUPERVISION_FIRST_REPORT_YEAR", "2023"))
+
 ADMIN_SECTIONS = [
     (
         "registry",
         None,
-        ["Organization", "AnnualInspection", "CreditListEntry", "PartyOrganization", "ComprehensivePartyCommittee"],
+        ["Organization", "AnnualReport", "CreditListEntry", "PartyOrganization", "ComprehensivePartyCommittee"],
     ),
     ("registry", _("community organization filings"), ["CommunityOrganization"]),
     ("ratings", None, ["Evaluation", "Honour"]),
+    ("supervision", None, ["SupervisionProposal", "OverdueReporter", "ReportDeadline", "CalendarDay", "CalendarYear"]),
     ("platforms", None, []),
     ("procurement", None, ["PurchasedServiceProject"]),
     ("evaluations", None, ["EvaluationRound", "EvaluationApplication", "Objection"]),
@@ -332,7 +338,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentResultEnum": "platforms.choices.AssessmentResult",
         "PlatformGradeEnum": "platforms.choices.PlatformGrade",
-        "InspectionResultEnum": "registry.choices.InspectionResult",
+        "ReportResultEnum": "registry.choices.ReportResult",
+        "CreditGroundEnum": "registry.choices.CreditGround",
+        "ProposalKindEnum": "supervision.choices.ProposalKind",
+        "ProposalStatusEnum": "supervision.choices.ProposalStatus",
         "GradeEnum": "ratings.choices.Grade",
         "ChangeSourceEnum": "core.choices.ChangeSource",
         "FundingSourceEnum": "platforms.choices.FundingSource",

@@ -14,7 +14,18 @@ from core.health import healthz
 from core.metrics import metrics
 
 # The apps whose API lives under /api/v1/, each with its own router, in the order of their layers.
-API_APPS = ["core", "registry", "ratings", "platforms", "procurement", "evaluations", "reports", "jobs", "integration"]
+API_APPS = [
+    "core",
+    "registry",
+    "ratings",
+    "platforms",
+    "supervision",
+    "procurement",
+    "evaluations",
+    "reports",
+    "jobs",
+    "integration",
+]
 
 
 def api_root_links() -> dict[str, str]:

@@ -518,6 +518,8 @@ class BulkSyncMixin:
     bulk_key: str | None = None
     # `?dry_run=true`: validate everything and answer what the batch would give, writing nothing.
     write_query_parameters = {"bulk": frozenset({"dry_run"})}
+    # A resource keyed by more than one field (annual reports: organization and year) names its own.
+    bulk_sync_class: type[BulkSync] = BulkSync
 
     def get_bulk_key(self) -> str:
         """`bulk_key` of the viewset, else `Meta.bulk_key` of its serializer."""
@@ -569,7 +571,7 @@ class BulkSyncMixin:
             raise ValidationError({ROW_ERRORS_KEY: [_("Send a JSON list of rows.")]})
         if len(rows) > limit:
             raise PayloadTooLarge(f"{too_many} ({len(rows)})")
-        outcome = BulkSync(
+        outcome = self.bulk_sync_class(
             serializer=self.get_serializer(),
             queryset=self.get_bulk_queryset(),
             key=self.get_bulk_key(),

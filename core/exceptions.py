@@ -50,7 +50,8 @@ def _constraints_by_name() -> dict:
 
 @functools.cache
 def _models_by_table() -> dict:
-    return {model._meta.db_table: model for model in apps.get_models()}
+    # A proxy (an admin worklist) shares its concrete model's table: the concrete model speaks for it.
+    return {model._meta.db_table: model for model in apps.get_models() if not model._meta.proxy}
 
 
 def _field_names(model, columns) -> list[str]:

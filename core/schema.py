@@ -54,6 +54,7 @@ def document_export_formats(result, generator, request, public):
 # Each resource (the first segment after /api/v1/) is a tag; its Chinese name heads its group and
 # names its operations. A new resource needs its line here (tests/core/test_api_schema.py says so).
 RESOURCES = {
+    "annual-reports": "年度工作报告",
     "changes": "变更记录",
     "community-organizations": "社区社会组织备案",
     "credit-list-entries": "信用名录",
@@ -68,7 +69,6 @@ RESOURCES = {
     "feed": "变更流",
     "filing-supports": "备案组织支持平台",
     "honours": "荣誉",
-    "inspections": "年检",
     "objections": "评估异议",
     "organization-people": "社会组织负责人",
     "organizations": "社会组织",
@@ -84,8 +84,10 @@ RESOURCES = {
     "procurement-totals": "政府购买服务合计",
     "project-caps": "单个项目购买金额上限",
     "purchased-services": "政府购买服务项目",
+    "report-deadlines": "年度工作报告截止日期",
     "service-demands": "服务需求（点单）",
     "stats": "统计数据",
+    "supervision-proposals": "监督建议",
     "transferred-functions": "政府转移职能",
     "webhook-deliveries": "Webhook 推送记录",
     "webhooks": "Webhook 订阅",
@@ -111,6 +113,9 @@ OPERATIONS = {
     "deliver": "{}验收完成",
     "accept": "接受{}",
     "downgrade": "降低{}",
+    "confirm": "确认{}",
+    "confirm_all": "批量确认{}",
+    "dismiss": "不予采纳{}",
     "totals": "{}按年度和来源合计",
     "coverage": "{}的镇乡（街道）覆盖情况",
     ("exports", "create"): "申请{}",

@@ -18,7 +18,7 @@ from ratings.choices import Grade
 from ratings.models import Evaluation, Honour
 from ratings.selectors import current_evaluation, with_current_grade
 from registry.choices import CreditList, DivisionLevel, OrgStatus
-from registry.models import AnnualInspection, CommunityOrganization, CreditListEntry, Division, Organization
+from registry.models import AnnualReport, CommunityOrganization, CreditListEntry, Division, Organization
 from registry.models.credit import in_force_on
 from registry.validators import normalise_uscc
 
@@ -87,7 +87,7 @@ def organization_facts(organization: Organization, on: datetime.date | None = No
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)
     )
     listings = CreditListEntry.objects.filter(in_force_on(day), organization=organization).order_by("listed_on", "id")
-    inspections = AnnualInspection.objects.filter(organization=organization).order_by("-year")
+    reports = AnnualReport.objects.filter(organization=organization).exclude(result="").order_by("-year")
     domicile = organization.domicile
     return {
         "uscc": organization.uscc,
@@ -121,8 +121,8 @@ def organization_facts(organization: Organization, on: datetime.date | None = No
             }
             for entry in listings
         ],
-        "annual_inspections": [
-            {"year": row.year, "result": row.result, "label": row.get_result_display()} for row in inspections
+        "annual_reports": [
+            {"year": row.year, "result": row.result, "label": row.get_result_display()} for row in reports
         ],
         "registration_events": registration_events(organization),
     }

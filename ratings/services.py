@@ -16,8 +16,8 @@ from core.services import check_status_date, instance_save, require_reason
 from core.validators import not_in_future
 from ratings.choices import DEFAULT_MAX_SCORE, MIN_YEARS_REGISTERED, EvaluationStatus, Grade, RevocationGround
 from ratings.models import Evaluation, Honour, add_years
-from registry.choices import CreditList, InspectionResult, OrgStatus
-from registry.models import AdministrativePenalty, AnnualInspection, CreditListEntry, Organization
+from registry.choices import CreditList, OrgStatus, ReportResult
+from registry.models import AdministrativePenalty, AnnualReport, CreditListEntry, Organization
 from registry.models.credit import in_force_on
 
 # The provisions a refusal names (民政部令第39号《社会组织评估管理办法》, and the 2021 national rules).
@@ -46,41 +46,42 @@ def _article(article: str, reason: str) -> str:
     return _("%(article)s: %(reason)s") % {"article": article, "reason": reason}
 
 
-def inspection_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
-    """Refusals from the annual inspections (年检) of the two years before `on`'s year (39号令 art. 7(一)(二)).
+def report_refusals(*, organization: Organization, on: datetime.date) -> list[str]:
+    """Refusals from the annual work reports (年度工作报告, formerly 年检) of the two years before `on`'s
+    year (39号令 art. 7(一)(二)).
 
-    Last year's inspection not taken part in (未参检, or no record at all: the organization owed it)
-    or failed (不合格), or 基本合格 both of the last two years.
+    Last year's report not filed (a row without `submitted_on`, or no record at all: the organization
+    owed it) or failed (不合格), or 基本合格 both of the last two years.
     """
     last_year, year_before = on.year - 1, on.year - 2
     results = dict(
-        AnnualInspection.objects.filter(organization=organization, year__in=[last_year, year_before]).values_list(
-            "year", "result"
-        )
+        AnnualReport.objects.filter(
+            organization=organization, year__in=[last_year, year_before], submitted_on__isnull=False
+        ).values_list("year", "result")
     )
     refusals = []
     last = results.get(last_year)
-    if last in {None, InspectionResult.ABSENT}:
+    if last is None:
         refusals.append(
             _article(
                 ART_7_1,
                 _("the organization did not take part in the annual inspection of %(year)d.") % {"year": last_year},
             )
         )
-    elif last == InspectionResult.FAILED:
+    elif last == ReportResult.FAILED:
         refusals.append(
             _article(
                 ART_7_2,
                 _("the annual inspection of %(year)d is recorded as %(result)s.")
-                % {"year": last_year, "result": InspectionResult(last).label},
+                % {"year": last_year, "result": ReportResult(last).label},
             )
         )
-    if last == results.get(year_before) == InspectionResult.BASICALLY_PASSED:
+    if last == results.get(year_before) == ReportResult.BASICALLY_PASSED:
         refusals.append(
             _article(
                 ART_7_2,
                 _("the annual inspections of %(first)d and %(second)d were both %(result)s.")
-                % {"first": year_before, "second": last_year, "result": InspectionResult.BASICALLY_PASSED.label},
+                % {"first": year_before, "second": last_year, "result": ReportResult.BASICALLY_PASSED.label},
             )
         )
     return refusals
@@ -182,7 +183,7 @@ def eligibility_refusals(*, organization: Organization, on: datetime.date) -> li
             )
         )
     refusals += valid_grade_refusals(organization=organization, on=on)
-    refusals += inspection_refusals(organization=organization, on=on)
+    refusals += report_refusals(organization=organization, on=on)
     refusals += penalty_refusals(organization=organization, on=on)
     refusals += investigation_refusals(organization=organization, on=on)
     refusals += credit_list_refusals(organization=organization, on=on)

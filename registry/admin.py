@@ -29,15 +29,15 @@ from registry.choices import (
     CreditList,
     DivisionKind,
     DivisionLevel,
-    InspectionResult,
     RegistrationEventKind,
     RegistrationLevel,
+    ReportResult,
 )
 from registry.events import registration_details
 from registry.filtersets import DivisionFilterSet, OrganizationFilterSet, PartyOrganizationFilterSet
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -102,10 +102,10 @@ class FilingTownshipListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AnnualInspectionInline(RegistryTabularInline):
-    model = AnnualInspection
+class AnnualReportInline(RegistryTabularInline):
+    model = AnnualReport
     extra = 0
-    fields = ["year", "result", "concluded_on", "remarks"]
+    fields = ["year", "submitted_on", "result", "reviewed_on", "remarks"]
     ordering = ["-year"]
 
 
@@ -196,13 +196,13 @@ class CreditListFilter(FilterSetListFilter):
         return [*CreditList.choices, ("any", _("On either list")), ("none", _("On neither list"))]
 
 
-class LatestInspectionFilter(FilterSetListFilter):
-    title = _("latest annual inspection")
-    parameter_name = "inspection_result"
+class LatestReportFilter(FilterSetListFilter):
+    title = _("latest annual work report")
+    parameter_name = "report_result"
     filterset_class = OrganizationFilterSet
 
     def lookups(self, request, model_admin):
-        return [*InspectionResult.choices, ("none", _("Never inspected"))]
+        return [*ReportResult.choices, ("none", _("No annual report"))]
 
 
 class PublicFlagForm(forms.ModelForm):
@@ -373,7 +373,7 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
         ("registered_on", DateRangeFilter),
         PartyOrgListFilter,
         CreditListFilter,
-        LatestInspectionFilter,
+        LatestReportFilter,
         *extensions.gathered(EXTENDED_ADMINS, "organization_list_filters"),
         "is_demo",
     ]
@@ -385,7 +385,7 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
     inlines = [
         OrganizationPersonInline,
         RegistrationEventInline,
-        AnnualInspectionInline,
+        AnnualReportInline,
         AdministrativePenaltyInline,
         CreditListEntryInline,
         PartyCoverageInline,
@@ -423,7 +423,7 @@ class OrganizationAdmin(*EXTENDED_ADMINS, RegistryAdmin):
         return [*super().get_readonly_fields(request, obj), *clerk_only_readonly(request, self.model)]
 
     def response_add(self, request, obj, post_url_continue=None):
-        # A new registration opens on its own page, where its ratings and inspections are added next.
+        # A new registration opens on its own page, where its ratings and annual reports are added next.
         change_url = reverse("admin:registry_organization_change", args=[obj.pk])
         return added_and_shown_at(self, request, obj, change_url) or super().response_add(
             request, obj, post_url_continue
@@ -562,10 +562,33 @@ class CommunityOrganizationAdmin(RegistryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-@admin.register(AnnualInspection)
-class AnnualInspectionAdmin(RegistryAdmin):
-    list_display = ["organization", "year", "result", "concluded_on"]
-    list_filter = ["result", "year"]
+class ReportStageFilter(admin.SimpleListFilter):
+    """The clerks' worklist of reports: filed and waiting for review, or recorded as not filed."""
+
+    title = _("stage")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("not_reviewed", _("Filed, not yet reviewed")),
+            ("not_filed", _("Not filed")),
+            ("reviewed", _("Reviewed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "not_reviewed":
+            return queryset.filter(submitted_on__isnull=False, result="")
+        if self.value() == "not_filed":
+            return queryset.filter(submitted_on__isnull=True)
+        if self.value() == "reviewed":
+            return queryset.exclude(result="")
+        return queryset
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(RegistryAdmin):
+    list_display = ["organization", "year", "submitted_on", "result", "reviewed_on"]
+    list_filter = [ReportStageFilter, "result", "year"]
     search_fields = ["organization__name", "organization__uscc"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
@@ -584,12 +607,20 @@ class AdministrativePenaltyAdmin(RegistryAdmin):
 
 @admin.register(CreditListEntry)
 class CreditListEntryAdmin(RegistryAdmin):
-    list_display = ["organization", "list_kind", "listed_on", "removed_on"]
-    list_filter = ["list_kind", "listed_on", "removed_on"]
-    search_fields = ["organization__name", "organization__uscc", "reason"]
+    list_display = ["organization", "list_kind", "ground", "listed_on", "counted_from", "removed_on", "source"]
+    list_filter = ["list_kind", "ground", "source", "listed_on", "removed_on"]
+    search_fields = ["organization__name", "organization__uscc", "reason", "decision_number"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
-    readonly_fields = ["removed_on", "removal_reason", "created", "last_updated"]
+    readonly_fields = [
+        "counted_from",
+        "source",
+        "transferred_to",
+        "removed_on",
+        "removal_reason",
+        "created",
+        "last_updated",
+    ]
     actions = [
         status_action(service=services.credit_entry_remove, target="entry", title=_("Remove from the list")),
         status_action(service=services.credit_entry_reinstate, target="entry", title=_("Reinstate"), needs_date=False),

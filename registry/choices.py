@@ -97,14 +97,13 @@ class FilingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Filing cancelled")
 
 
-class InspectionResult(models.TextChoices):
-    """Results of the annual inspection (年检结论)."""
+class ReportResult(models.TextChoices):
+    """Results of the review of an annual work report (年度工作报告): 合格 / 基本合格 / 不合格."""
 
     # With a context: other apps' "Passed"/"Failed" (assessments) translate differently.
-    PASSED = "passed", pgettext_lazy("annual inspection", "Passed")
-    BASICALLY_PASSED = "basically_passed", pgettext_lazy("annual inspection", "Basically passed")
-    FAILED = "failed", pgettext_lazy("annual inspection", "Failed")
-    ABSENT = "absent", pgettext_lazy("annual inspection", "Did not take part")
+    PASSED = "passed", pgettext_lazy("annual report", "Passed")
+    BASICALLY_PASSED = "basically_passed", pgettext_lazy("annual report", "Basically passed")
+    FAILED = "failed", pgettext_lazy("annual report", "Failed")
 
 
 class CreditList(models.TextChoices):
@@ -112,6 +111,60 @@ class CreditList(models.TextChoices):
 
     ABNORMAL = "abnormal", _("Abnormal-activity list")
     SERIOUS = "serious", _("Serious-violation list")
+
+
+class CreditGround(models.TextChoices):
+    """The grounds of a listing (民政部令第60号): art. 10 for the abnormal-activity list, art. 14 for the
+    serious-violation list. `other_law` exists on both."""
+
+    # Art. 10 (活动异常名录)
+    REPORT_OVERDUE = "report_overdue", _("Annual work report not filed by the deadline")
+    NO_PARTY_ORG = "no_party_org", _("No party organization set up where required")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification order not complied with in time")
+    FUNDRAISING_VIOLATION = "fundraising_violation", _("Public fundraising violation")
+    WARNING_OR_SMALL_FINE = "warning_or_small_fine", _("Warning or fine under 50,000 yuan")
+    UNREACHABLE = "unreachable", _("Unreachable at the registered address")
+    # Art. 14 (严重违法失信名单)
+    ABNORMAL_TWO_YEARS = "abnormal_two_years", _("On the abnormal-activity list for 2 years")
+    FRAUDULENT_CHANGE = "fraudulent_change", _("Change registration obtained by fraud and revoked")
+    SUSPENSION_PENALTY = "suspension_penalty", _("Penalty of suspension of activities")
+    LARGE_FINE = "large_fine", _("Fine of 50,000 yuan or more")
+    TWO_PENALTIES_THREE_YEARS = "two_penalties_three_years", _("Two or more warnings or small fines in 3 years")
+    DISHONEST_JUDGMENT_DEBTOR = "dishonest_judgment_debtor", _("Listed as a dishonest judgment debtor")
+    REVOKED_OR_CANCELLED = "revoked_or_cancelled", _("Certificate revoked or founding registration cancelled")
+    # Both lists
+    OTHER_LAW = "other_law", _("Other case laws or regulations provide for")
+
+
+ABNORMAL_GROUNDS = frozenset(
+    {
+        CreditGround.REPORT_OVERDUE,
+        CreditGround.NO_PARTY_ORG,
+        CreditGround.RECTIFICATION_OVERDUE,
+        CreditGround.FUNDRAISING_VIOLATION,
+        CreditGround.WARNING_OR_SMALL_FINE,
+        CreditGround.UNREACHABLE,
+        CreditGround.OTHER_LAW,
+    }
+)
+SERIOUS_GROUNDS = frozenset(
+    {
+        CreditGround.ABNORMAL_TWO_YEARS,
+        CreditGround.FRAUDULENT_CHANGE,
+        CreditGround.SUSPENSION_PENALTY,
+        CreditGround.LARGE_FINE,
+        CreditGround.TWO_PENALTIES_THREE_YEARS,
+        CreditGround.DISHONEST_JUDGMENT_DEBTOR,
+        CreditGround.REVOKED_OR_CANCELLED,
+        CreditGround.OTHER_LAW,
+    }
+)
+GROUNDS_OF_LIST = {"abnormal": ABNORMAL_GROUNDS, "serious": SERIOUS_GROUNDS}
+
+
+class CreditEntrySource(models.TextChoices):
+    MANUAL = "manual", _("Recorded by hand")
+    SUPERVISION = "supervision", _("Confirmed supervision proposal")
 
 
 class PartyOrgKind(models.TextChoices):

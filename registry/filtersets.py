@@ -16,13 +16,14 @@ from core.filters import (
 from core.search import contains_text
 from registry import extensions, selectors
 from registry.choices import (
+    CreditEntrySource,
+    CreditGround,
     CreditList,
     DivisionKind,
     DivisionLevel,
     Field,
     FilingCategory,
     FilingStatus,
-    InspectionResult,
     OrgStatus,
     OrgType,
     PartyOrgKind,
@@ -30,10 +31,11 @@ from registry.choices import (
     PersonRole,
     RegistrationEventKind,
     RegistrationLevel,
+    ReportResult,
 )
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -48,8 +50,8 @@ from registry.models import party as party_models
 from registry.validators import ALPHABET as USCC_ALPHABET
 from registry.validators import normalise_uscc
 
-# `inspection_result=none`: organizations without any recorded inspection.
-NO_INSPECTION = "none"
+# `report_result=none`: organizations without any recorded annual report.
+NO_REPORT = "none"
 # Values of `on_list` besides the two lists themselves.
 ON_ANY_LIST, ON_NO_LIST = "any", "none"
 ON_LIST_CHOICES = [
@@ -109,11 +111,11 @@ class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
         annotate=EXTENDED_ORDERING_ANNOTATIONS,
         label=_("ordering"),
     )
-    # Facts other registry tables hold: inspections, credit lists, party organizations.
-    inspection_result = django_filters.ChoiceFilter(
-        choices=[*InspectionResult.choices, (NO_INSPECTION, _("Never inspected"))],
-        method="filter_inspection_result",
-        label=_("result of the latest annual inspection"),
+    # Facts other registry tables hold: annual reports, credit lists, party organizations.
+    report_result = django_filters.ChoiceFilter(
+        choices=[*ReportResult.choices, (NO_REPORT, _("No annual report"))],
+        method="filter_report_result",
+        label=_("result of the latest annual work report"),
     )
     on_list = django_filters.ChoiceFilter(
         choices=ON_LIST_CHOICES, method="filter_on_list", label=_("on a credit list today")
@@ -138,12 +140,12 @@ class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
             condition |= Q(uscc__contains=code)
         return queryset.filter(condition)
 
-    def filter_inspection_result(self, queryset, name, value):
-        latest = AnnualInspection.objects.filter(organization=OuterRef("pk")).order_by("-year").values("result")[:1]
-        queryset = queryset.alias(latest_inspection_filter=Subquery(latest))
-        if value == NO_INSPECTION:
-            return queryset.filter(latest_inspection_filter__isnull=True)
-        return queryset.filter(latest_inspection_filter=value)
+    def filter_report_result(self, queryset, name, value):
+        latest = AnnualReport.objects.filter(organization=OuterRef("pk")).order_by("-year").values("result")[:1]
+        queryset = queryset.alias(latest_report_filter=Subquery(latest))
+        if value == NO_REPORT:
+            return queryset.filter(latest_report_filter__isnull=True)
+        return queryset.filter(latest_report_filter=value)
 
     def filter_on_list(self, queryset, name, value):
         if value in {ON_ANY_LIST, "true"}:
@@ -201,23 +203,29 @@ class CommunityOrganizationFilterSet(RegistryFilterSet):
         return queryset.filter(Q(name__icontains=term) | Q(filing_number__icontains=term))
 
 
-class AnnualInspectionFilterSet(RegistryFilterSet):
+class AnnualReportFilterSet(RegistryFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("organization (id)"))
     district = django_filters.CharFilter(
         field_name="organization__registered_by_id", label=_("registering district (code)")
     )
-    year = django_filters.NumberFilter(label=_("inspection year"))
+    year = django_filters.NumberFilter(label=_("report year"))
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("year from (inclusive)"))
     year_until = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("year until (inclusive)"))
-    result = django_filters.ChoiceFilter(choices=InspectionResult.choices, label=_("result"))
+    submitted = StrictBooleanFilter(
+        field_name="submitted_on", lookup_expr="isnull", exclude=True, label=_("filed (true/false)")
+    )
+    result = django_filters.ChoiceFilter(choices=ReportResult.choices, label=_("result"))
+    reviewed = StrictBooleanFilter(
+        field_name="reviewed_on", lookup_expr="isnull", exclude=True, label=_("reviewed (true/false)")
+    )
     ordering = RegistryOrderingFilter(
         fields=(("year", "year"), ("organization", "organization"), ("id", "id"), ("last_updated", "last_updated")),
         label=_("ordering"),
     )
 
     class Meta:
-        model = AnnualInspection
-        fields = ["organization", "year", "result"]
+        model = AnnualReport
+        fields = ["organization", "year", "submitted", "result", "reviewed"]
 
 
 class AdministrativePenaltyFilterSet(RegistryFilterSet):
@@ -249,6 +257,8 @@ class CreditListEntryFilterSet(RegistryFilterSet):
         field_name="organization__registered_by_id", label=_("registering district (code)")
     )
     list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("credit list"))
+    ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("listing ground"))
+    source = django_filters.ChoiceFilter(choices=CreditEntrySource.choices, label=_("source"))
     current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
     listed_from = django_filters.DateFilter(
         field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)")
@@ -268,7 +278,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
 
     class Meta:
         model = CreditListEntry
-        fields = ["organization", "list_kind"]
+        fields = ["organization", "list_kind", "ground", "source"]
 
     def filter_current(self, queryset, name, value):
         if value is None:

@@ -1,4 +1,4 @@
-"""Reads of the registry that other apps and the API share: inspections, credit lists, party coverage.
+"""Reads of the registry that other apps and the API share: annual reports, credit lists, party coverage.
 
 Each comes in two forms: for one organization (simple, one query) and for a set or a queryset (one
 query for the whole set, or an annotation), so lists stay at a constant number of queries.
@@ -10,11 +10,11 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from registry.choices import CreditList, DivisionLevel
-from registry.models import AnnualInspection, CreditListEntry, Division, Organization, PartyOrganization
+from registry.models import AnnualReport, CreditListEntry, Division, Organization, PartyOrganization
 from registry.models import credit as credit_models
 from registry.models import party as party_models
 
@@ -26,44 +26,60 @@ def _day(on_date: datetime.date | None) -> datetime.date:
     return on_date or timezone.localdate()
 
 
-# Annual inspections
+# Annual work reports
 
 
-def _latest_inspection(field: str) -> Subquery:
-    newest = AnnualInspection.objects.filter(organization=OuterRef("pk")).order_by("-year").values(field)[:1]
+def _latest_annual_report(field: str) -> Subquery:
+    newest = AnnualReport.objects.filter(organization=OuterRef("pk")).order_by("-year").values(field)[:1]
     return Subquery(newest)
 
 
-def latest_inspections(org_ids: Iterable[int]) -> dict[int, AnnualInspection]:
-    """The newest inspection (highest year) of each organization that has one, in one query."""
+def latest_annual_reports(org_ids: Iterable[int]) -> dict[int, AnnualReport]:
+    """The newest annual report (highest year) of each organization that has one, in one query."""
     newest_year = (
-        AnnualInspection.objects.filter(organization=OuterRef("organization")).order_by("-year").values("year")[:1]
+        AnnualReport.objects.filter(organization=OuterRef("organization")).order_by("-year").values("year")[:1]
     )
-    rows = AnnualInspection.objects.filter(organization_id__in=list(org_ids), year=Subquery(newest_year))
-    return {inspection.organization_id: inspection for inspection in rows}
+    rows = AnnualReport.objects.filter(organization_id__in=list(org_ids), year=Subquery(newest_year))
+    return {report.organization_id: report for report in rows}
 
 
-def inspection_result(organization: Organization | int, year: int) -> str | None:
-    """The result (an `InspectionResult` value) of the organization's inspection for `year`, or None
-    when none is recorded."""
+def report_result(organization: Organization | int, year: int) -> str | None:
+    """The result (a `ReportResult` value, "" while not reviewed) of the organization's annual report
+    for `year`, or None when none is recorded."""
     org_id = getattr(organization, "pk", organization)
-    return AnnualInspection.objects.filter(organization_id=org_id, year=year).values_list("result", flat=True).first()
+    return AnnualReport.objects.filter(organization_id=org_id, year=year).values_list("result", flat=True).first()
 
 
-def inspection_results(org_ids: Iterable[int], year: int) -> dict[int, str]:
-    """`inspection_result` for many organizations in one query (absent when none is recorded)."""
-    rows = AnnualInspection.objects.filter(organization_id__in=list(org_ids), year=year)
+def report_results(org_ids: Iterable[int], year: int) -> dict[int, str]:
+    """`report_result` for many organizations in one query (absent when none is recorded)."""
+    rows = AnnualReport.objects.filter(organization_id__in=list(org_ids), year=year)
     return dict(rows.values_list("organization_id", "result"))
 
 
-def with_latest_inspection(queryset: QuerySet) -> QuerySet:
-    """Annotate organizations with `latest_inspection_year` and `latest_inspection_result`."""
+def with_latest_annual_report(queryset: QuerySet) -> QuerySet:
+    """Annotate organizations with `latest_report_year` and `latest_report_result`."""
     return queryset.annotate(
-        latest_inspection_year=_latest_inspection("year"), latest_inspection_result=_latest_inspection("result")
+        latest_report_year=_latest_annual_report("year"), latest_report_result=_latest_annual_report("result")
     )
 
 
 # Credit lists
+
+# When an entry's removal is due is computed above the registry (the supervision app's proposals);
+# it registers the expression here, so the registry shows the date without importing it.
+_removal_due: list = []
+
+
+def register_removal_due(expression_factory) -> None:
+    """Hook for a higher app: `expression_factory()` gives a date expression over a credit-list entry."""
+    _removal_due[:] = [expression_factory]
+
+
+def with_removal_due(queryset: QuerySet) -> QuerySet:
+    """Annotate credit-list entries with `removal_due_on` (null when no removal is due)."""
+    if not _removal_due:
+        return queryset.annotate(removal_due_on=Value(None, output_field=DateField()))
+    return queryset.annotate(removal_due_on=_removal_due[0]())
 
 
 def listed_exists(kinds: Iterable[str] | None = None, on_date: datetime.date | None = None) -> Exists:
@@ -128,12 +144,12 @@ def has_party_organization(organization: Organization | int, on_date: datetime.d
 
 
 def organizations_with_registry_facts(queryset: QuerySet, on_date: datetime.date | None = None) -> QuerySet:
-    """Organizations with `party_org`, the latest inspection and the current credit listings, at a
+    """Organizations with `party_org`, the latest annual report and the current credit listings, at a
     cost of one query per page (the listings) whatever the page size."""
     day = _day(on_date)
     current = CreditListEntry.objects.filter(credit_models.in_force_on(day)).order_by("listed_on", "id")
     return (
-        with_latest_inspection(queryset)
+        with_latest_annual_report(queryset)
         .annotate(party_org=party_org_covering(day))
         .prefetch_related(Prefetch("credit_list_entries", queryset=current, to_attr=CURRENT_CREDIT_ENTRIES))
     )

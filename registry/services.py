@@ -16,7 +16,7 @@ from core.choices import ChangeAction
 from core.filters import normalise_text
 from core.models import ChangeRecord
 from core.services import change_by, check_status_date, instance_save, require_reason
-from registry.choices import FilingStatus, OrgStatus, UrbanRuralClass
+from registry.choices import CreditEntrySource, CreditGround, CreditList, FilingStatus, OrgStatus, UrbanRuralClass
 from registry.models import CommunityOrganization, CreditListEntry, Division, Organization, PartyOrganization
 from registry.models.divisions import level_for_code, placement_problems
 from registry.models.party import coverage_problems
@@ -101,10 +101,91 @@ def filing_reinstate(*, filing: CommunityOrganization, reason: str, actor) -> Co
 
 
 @transaction.atomic
-def credit_entry_remove(*, entry: CreditListEntry, on: datetime.date, reason: str, actor) -> CreditListEntry:
+def credit_entry_list(
+    *,
+    organization: Organization,
+    list_kind: str,
+    ground: str,
+    on: datetime.date,
+    reason: str,
+    decision_number: str = "",
+    source: str = CreditEntrySource.MANUAL,
+    actor,
+) -> CreditListEntry:
+    """列入名录 on `on` for `ground`. An organization already on that list stays on it with the new ground:
+    the clock restarts (`counted_from` moves to `on`, 民政部令第60号 art. 13) and the earlier ground stays
+    in the reason and in the history."""
+    reason = require_reason(reason)
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    entry = (
+        CreditListEntry.objects.select_for_update()
+        .filter(organization=organization, list_kind=list_kind, removed_on__isnull=True)
+        .first()
+    )
+    if entry is None:
+        entry = CreditListEntry(
+            organization=organization,
+            list_kind=list_kind,
+            ground=ground,
+            listed_on=on,
+            counted_from=on,
+            reason=reason,
+            decision_number=decision_number,
+            source=source,
+        )
+    else:
+        if on < (entry.counted_from or entry.listed_on):
+            raise ValidationError({"date": [_("The organization's clock on this list already runs from a later day.")]})
+        earlier = CreditGround(entry.ground).label if entry.ground else entry.reason
+        entry.reason = f"{entry.reason}\n{on.isoformat()} {CreditGround(ground).label}: {reason}"
+        entry.ground = ground
+        entry.counted_from = on
+        entry.decision_number = decision_number or entry.decision_number
+        reason = _("New ground while listed (earlier: %(earlier)s): %(reason)s") % {
+            "earlier": earlier,
+            "reason": reason,
+        }
+    return instance_save(instance=entry, actor=actor, message=reason)
+
+
+@transaction.atomic
+def credit_entry_transfer(
+    *, entry: CreditListEntry, on: datetime.date, decision_number: str, reason: str, actor
+) -> CreditListEntry:
+    """转入严重违法失信名单 (民政部令第60号 art. 14(1)): the abnormal-activity listing ends on `on` and the
+    serious-violation one begins the same day, ground `abnormal_two_years`; the abnormal entry points
+    to the serious one (`transferred_to`). Answers the new serious entry."""
+    entry = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
+    reason = require_reason(reason)
+    if entry.list_kind != CreditList.ABNORMAL or entry.removed_on is not None:
+        raise ValidationError({"entry": [_("Only a current abnormal-activity listing is transferred.")]})
+    credit_entry_remove(entry=entry, on=on, reason=reason, decision_number=decision_number, actor=actor)
+    serious = credit_entry_list(
+        organization=entry.organization,
+        list_kind=CreditList.SERIOUS,
+        ground=CreditGround.ABNORMAL_TWO_YEARS,
+        on=on,
+        reason=reason,
+        decision_number=decision_number,
+        source=entry.source,
+        actor=actor,
+    )
+    entry.refresh_from_db()
+    entry.transferred_to = serious
+    with change_by(actor=actor, message=reason):
+        entry.save()
+    return serious
+
+
+@transaction.atomic
+def credit_entry_remove(
+    *, entry: CreditListEntry, on: datetime.date, reason: str, actor, decision_number: str = ""
+) -> CreditListEntry:
     """移出名录: the organization is off the list from `on` (that day it no longer counts as listed)."""
     entry = CreditListEntry.objects.select_for_update().get(pk=entry.pk)
     reason = require_reason(reason)
+    if decision_number:
+        reason = f"{reason} ({decision_number})"
     if entry.removed_on is not None:
         raise ValidationError({"removed_on": [_("The organization was already removed from this list.")]})
     check_status_date(on=on, since=entry.listed_on, since_label=_("date listed"))

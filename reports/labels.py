@@ -82,6 +82,14 @@ STAT_LABELS = {
     "procurement.project_cap": _("Cap per purchased-service project (yuan)"),
     "procurement.transferred_functions.items": _("Government functions transferred"),
     "procurement.transferred_functions.batches": _("Batches of transferred functions"),
+    "supervision.report_year": _("Year of the annual work reports counted"),
+    "supervision.reports.due": _("Annual work reports due"),
+    "supervision.reports.filed": _("Annual work reports filed"),
+    "supervision.reports.overdue": _("Annual work reports overdue"),
+    "supervision.abnormal_list": _("Organizations on the abnormal-activity list"),
+    "supervision.serious_list": _("Organizations on the serious-violation list"),
+    "supervision.proposals.open": _("Supervision proposals open"),
+    "supervision.proposals.overdue": _("Supervision proposals overdue"),
 }
 
 

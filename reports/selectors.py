@@ -42,6 +42,7 @@ from registry.models import CommunityOrganization, Division, Organization, Party
 from registry.models.party import in_force_on as party_in_force_on
 from reports.choices import Comparison, FigureUnit
 from reports.models import PublishedFigure
+from supervision import selectors as supervision_selectors
 
 # ---------------------------------------------------------------------------------------------
 # Counting rules
@@ -331,6 +332,7 @@ SECTIONS: dict[str, Callable[[datetime.date, str | None], dict]] = {
     "party": party_figures,
     "platforms": platform_figures,
     "procurement": procurement_figures,
+    "supervision": supervision_selectors.supervision_figures,
 }
 
 

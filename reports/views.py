@@ -45,6 +45,13 @@ KEY_FIGURES = [
     "platforms.townships_without_platform",
     "procurement.last_four_years.projects",
     "procurement.last_four_years.amount",
+    "supervision.reports.due",
+    "supervision.reports.filed",
+    "supervision.reports.overdue",
+    "supervision.abnormal_list",
+    "supervision.serious_list",
+    "supervision.proposals.open",
+    "supervision.proposals.overdue",
 ]
 
 

@@ -4,7 +4,7 @@ internal serializers (DESIGN §11; docs/decisions/0320-public-register-privacy.m
 from rest_framework import serializers
 
 from ratings.choices import Grade
-from registry.choices import CreditList, InspectionResult, OrgStatus, OrgType
+from registry.choices import CreditList, OrgStatus, OrgType, ReportResult
 
 
 class PublicDivisionSerializer(serializers.Serializer):
@@ -26,9 +26,9 @@ class PublicListingSerializer(serializers.Serializer):
     ground = serializers.CharField()
 
 
-class PublicInspectionSerializer(serializers.Serializer):
+class PublicAnnualReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    result = serializers.ChoiceField(choices=ReportResult.choices)
     label = serializers.CharField()
 
 
@@ -73,5 +73,5 @@ class PublicOrganizationSerializer(serializers.Serializer):
     certificate = serializers.IntegerField(allow_null=True, help_text="The rating's id: /public/certificates/<id>/.")
     honours = PublicHonourSerializer(many=True)
     credit_lists = PublicListingSerializer(many=True)
-    annual_inspections = PublicInspectionSerializer(many=True)
+    annual_reports = PublicAnnualReportSerializer(many=True)
     registration_events = PublicEventSerializer(many=True)

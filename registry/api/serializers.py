@@ -7,10 +7,10 @@ from core.access import jurisdiction_of
 from core.api.serializers import RegistryPrimaryKeyRelatedField, RegistrySerializer
 from core.personal_data import mask_id_number
 from registry import extensions, selectors, services
-from registry.choices import CreditList, DivisionKind, DivisionLevel, InspectionResult, UrbanRuralClass
+from registry.choices import CreditList, DivisionKind, DivisionLevel, ReportResult, UrbanRuralClass
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -62,9 +62,9 @@ class CurrentListingSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class LatestInspectionSerializer(serializers.Serializer):
+class LatestReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    result = serializers.ChoiceField(choices=ReportResult.choices, allow_blank=True)
 
 
 # Read-only fields apps above registry add (ratings: the current grade and what it entitles to).
@@ -80,8 +80,8 @@ class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
     party_org = serializers.SerializerMethodField(
         label=_("has a party organization"), help_text=_("Covered by a party organization in being today.")
     )
-    latest_inspection = serializers.SerializerMethodField(
-        label=_("latest annual inspection"), help_text=_("The newest annual inspection (year and result), or null.")
+    latest_annual_report = serializers.SerializerMethodField(
+        label=_("latest annual work report"), help_text=_("The newest annual work report (year and result), or null.")
     )
     credit_lists = serializers.SerializerMethodField(
         label=_("credit lists"), help_text=_("The credit-list entries in force today (empty when on neither list).")
@@ -120,7 +120,7 @@ class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
             "created",
             "last_updated",
             "party_org",
-            "latest_inspection",
+            "latest_annual_report",
             "credit_lists",
             *(name for mixin in EXTENDED_SERIALIZERS for name in mixin._declared_fields),
         ]
@@ -134,7 +134,7 @@ class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
             "created",
             "last_updated",
             "party_org",
-            "latest_inspection",
+            "latest_annual_report",
             "credit_lists",
         ]
         personal_fields = ["phone"]
@@ -148,12 +148,12 @@ class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
             return bool(organization.party_org)
         return selectors.has_party_organization(organization)
 
-    @extend_schema_field(LatestInspectionSerializer(allow_null=True))
-    def get_latest_inspection(self, organization):
-        if hasattr(organization, "latest_inspection_year"):
-            year, result = organization.latest_inspection_year, organization.latest_inspection_result
+    @extend_schema_field(LatestReportSerializer(allow_null=True))
+    def get_latest_annual_report(self, organization):
+        if hasattr(organization, "latest_report_year"):
+            year, result = organization.latest_report_year, organization.latest_report_result
         else:
-            latest = selectors.latest_inspections([organization.pk]).get(organization.pk)
+            latest = selectors.latest_annual_reports([organization.pk]).get(organization.pk)
             year, result = (latest.year, latest.result) if latest else (None, None)
         return {"year": year, "result": result} if year is not None else None
 
@@ -265,10 +265,20 @@ class CommunityOrganizationSerializer(RegistrySerializer):
         return number or (self.instance.filing_number if self.instance is not None else "")
 
 
-class AnnualInspectionSerializer(RegistrySerializer):
+class AnnualReportSerializer(RegistrySerializer):
     class Meta:
-        model = AnnualInspection
-        fields = ["id", "organization", "year", "result", "concluded_on", "remarks", "created", "last_updated"]
+        model = AnnualReport
+        fields = [
+            "id",
+            "organization",
+            "year",
+            "submitted_on",
+            "result",
+            "reviewed_on",
+            "remarks",
+            "created",
+            "last_updated",
+        ]
         read_only_fields = ["id", "created", "last_updated"]
         validators = []  # (organization, year) is checked by the model, so the error names the year
 
@@ -293,6 +303,9 @@ class AdministrativePenaltySerializer(RegistrySerializer):
 
 class CreditListEntrySerializer(RegistrySerializer):
     current = serializers.SerializerMethodField(help_text=_("In force today."))
+    removal_due_on = serializers.SerializerMethodField(
+        label=_("removal due on"), help_text=_("When a proposed removal from the list is due; null when none.")
+    )
 
     class Meta:
         model = CreditListEntry
@@ -302,18 +315,39 @@ class CreditListEntrySerializer(RegistrySerializer):
             "organization",
             "listed_on",
             "reason",
+            "ground",
+            "counted_from",
+            "decision_number",
+            "source",
+            "transferred_to",
+            "removal_due_on",
             "removed_on",
             "removal_reason",
             "current",
             "created",
             "last_updated",
         ]
-        read_only_fields = ["id", "removed_on", "removal_reason", "current", "created", "last_updated"]
+        read_only_fields = [
+            "id",
+            "counted_from",
+            "source",
+            "transferred_to",
+            "removal_due_on",
+            "removed_on",
+            "removal_reason",
+            "current",
+            "created",
+            "last_updated",
+        ]
         validators = []  # one open entry per list is checked by the model, naming the list
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_current(self, entry) -> bool:
         return entry.is_current()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_removal_due_on(self, entry):
+        return getattr(entry, "removal_due_on", None)
 
 
 class ComprehensivePartyCommitteeSerializer(RegistrySerializer):

@@ -1,16 +1,18 @@
 import datetime
 import functools
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
+from rest_framework.exceptions import ValidationError
 
 from core.access import principal_of
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet, status_action
 from core.asof import requested_day
-from core.bulk import BulkSyncMixin
+from core.bulk import BulkSync, BulkSyncMixin, plain_errors
 from registry import extensions, selectors, services
 from registry.api.serializers import (
     AdministrativePenaltySerializer,
-    AnnualInspectionSerializer,
+    AnnualReportSerializer,
     CommunityOrganizationSerializer,
     ComprehensivePartyCommitteeSerializer,
     CreditListEntrySerializer,
@@ -22,7 +24,7 @@ from registry.api.serializers import (
 )
 from registry.filtersets import (
     AdministrativePenaltyFilterSet,
-    AnnualInspectionFilterSet,
+    AnnualReportFilterSet,
     CommunityOrganizationFilterSet,
     ComprehensivePartyCommitteeFilterSet,
     CreditListEntryFilterSet,
@@ -34,7 +36,7 @@ from registry.filtersets import (
 )
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -96,10 +98,48 @@ class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
     reinstate = status_action("reinstate", services.filing_reinstate, target="filing", reinstate=True)
 
 
-class AnnualInspectionViewSet(RegistryViewSet):
-    queryset = AnnualInspection.objects.order_by("id")
-    serializer_class = AnnualInspectionSerializer
-    filterset_class = AnnualInspectionFilterSet
+class AnnualReportBulkSync(BulkSync):
+    """Annual reports are keyed by (organization, year): a row naming both updates that report, any
+    other row creates one. The key is read as the serializer reads the two fields."""
+
+    def _read_key(self, row) -> bool:
+        if not isinstance(row.data, dict):
+            return super()._read_key(row)
+        raw = {name: row.data.get(name) for name in ("organization", "year")}
+        if any(value is None or value == "" for value in raw.values()):
+            return False
+        errors, values = {}, {}
+        for name, value in raw.items():
+            try:
+                values[name] = self.serializer.fields[name].run_validation(value)
+            except ValidationError as error:
+                errors[name] = plain_errors(error.detail)
+        if errors:
+            row.errors = errors
+            return True
+        row.key = (values["organization"].pk, values["year"])
+        return True
+
+    def _existing_by_key(self, keys: set) -> dict:
+        if not keys:
+            return {}
+        queryset = self.queryset.filter(
+            organization_id__in={org for org, _year in keys}, year__in={year for _org, year in keys}
+        ).select_related("organization")
+        if connection.features.has_select_for_update:
+            of = ("self",) if connection.features.has_select_for_update_of else ()
+            queryset = queryset.select_for_update(of=of)
+        return {(report.organization_id, report.year): report for report in queryset}
+
+
+class AnnualReportViewSet(BulkSyncMixin, RegistryViewSet):
+    """`annual-reports/`: annual work reports (年度工作报告); `bulk/` files up to 1,000 at once."""
+
+    queryset = AnnualReport.objects.order_by("id")
+    bulk_key = "organization"  # with the year: AnnualReportBulkSync
+    bulk_sync_class = AnnualReportBulkSync
+    serializer_class = AnnualReportSerializer
+    filterset_class = AnnualReportFilterSet
 
 
 class AdministrativePenaltyViewSet(RegistryViewSet):
@@ -111,6 +151,10 @@ class AdministrativePenaltyViewSet(RegistryViewSet):
 class CreditListEntryViewSet(RegistryViewSet):
     queryset = CreditListEntry.objects.order_by("id")
     serializer_class = CreditListEntrySerializer
+
+    def get_queryset(self):
+        return selectors.with_removal_due(super().get_queryset())
+
     filterset_class = CreditListEntryFilterSet
 
     remove = status_action("remove", services.credit_entry_remove, target="entry")

@@ -1,8 +1,8 @@
+from registry.models.annual_reports import AnnualReport
 from registry.models.credit import CreditListEntry
 from registry.models.divisions import Division
 from registry.models.events import RegistrationEvent
 from registry.models.filings import CommunityOrganization, FilingNumberCounter
-from registry.models.inspections import AnnualInspection
 from registry.models.organizations import Organization
 from registry.models.party import ComprehensivePartyCommittee, PartyCoverage, PartyOrganization
 from registry.models.penalties import AdministrativePenalty
@@ -10,7 +10,7 @@ from registry.models.people import OrganizationPerson
 
 __all__ = [
     "AdministrativePenalty",
-    "AnnualInspection",
+    "AnnualReport",
     "CommunityOrganization",
     "ComprehensivePartyCommittee",
     "CreditListEntry",

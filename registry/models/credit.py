@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
 from core.validators import not_in_future
-from registry.choices import CreditList
+from registry.choices import GROUNDS_OF_LIST, CreditEntrySource, CreditGround, CreditList
 from registry.models.organizations import Organization
 
 
@@ -35,6 +35,38 @@ class CreditListEntry(HistoryModel):
     )
     listed_on = models.DateField(_("date listed"), db_index=True)
     reason = models.TextField(_("reason for listing"))
+    ground = models.CharField(
+        _("listing ground"),
+        max_length=30,
+        choices=CreditGround.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The ground of 民政部令第60号 (art. 10 or 14); empty only on listings recorded before grounds were."
+        ),
+    )
+    counted_from = models.DateField(
+        _("clock counted from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the statutory clocks start: the listing date, moved by a new ground while listed (art. 13)."
+        ),
+    )
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=CreditEntrySource.choices, default=CreditEntrySource.MANUAL
+    )
+    transferred_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="transferred_from",
+        verbose_name=_("transferred to"),
+        help_text=_("The serious-violation entry that followed this abnormal-activity one (art. 14(1))."),
+    )
     removed_on = models.DateField(_("date removed"), null=True, blank=True, editable=False)
     removal_reason = models.TextField(_("reason for removal"), blank=True, editable=False)
 
@@ -74,8 +106,20 @@ class CreditListEntry(HistoryModel):
         day = on or timezone.localdate()
         return self.listed_on <= day and (self.removed_on is None or self.removed_on > day)
 
+    def save(self, *args, **kwargs):
+        if self.counted_from is None and self.listed_on is not None:
+            self.counted_from = self.listed_on
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
+        if self.ground and self.list_kind and self.ground not in GROUNDS_OF_LIST.get(self.list_kind, ()):
+            errors["ground"] = [
+                gettext("%(ground)s is not a ground of the %(list)s.")
+                % {"ground": CreditGround(self.ground).label, "list": CreditList(self.list_kind).label}
+            ]
+        if self.counted_from is not None and self.listed_on is not None and self.counted_from < self.listed_on:
+            errors["counted_from"] = [gettext("The clock cannot start before the listing.")]
         try:
             not_in_future(listed_on=self.listed_on)
         except ValidationError as error:

@@ -10,6 +10,7 @@ from reports.demo.people import seed_people
 from reports.demo.platforms import seed_platforms
 from reports.demo.procurement import seed_procurement
 from reports.demo.ratings import seed_ratings
+from reports.demo.supervision import seed_supervision
 
 
 def write_demo_data(context: DemoContext) -> None:
@@ -21,4 +22,5 @@ def write_demo_data(context: DemoContext) -> None:
     seed_party(context, organizations)
     seed_platforms(context, organizations)
     seed_procurement(context, organizations, rated)
+    seed_supervision(context, organizations)
     seed_history(context)  # last: the history of what the parts above loaded

@@ -14,13 +14,13 @@ from tests.conftest import make_organization, make_user
 from tests.platforms.builders import XIAYING, assess, fund, incubate, make_centre, rate
 from tests.procurement.builders import make_demand, make_department, make_function, make_project
 from tests.ratings.builders import make_evaluation
-from tests.registry.builders import make_credit_entry, make_filing, make_inspection, make_party_organization
+from tests.registry.builders import make_annual_report, make_credit_entry, make_filing, make_party_organization
 
 
 def make_one_record_of_each_kind() -> None:
     organization = make_organization(name="宁波市鄞州区志愿者协会", registered_by="330212")
     make_organization(name="宁波市慈善基金会", org_type=OrgType.FOUNDATION, registered_by="330200")
-    make_inspection(organization, year=2022)
+    make_annual_report(organization, year=2022)
     make_credit_entry(organization)
     make_party_organization(organization)
     make_evaluation(organization, grade=4, concluded_on=datetime.date(2024, 3, 1))

@@ -99,7 +99,7 @@ def test_auditor_finds_no_add_save_delete_or_writing_action_anywhere(page, site)
     assert {
         "registry.Organization",
         "registry.CommunityOrganization",
-        "registry.AnnualInspection",
+        "registry.AnnualReport",
         "registry.CreditListEntry",
         "registry.PartyOrganization",
         "registry.Division",

@@ -23,7 +23,7 @@ from tests.browser.admin_pages import (
     success_message,
 )
 from tests.conftest import make_uscc, make_user
-from tests.ratings.builders import took_part_in_last_years_inspection
+from tests.ratings.builders import filed_last_years_report
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_clerk_corrects_the_check_character_registers_the_organization_and_rates
 
     # The rating: concluded from the organization's page, where its ratings are listed.
     concluded_on = timezone.localdate() - datetime.timedelta(days=7)
-    took_part_in_last_years_inspection(organization, concluded_on)  # 民政部令第39号 art. 7(一)
+    filed_last_years_report(organization, concluded_on)  # 民政部令第39号 art. 7(一)
     page.get_by_role("link", name="为该组织评定新的评估等级").click()
     expect(page.locator("#select2-id_organization-container")).to_contain_text(NAME)
     page.select_option("#id_grade", label="4A")

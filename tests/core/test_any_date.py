@@ -1,5 +1,5 @@
 """The suite passes on any date: the date-sensitive tests (`@pytest.mark.date_sensitive`: ratings'
-validity and worklists, eligibility by age, tokens' expiry, inspections by year, the default of
+validity and worklists, eligibility by age, tokens' expiry, annual reports by year, the default of
 `as_of`) run again here with today moved (REGISTRY_TODAY, see the root conftest.py) to a leap day,
 a 31 December and a date five years ahead."""
 

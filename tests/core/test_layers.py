@@ -13,6 +13,7 @@ LAYERS = {
     "jobs": 1,
     "ratings": 2,
     "platforms": 2,
+    "supervision": 2,
     "procurement": 3,
     "evaluations": 3,
     "reports": 4,

@@ -13,7 +13,7 @@ from core.choices import Role
 from registry.api.serializers import CommunityOrganizationSerializer, OrganizationSerializer
 from registry.models import CommunityOrganization, Organization
 from tests.conftest import make_organization, make_user
-from tests.registry.builders import make_credit_entry, make_filing, make_inspection, make_party_organization
+from tests.registry.builders import make_annual_report, make_credit_entry, make_filing, make_party_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def rendered_both_ways(serializer_class, instances, user):
 def test_organization_page_renders_as_drf_does_with_registry_facts():
     listed = make_organization(registered_by="330212", domicile_id="330212", field="charity")
     make_credit_entry(listed)
-    make_inspection(listed)
+    make_annual_report(listed)
     make_party_organization(listed)
     make_organization(registered_by="330200", registered_on=datetime.date(2001, 2, 3))
     make_organization(registered_by="330203", phone="")
@@ -45,7 +45,7 @@ def test_organization_page_renders_as_drf_does_with_registry_facts():
     for user in (make_user(Role.CLERK), make_user(Role.DISTRICT, district="330203", staff=False)):
         page, one_by_one = rendered_both_ways(OrganizationSerializer, instances, user)
         assert page == one_by_one
-    assert any(row["credit_lists"] for row in page) and any(row["latest_inspection"] for row in page)
+    assert any(row["credit_lists"] for row in page) and any(row["latest_annual_report"] for row in page)
 
 
 def test_filing_page_renders_as_drf_does_and_masks_other_districts_contacts():
@@ -96,11 +96,11 @@ def test_meta_list_serializer_class_still_wins():
 def test_fields_read_through_a_method_or_an_annotation_are_rendered_by_drf():
     class WithDisplay(RegistrySerializer):
         type_display = serializers.CharField(source="get_org_type_display", read_only=True)
-        latest_inspection_year = serializers.IntegerField(read_only=True, allow_null=True)
+        latest_report_year = serializers.IntegerField(read_only=True, allow_null=True)
 
         class Meta:
             model = Organization
-            fields = ["id", "org_type", "type_display", "latest_inspection_year"]
+            fields = ["id", "org_type", "type_display", "latest_report_year"]
 
     from registry import selectors
 

@@ -130,7 +130,7 @@ def test_a_model_that_cannot_say_its_district_in_sql_keeps_the_python_path_for_m
 
 
 def test_nested_records_keep_the_python_path(clerk):
-    # The organizations list carries inspections, credit-list entries and party organizations.
+    # The organizations list carries annual reports, credit-list entries and party organizations.
     assert copy_columns(ExportTable(OrganizationSerializer()), principal_of(clerk)) is None
 
 
@@ -193,5 +193,5 @@ def test_every_list_written_by_copy_reads_as_the_python_path_writes_it(demo, rea
 def test_a_filter_no_row_can_match_gives_the_header_only(clerk_api):
     """An organization id beyond any key makes the query empty before it runs (found by fuzzing)."""
     make_filing()
-    rows = read_csv(clerk_api.get("/api/v1/inspections/", {"format": "csv", "organization": "4.58e16"}))
+    rows = read_csv(clerk_api.get("/api/v1/annual-reports/", {"format": "csv", "organization": "4.58e16"}))
     assert len(rows) == 1 and rows[0][0] == "ID"

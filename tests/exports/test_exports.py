@@ -13,7 +13,7 @@ from registry.api.views import OrganizationViewSet
 from registry.choices import OrgType
 from tests.conftest import make_organization
 from tests.exports.builders import content_of, read_csv, read_xlsx, sheet_values
-from tests.registry.builders import make_credit_entry, make_inspection, make_party_organization
+from tests.registry.builders import make_annual_report, make_credit_entry, make_party_organization
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organizations/"
@@ -74,13 +74,13 @@ def test_choices_booleans_and_dates_read_as_people_read_them(clerk_api):
 
 def test_nested_facts_read_as_one_line_of_labels(clerk_api):
     organization = make_organization()
-    make_inspection(organization, year=2022)
+    make_annual_report(organization, year=2022)
     make_credit_entry(organization, listed_on=datetime.date(2022, 6, 1), reason="未按时年检")
     make_party_organization(organization)
     header, row = read_csv(clerk_api.get(URL, {"format": "csv"}))
     values = dict(zip(header, row, strict=True))
     assert values["已建立党组织"] == "是"
-    assert values["最近年检结论"] == "2022 合格"
+    assert values["最近年度工作报告"] == "2022 合格"
     assert values["信用名录"] == "活动异常名录 2022-06-01 未按时年检"
 
 
@@ -230,7 +230,7 @@ def test_export_query_count_is_constant_per_chunk_whatever_the_size(clerk_api, m
     with CaptureQueriesContext(connection) as five_chunks:
         content_of(clerk_api.get(URL, {"format": file_format}))
     # token, role groups, count, export log, the rows (one cursor read in chunks; party_org and the
-    # latest inspection are annotations), then per chunk the current credit-list entries of its rows,
+    # latest annual report are annotations), then per chunk the current credit-list entries of its rows,
     # and at the end the manifest (rows, SHA-256) written to the export log
     assert len(one_chunk) == 7, [query["sql"] for query in one_chunk.captured_queries]
     assert len(five_chunks) == 6 + 5, [query["sql"] for query in five_chunks.captured_queries]

@@ -43,7 +43,7 @@ def test_id_filter_beyond_64_bit_integers_is_a_400(clerk_api):
 
 @pytest.mark.django_db
 def test_related_id_beyond_64_bit_integers_is_not_found(clerk_api):
-    response = clerk_api.post("/api/v1/inspections/", {"organization": 10**30, "year": 2022}, format="json")
+    response = clerk_api.post("/api/v1/annual-reports/", {"organization": 10**30, "year": 2022}, format="json")
     assert response.status_code == 400
     assert "organization" in response.json()
 
@@ -248,10 +248,10 @@ def test_an_id_that_is_not_a_whole_number_is_a_400_not_truncated(clerk_api, valu
 @pytest.mark.django_db
 def test_an_id_as_a_string_of_digits_is_still_accepted(clerk_api):
     from tests.conftest import make_organization
-    from tests.ratings.builders import took_part_in_last_years_inspection
+    from tests.ratings.builders import filed_last_years_report
 
     organization = make_organization(pk=1313)
-    took_part_in_last_years_inspection(organization, datetime.date(2024, 1, 1))
+    filed_last_years_report(organization, datetime.date(2024, 1, 1))
     body = {"organization": "1313", "grade": 3, "concluded_on": "2024-01-01"}
     response = clerk_api.post("/api/v1/evaluations/", body, format="json")
     assert response.status_code == 201, response.json()

@@ -33,7 +33,8 @@ from tests.conftest import api_client_for, make_organization, make_user
 from tests.evaluations.builders import make_objection
 from tests.platforms.builders import assess, fund, incubate, make_centre, rate
 from tests.ratings.builders import make_evaluation
-from tests.registry.builders import make_credit_entry, make_filing, make_inspection, make_party_organization
+from tests.registry.builders import make_annual_report, make_credit_entry, make_filing, make_party_organization
+from tests.supervision.builders import make_deadline, make_proposal
 
 SEED = 20230615
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
@@ -76,7 +77,7 @@ def existing_records() -> dict[str, object]:
         "divisions": "330212",
         "organizations": organization.pk,
         "community-organizations": make_filing().pk,
-        "inspections": make_inspection(organization).pk,
+        "annual-reports": make_annual_report(organization).pk,
         "credit-list-entries": make_credit_entry(organization).pk,
         "party-organizations": make_party_organization(organization).pk,
         "platforms": platform.pk,
@@ -86,6 +87,8 @@ def existing_records() -> dict[str, object]:
         "platform-incubations": incubate(platform, organization, datetime.date(2021, 3, 1)).pk,
         "evaluations": make_evaluation(organization).pk,
         "honours": Honour.objects.create(kind="provincial_brand", year=2022, organization=organization).pk,
+        "report-deadlines": make_deadline(year=2023, deadline=datetime.date(2024, 6, 30)).pk,
+        "supervision-proposals": make_proposal(organization).pk,
         **evaluation_procedure_records(),
     }
 

@@ -6,7 +6,7 @@ import pytest
 
 from ratings import services as ratings_services
 from ratings.models import Evaluation
-from tests.ratings.builders import took_part_in_last_years_inspection
+from tests.ratings.builders import filed_last_years_report
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def rate(db):
     def rate(
         organization, grade: int, concluded_on: datetime.date, revoked_on: datetime.date | None = None
     ) -> Evaluation:
-        took_part_in_last_years_inspection(organization, concluded_on)
+        filed_last_years_report(organization, concluded_on)
         evaluation = ratings_services.evaluation_conclude(
             organization=organization, grade=grade, concluded_on=concluded_on, actor=None
         )

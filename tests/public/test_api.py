@@ -30,7 +30,7 @@ def test_detail_names_exactly_the_public_facts(anonymous_api):
         "uscc", "name", "org_type", "org_type_label", "registered_by", "domicile", "registered_on", "status",
         "status_label", "status_date", "legal_representative", "business_scope", "supervising_unit", "grade",
         "grade_label", "grade_valid_from", "grade_valid_until", "certificate", "honours", "credit_lists",
-        "annual_inspections", "registration_events",
+        "annual_reports", "registration_events",
     }  # fmt: skip
     assert data["credit_lists"][0]["list_kind"] == "abnormal" and data["credit_lists"][0]["listed_on"] == "2023-03-01"
 

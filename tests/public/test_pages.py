@@ -10,7 +10,7 @@ from ratings.models import Evaluation
 from registry.choices import CreditList
 from tests.conftest import make_organization
 from tests.public.builders import list_organization, make_rated_organization
-from tests.registry.builders import make_filing, make_inspection
+from tests.registry.builders import make_annual_report, make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2024-05-10")]
 
@@ -210,6 +210,6 @@ def test_list_pages_cost_the_same_queries_whatever_their_length(client, django_a
 def test_organization_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     organization, _ = make_rated_organization()
     for year in range(2015, 2023):
-        make_inspection(organization, year=year)
+        make_annual_report(organization, year=year)
     with django_assert_max_num_queries(5):
         client.get(f"/public/organizations/{organization.uscc}/")

@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 
 from ratings.models import Evaluation
-from registry.choices import InspectionResult
-from registry.models import AnnualInspection
+from registry.choices import ReportResult
+from registry.models import AnnualReport
 from tests.conftest import make_organization
 
 
@@ -31,11 +31,13 @@ def years_ago(years: int, *, days: int = 0) -> datetime.date:
     return day - datetime.timedelta(days=days)
 
 
-def took_part_in_last_years_inspection(organization, on: datetime.date) -> None:
-    """Record a passed inspection for the year before `on` (unless one is recorded), as the eligibility
+def filed_last_years_report(organization, on: datetime.date) -> None:
+    """Record a passed annual report for the year before `on` (unless one is recorded), as the eligibility
     rules ask of every organization rated on `on` (民政部令第39号 art. 7(一))."""
     year = on.year - 1
     if organization.registered_on.year <= year:
-        AnnualInspection.objects.get_or_create(
-            organization=organization, year=year, defaults={"result": InspectionResult.PASSED}
+        AnnualReport.objects.get_or_create(
+            organization=organization,
+            year=year,
+            defaults={"result": ReportResult.PASSED, "submitted_on": datetime.date(year + 1, 3, 31)},
         )

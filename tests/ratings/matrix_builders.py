@@ -8,7 +8,7 @@ from ratings.choices import HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization
 from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
+from tests.ratings.builders import filed_last_years_report, make_evaluation
 
 
 def organization_of(district: str) -> int:
@@ -28,9 +28,9 @@ def revoked(evaluation: Evaluation) -> dict:
 
 
 def inspected_organization_of(district: str, on: datetime.date) -> int:
-    """An organization of `district` that may be rated on `on` (last year's inspection taken)."""
+    """An organization of `district` that may be rated on `on` (last year's annual report filed)."""
     organization = make_organization(registered_by_id=district)
-    took_part_in_last_years_inspection(organization, on)
+    filed_last_years_report(organization, on)
     return organization.pk
 
 

@@ -9,7 +9,7 @@ from ratings.choices import RevocationGround
 from ratings.models import Evaluation, Honour
 from tests.conftest import make_organization, make_user
 from tests.exports.builders import read_csv
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection, years_ago
+from tests.ratings.builders import filed_last_years_report, make_evaluation, years_ago
 from tests.registry.builders import make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-06-01")]  # rules stated on fixed dates (DESIGN §2)
@@ -52,7 +52,7 @@ def test_organizations_list_shows_and_filters_the_current_grade(clerk_browser):
 
 def test_clerk_concludes_a_rating_in_the_admin(clerk_browser):
     organization = make_organization(registered_on=D(2015, 1, 1))
-    took_part_in_last_years_inspection(organization, D(2024, 3, 1))
+    filed_last_years_report(organization, D(2024, 3, 1))
     form = clerk_browser.get(f"{LIST}add/", {"organization": organization.pk})
     assert form.status_code == 200
     response = clerk_browser.post(
@@ -224,7 +224,7 @@ def test_admin_exports_the_90_day_worklist(clerk_browser):
 
 def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_browser):
     organization = make_organization(registered_on=D(2015, 1, 1))
-    took_part_in_last_years_inspection(organization, D(2024, 3, 1))
+    filed_last_years_report(organization, D(2024, 3, 1))
     data = {"organization": organization.pk, "grade": "4", "score": "865", "max_score": "1000"}
     response = clerk_browser.post(
         f"{LIST}add/?organization={organization.pk}", {**data, "concluded_on": "2024-03-01"}, follow=True
@@ -234,7 +234,7 @@ def test_a_rating_concluded_from_the_organizations_page_returns_there(clerk_brow
     (message,) = [str(message) for message in response.context["messages"]]
     assert message.startswith("成功添加了 评估等级") and str(evaluation) in message
     another = make_organization(registered_on=D(2015, 1, 1))
-    took_part_in_last_years_inspection(another, D(2024, 3, 1))
+    filed_last_years_report(another, D(2024, 3, 1))
     elsewhere = clerk_browser.post(f"{LIST}add/", {**data, "organization": another.pk, "concluded_on": "2024-03-01"})
     assert elsewhere["Location"] == LIST  # added from the ratings list: back to the list, as before
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ratings.models import Evaluation, Honour
 from registry.choices import OrgType
 from tests.conftest import make_organization
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
+from tests.ratings.builders import filed_last_years_report, make_evaluation
 from tests.registry.builders import HAISHU_TOWNSHIP, make_filing
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-06-01")]  # rules stated on fixed dates (DESIGN §2)
@@ -21,7 +21,7 @@ D = datetime.date
 
 
 def rate(client, organization, grade=5, concluded_on="2024-03-01", **extra):
-    took_part_in_last_years_inspection(organization, datetime.date.fromisoformat(concluded_on))
+    filed_last_years_report(organization, datetime.date.fromisoformat(concluded_on))
     return client.post(
         URL, {"organization": organization.pk, "grade": grade, "concluded_on": concluded_on, **extra}, format="json"
     )

@@ -14,12 +14,12 @@ from ratings import services
 from ratings.choices import EvaluationStatus, RevocationGround
 from ratings.models import Evaluation
 from ratings.selectors import grade_on
-from registry.choices import CreditList, InspectionResult, OrgStatus, PenaltyKind
+from registry.choices import CreditList, OrgStatus, PenaltyKind, ReportResult
 from registry.models import Organization
 from registry.services import credit_entry_remove
 from tests.conftest import make_organization, make_user
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection
-from tests.registry.builders import make_credit_entry, make_inspection, make_penalty
+from tests.ratings.builders import filed_last_years_report, make_evaluation
+from tests.registry.builders import make_annual_report, make_credit_entry, make_penalty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 D = datetime.date
@@ -33,7 +33,7 @@ def clerk_user():
 
 def conclude(organization, *, grade=5, on=RATED_ON, actor=None, inspected=True, **extra):
     if inspected:
-        took_part_in_last_years_inspection(organization, on)
+        filed_last_years_report(organization, on)
     return services.evaluation_conclude(organization=organization, grade=grade, concluded_on=on, actor=actor, **extra)
 
 
@@ -122,31 +122,33 @@ def test_a_district_system_rates_only_its_own_organizations():
     assert not Evaluation.objects.filter(organization=other).exists()
 
 
-# Annual inspections and the serious-violation list.
+# Annual work reports and the serious-violation list.
 
 
 def inspect(organization, year, result):
-    return make_inspection(organization, year=year, result=result)
+    if result == "not_filed":
+        return make_annual_report(organization, year=year, result="", submitted_on=None)
+    return make_annual_report(organization, year=year, result=result)
 
 
-@pytest.mark.parametrize("result_name", ["FAILED", "ABSENT"])
-def test_last_years_inspection_failed_or_missed_is_refused(result_name):
+@pytest.mark.parametrize("result", [ReportResult.FAILED, "not_filed"])
+def test_last_years_report_failed_or_not_filed_is_refused(result):
 
     organization = make_organization(registered_on=D(2015, 1, 1))
-    inspect(organization, 2023, InspectionResult[result_name])
+    inspect(organization, 2023, result)
     [reason] = refusal_of(organization, on=D(2024, 3, 1))
     assert "2023" in reason
 
 
 def test_a_failure_two_years_ago_is_not_a_refusal():
     organization = make_organization(registered_on=D(2015, 1, 1))
-    inspect(organization, 2022, InspectionResult.FAILED)
+    inspect(organization, 2022, ReportResult.FAILED)
     assert conclude(organization, on=D(2024, 3, 1)).pk
 
 
-def test_a_year_without_inspection_record_counts_as_not_taken_part():
+def test_a_year_without_a_report_record_counts_as_not_taken_part():
     organization = make_organization(registered_on=D(2015, 1, 1))
-    inspect(organization, 2022, InspectionResult.PASSED)
+    inspect(organization, 2022, ReportResult.PASSED)
     with pytest.raises(ValidationError) as error:
         conclude(organization, on=D(2024, 3, 1), inspected=False)
     [reason] = error.value.message_dict["organization"]
@@ -156,13 +158,13 @@ def test_a_year_without_inspection_record_counts_as_not_taken_part():
 def test_basically_passed_two_years_running_is_refused_but_once_is_not():
 
     twice = make_organization(registered_on=D(2015, 1, 1))
-    inspect(twice, 2022, InspectionResult.BASICALLY_PASSED)
-    inspect(twice, 2023, InspectionResult.BASICALLY_PASSED)
+    inspect(twice, 2022, ReportResult.BASICALLY_PASSED)
+    inspect(twice, 2023, ReportResult.BASICALLY_PASSED)
     [reason] = refusal_of(twice, on=D(2024, 3, 1))
     assert "2022" in reason and "2023" in reason
     once = make_organization(registered_on=D(2015, 1, 1))
-    inspect(once, 2022, InspectionResult.PASSED)
-    inspect(once, 2023, InspectionResult.BASICALLY_PASSED)
+    inspect(once, 2022, ReportResult.PASSED)
+    inspect(once, 2023, ReportResult.BASICALLY_PASSED)
     assert conclude(once, on=D(2024, 3, 1)).pk
 
 
@@ -327,10 +329,10 @@ def test_a_downgrade_of_a_revoked_rating_is_refused_and_changes_nothing(clerk_us
     assert Evaluation.objects.filter(organization=evaluation.organization).count() == 1
 
 
-def test_a_downgrade_is_not_refused_by_the_inspection_that_caused_it(clerk_user):
+def test_a_downgrade_is_not_refused_by_the_report_that_caused_it(clerk_user):
 
     evaluation = make_evaluation(grade=5, concluded_on=D(2024, 3, 1))
-    inspect(evaluation.organization, 2024, InspectionResult.FAILED)
+    inspect(evaluation.organization, 2024, ReportResult.FAILED)
     lower = services.evaluation_downgrade(
         evaluation=evaluation,
         on=D(2025, 6, 1),

@@ -11,7 +11,7 @@ from core.choices import Role
 from ratings.models import Evaluation, validity_end
 from tests.conftest import make_organization, make_user
 from tests.exports.builders import read_csv
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection, years_ago
+from tests.ratings.builders import filed_last_years_report, make_evaluation, years_ago
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 URL = "/api/v1/evaluations/"
@@ -27,7 +27,7 @@ def clerk_browser(client):
 
 def rate(client, organization, grade=5, **extra):
     if "concluded_on" in extra:
-        took_part_in_last_years_inspection(organization, datetime.date.fromisoformat(str(extra["concluded_on"])))
+        filed_last_years_report(organization, datetime.date.fromisoformat(str(extra["concluded_on"])))
     return client.post(URL, {"organization": organization.pk, "grade": grade, **extra}, format="json")
 
 

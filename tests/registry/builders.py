@@ -1,13 +1,13 @@
-"""Builders of the registry's own records: communities, filings, inspections, credit-list entries,
+"""Builders of the registry's own records: communities, filings, annual reports, credit-list entries,
 party organizations. Each saves as the system would (no actor) with valid defaults."""
 
 import datetime
 import itertools
 
-from registry.choices import CreditList, FilingCategory, InspectionResult, PartyOrgKind, PenaltyKind
+from registry.choices import CreditList, FilingCategory, PartyOrgKind, PenaltyKind, ReportResult
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -53,11 +53,26 @@ def make_filing(*, township: str = YINZHOU_TOWNSHIP, urban: bool = True, **field
     return filing
 
 
-def make_inspection(organization=None, *, year: int = 2022, result: str = InspectionResult.PASSED):
-    inspection = AnnualInspection(organization=organization or make_organization(), year=year, result=result)
-    inspection.full_clean()
-    inspection.save()
-    return inspection
+_FILED = object()
+
+
+def make_annual_report(
+    organization=None, *, year: int = 2022, result: str = ReportResult.PASSED, submitted_on=_FILED, reviewed_on=None
+):
+    """A report for `year`, filed on 31 March of the next year unless `submitted_on` says otherwise
+    (None: not filed, which takes `result=""`)."""
+    if submitted_on is _FILED:
+        submitted_on = datetime.date(year + 1, 3, 31)
+    report = AnnualReport(
+        organization=organization or make_organization(),
+        year=year,
+        result=result,
+        submitted_on=submitted_on,
+        reviewed_on=reviewed_on,
+    )
+    report.full_clean()
+    report.save()
+    return report
 
 
 def make_credit_entry(

@@ -6,10 +6,10 @@ import datetime
 import itertools
 
 from registry import services
-from registry.choices import CreditList, DivisionLevel, FilingCategory, InspectionResult, PartyOrgKind, PenaltyKind
+from registry.choices import CreditList, DivisionLevel, FilingCategory, PartyOrgKind, PenaltyKind, ReportResult
 from registry.models import (
     AdministrativePenalty,
-    AnnualInspection,
+    AnnualReport,
     CommunityOrganization,
     ComprehensivePartyCommittee,
     CreditListEntry,
@@ -20,10 +20,10 @@ from tests.conftest import make_organization
 from tests.core.matrix_builders import LinkBuilder, MatrixBuilder, register
 from tests.registry.builders import (
     committee_of,
+    make_annual_report,
     make_community,
     make_credit_entry,
     make_filing,
-    make_inspection,
     make_party_organization,
     make_penalty,
 )
@@ -84,15 +84,22 @@ register(
 
 register(
     MatrixBuilder(
-        model=AnnualInspection,
-        make=lambda district: make_inspection(make_organization(registered_by_id=district)),
+        model=AnnualReport,
+        make=lambda district: make_annual_report(make_organization(registered_by_id=district)),
         create_payload=lambda district: {
             "organization": organization_of(district),
             "year": 2022,
-            "result": InspectionResult.PASSED,
+            "submitted_on": "2023-03-31",
+            "result": ReportResult.PASSED,
         },
-        patch_payload=lambda inspection: {"remarks": "矩阵测试"},
-        move_payload=lambda inspection, district: {"organization": organization_of(district)},
+        patch_payload=lambda report: {"remarks": "矩阵测试"},
+        move_payload=lambda report, district: {"organization": organization_of(district)},
+        actions={
+            "bulk": lambda district: [
+                {"organization": organization_of(district), "year": 2023, "submitted_on": "2024-03-01"},
+                {"organization": organization_of(district), "year": 2023, "submitted_on": "2024-04-01"},
+            ]
+        },
     )
 )
 

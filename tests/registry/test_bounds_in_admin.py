@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from core.choices import Role
 from core.validators import years_from_today
 from registry.choices import OrgType
-from registry.models import AnnualInspection, Organization
+from registry.models import AnnualReport, Organization
 from tests.conftest import make_organization, make_uscc, make_user
 from tests.core.conftest import admin_form_data
 
@@ -66,14 +66,23 @@ def test_the_admin_form_refuses_free_text_beyond_its_limit(clerk_browser):
     assert response.status_code == 302
 
 
-def test_the_model_says_an_organization_has_one_inspection_a_year_on_the_year(clerk_browser):
+def test_the_model_says_an_organization_has_one_report_a_year_on_the_year(clerk_browser):
     organization = make_organization(registered_on=datetime.date(2015, 1, 1))
-    AnnualInspection.objects.create(organization=organization, year=2020, result="passed")
+    AnnualReport.objects.create(
+        organization=organization, year=2020, submitted_on=datetime.date(2021, 3, 1), result="passed"
+    )
     response = clerk_browser.post(
-        "/admin/registry/annualinspection/add/",
-        {"organization": organization.pk, "year": "2020", "result": "passed", "concluded_on": "", "remarks": ""},
+        "/admin/registry/annualreport/add/",
+        {
+            "organization": organization.pk,
+            "year": "2020",
+            "submitted_on": "2021-03-02",
+            "result": "",
+            "reviewed_on": "",
+            "remarks": "",
+        },
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["year"]
-    assert "already has an inspection" in str(errors["year"]) or "已有" in str(errors["year"])
+    assert "already has a report" in str(errors["year"]) or "已有" in str(errors["year"])

@@ -64,3 +64,43 @@ def test_existing_organizations_keep_their_legal_representative_as_a_person_and_
     assert (ended.pk, "revoked", datetime.date(2020, 1, 2)) in events
     established = RegistrationEvent.objects.get(organization=kept, kind="established")
     assert established.after["legal_representative"] == "张三" and established.after["name"] == kept.name
+
+
+@pytest.mark.restores_baseline
+def test_the_inspections_become_annual_reports_with_their_ids_and_history(baseline_kept):
+    import datetime
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from core.models import ChangeRecord
+    from registry.models import AnnualReport
+
+    organization = make_organization(registered_on=datetime.date(2015, 1, 1))
+    before = ("registry", "0010_merge_20261203_2221")
+    call_command("migrate", *before, verbosity=0)
+    old = MigrationExecutor(connection).loader.project_state([before]).apps
+    inspection = old.get_model("registry", "AnnualInspection")
+    absent = inspection.objects.create(organization_id=organization.pk, year=2020, result="absent")
+    concluded = inspection.objects.create(
+        organization_id=organization.pk, year=2021, result="passed", concluded_on=datetime.date(2022, 4, 2)
+    )
+    undated = inspection.objects.create(organization_id=organization.pk, year=2022, result="basically_passed")
+    content_type = ContentType.objects.get(app_label="registry", model="annualinspection")
+    record = ChangeRecord.objects.create(
+        content_type=content_type, object_id=concluded.pk, object_repr="年检", action="create", changes={}
+    )
+    call_command("migrate", verbosity=0)
+    ContentType.objects.clear_cache()
+    reports = {report.pk: report for report in AnnualReport.objects.filter(organization=organization)}
+    assert set(reports) == {absent.pk, concluded.pk, undated.pk}
+    assert (reports[absent.pk].submitted_on, reports[absent.pk].result) == (None, "")
+    assert (reports[concluded.pk].submitted_on, reports[concluded.pk].reviewed_on) == (datetime.date(2022, 4, 2),) * 2
+    assert (reports[undated.pk].submitted_on, reports[undated.pk].result) == (
+        datetime.date(2023, 5, 31),
+        "basically_passed",
+    )
+    record.refresh_from_db()
+    assert record.content_type.model_class() is AnnualReport

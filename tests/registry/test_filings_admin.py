@@ -1,4 +1,4 @@
-"""The clerks' admin (Chinese) for filings, inspections, credit lists and party organizations."""
+"""The clerks' admin (Chinese) for filings, annual reports, credit lists and party organizations."""
 
 import datetime
 
@@ -10,10 +10,10 @@ from registry.models import CommunityOrganization, CreditListEntry, PartyOrganiz
 from tests.conftest import make_organization, make_user
 from tests.registry.builders import (
     YINZHOU_TOWNSHIP,
+    make_annual_report,
     make_community,
     make_credit_entry,
     make_filing,
-    make_inspection,
     make_party_organization,
 )
 
@@ -136,17 +136,17 @@ def test_cancel_action_asks_date_and_reason_then_applies(clerk_browser):
     assert filing.status == FilingStatus.CANCELLED and filing.status_reason == "组织解散"
 
 
-def test_organization_page_shows_inspections_credit_entries_and_party_coverage(clerk_browser):
+def test_organization_page_shows_annual_reports_credit_entries_and_party_coverage(clerk_browser):
     organization = make_organization()
-    make_inspection(organization, year=2022)
+    make_annual_report(organization, year=2022)
     make_credit_entry(organization, kind=CreditList.SERIOUS, reason="严重违法测试原因")
     party = make_party_organization(organization, name="测试协会党支部")
     text = clerk_browser.get(f"/admin/registry/organization/{organization.pk}/change/").content.decode()
-    for words in ("年检", "信用名录", "严重违法测试原因", party.name, "覆盖本组织的党组织"):
+    for words in ("年度工作报告", "信用名录", "严重违法测试原因", party.name, "覆盖本组织的党组织"):
         assert words in text, words
 
 
-def test_organization_list_filters_by_party_credit_and_inspection(clerk_browser):
+def test_organization_list_filters_by_party_credit_and_annual_report(clerk_browser):
     covered, listed = make_organization(), make_organization()
     make_party_organization(covered)
     make_credit_entry(listed, kind=CreditList.ABNORMAL)
@@ -155,7 +155,7 @@ def test_organization_list_filters_by_party_credit_and_inspection(clerk_browser)
     assert covered.name in text and listed.name not in text
     text = clerk_browser.get(url, {"on_list": "abnormal"}).content.decode()
     assert listed.name in text and covered.name not in text
-    assert clerk_browser.get(url, {"inspection_result": "none"}).status_code == 200
+    assert clerk_browser.get(url, {"report_result": "none"}).status_code == 200
 
 
 def as_browser_would_post(page) -> dict:
@@ -182,24 +182,29 @@ def as_browser_would_post(page) -> dict:
     return data
 
 
-def test_inspection_inline_saves_from_the_organization_page(clerk_browser):
+def test_annual_report_inline_saves_from_the_organization_page(clerk_browser):
     organization = make_organization()
     make_party_organization(organization)  # the read-only coverage inline has a row to send back
     make_credit_entry(organization)
     url = f"/admin/registry/organization/{organization.pk}/change/"
     page = clerk_browser.get(url)
     data = as_browser_would_post(page)
-    inspections = next(
+    reports = next(
         inline.formset.prefix
         for inline in page.context["inline_admin_formsets"]
-        if inline.formset.model.__name__ == "AnnualInspection"
+        if inline.formset.model.__name__ == "AnnualReport"
     )
     data.update(
-        {f"{inspections}-TOTAL_FORMS": "1", f"{inspections}-0-year": "2022", f"{inspections}-0-result": "passed"}
+        {
+            f"{reports}-TOTAL_FORMS": "1",
+            f"{reports}-0-year": "2022",
+            f"{reports}-0-submitted_on": "2023-04-01",
+            f"{reports}-0-result": "passed",
+        }
     )
     response = clerk_browser.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
-    assert organization.inspections.get().year == 2022
+    assert organization.annual_reports.get().year == 2022
     assert organization.party_organizations.count() == 1 and organization.credit_list_entries.count() == 1
 
 

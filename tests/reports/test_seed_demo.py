@@ -212,6 +212,7 @@ VALIDATED = [
     "registry.Organization", "registry.Division", "registry.CommunityOrganization", "registry.PartyOrganization",
     "ratings.Evaluation", "ratings.Honour", "platforms.Platform", "platforms.StandardisationAssessment",
     "platforms.PlatformFunding", "procurement.PurchasedServiceProject", "procurement.TransferredFunction",
+    "registry.AnnualReport", "registry.CreditListEntry",
 ]  # fmt: skip
 
 
@@ -317,3 +318,22 @@ def test_the_demo_history_leads_up_to_the_register_as_it_is(demo, clerk_api):
     )
     filings = clerk_api.get("/api/v1/community-organizations/", {"as_of": REPLY_DATE.isoformat(), "status": "filed"})
     assert filings.json()["count"] == 48847
+
+
+def test_the_demo_year_of_reports_is_mostly_filed_some_late_some_missing(demo):
+    from registry.models import AnnualReport
+    from supervision.selectors import reports_owed
+
+    owed = reports_owed(2024, datetime.date(2026, 6, 1))
+    assert owed["due"] > 9000 and 0.9 < owed["filed"] / owed["due"] < 0.99
+    assert 0.02 < owed["overdue"] / owed["due"] < 0.15
+    assert AnnualReport.objects.filter(year=2025, submitted_on__isnull=False, result="").exists()
+
+
+def test_the_supervision_job_makes_every_kind_of_proposal_on_the_demo(demo):
+    from supervision.choices import ProposalKind
+    from supervision.jobs import run_supervision
+
+    run = run_supervision(datetime.date(2026, 6, 1))
+    assert set(run.created) == set(ProposalKind.values), run.created
+    assert run_supervision(datetime.date(2026, 6, 1)).total == 0

@@ -470,12 +470,16 @@ REGISTRY_PERIODIC_JOBS = [
     ("prune_task_results", "prune_db_task_results", "daily 04:00"),  # django-tasks-db's: finished jobs, 14 days
     ("reclaim_stale_jobs", "reclaim_stale_jobs", "every 300 s"),
     ("deliver_webhooks", "deliver_webhooks", "every 30 s"),
+    # The bureau's daily cycle: supervision proposals for the day (DESIGN §7), then the open-data release
+    # of the day before's register (DESIGN §11).
+    ("supervise", "supervise", "daily 01:00"),
+    ("publish_open_data", "publish_open_data", "daily 02:00"),
 ]
 # A job running longer than this lost its worker (killed, machine gone): marked failed and tried again.
 REGISTRY_JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", str(4 * 3600)))
-# A daily slot missed (no scheduler running at HH:MM) is still run this long after it, not later.
 # /healthz calls the queue degraded when a ready job has waited longer than this for a worker.
 REGISTRY_QUEUE_MAX_WAIT_SECONDS = int(os.environ.get("QUEUE_MAX_WAIT_SECONDS", "300"))
+# A daily slot missed (no scheduler running at HH:MM) is still run this long after it, not later.
 REGISTRY_PERIODIC_GRACE_SECONDS = int(os.environ.get("PERIODIC_GRACE_SECONDS", str(6 * 3600)))
 
 # Long exports (POST exports/): files written through this storage alias, kept this many days.

@@ -96,3 +96,15 @@ def test_a_job_whose_worker_was_lost_is_failed_and_tried_again(settings):
     again = DBTaskResult.objects.exclude(pk=result.id).get()
     assert again.status == "READY" and again.args_kwargs == {"args": ["prune_exports"], "kwargs": {"_attempt": 2}}
     assert run_ready_jobs() == 1 and DBTaskResult.objects.get(pk=again.pk).status == "SUCCESSFUL"
+
+
+def test_the_daily_cycle_runs_on_the_queue_supervision_open_data_and_webhook_deliveries():
+    """The jobs the other apps need are scheduled (jobs.checks refuses a command that does not exist)."""
+    from django.conf import settings
+
+    from jobs.schedule import check_periodic_jobs
+
+    scheduled = {name: when for name, _what, when in settings.REGISTRY_PERIODIC_JOBS}
+    assert scheduled["supervise"].startswith("daily") and scheduled["publish_open_data"].startswith("daily")
+    assert scheduled["deliver_webhooks"] == "every 30 s"
+    assert check_periodic_jobs() == []

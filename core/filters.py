@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from core.asof import as_of
@@ -94,6 +95,7 @@ class PastDateField(forms.DateField):
             raise forms.ValidationError(self.error_messages["future"], code="future", params={"value": value})
 
 
+@extend_schema_field({"type": "string", "description": "YYYY-MM-DD, a past day or today"})
 class AsOfFilter(django_filters.Filter):
     """`as_of=YYYY-MM-DD`: the list as it stood at the end of that day, rebuilt from the change history
     (core/asof.py); every other filter, the search and the ordering read that past state."""

@@ -47,8 +47,8 @@ def _resources_by_model() -> dict:
     found = {}
     for route, viewset_class in _list_patterns(get_resolver().url_patterns):
         queryset = getattr(viewset_class, "queryset", None)
-        if queryset is None:
-            continue
+        if queryset is None or not hasattr(viewset_class, "export_fields"):
+            continue  # not a list of the registry that exports (the job queue's exports, webhooks)
         segment = route.lstrip("^").rstrip("$").rstrip("/").rsplit("/", 1)[-1]
         found.setdefault(queryset.model, ApiResource(name=segment, viewset_class=viewset_class))
     return found

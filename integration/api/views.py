@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from core.choices import Role
 from core.filters import NoQueryParametersOnWrites
+from core.idempotency import IdempotentPosts
 from integration import feed, webhooks
 from integration.api.serializers import FeedPageSerializer, WebhookDeliverySerializer, WebhookSubscriptionSerializer
 from integration.models import WebhookDelivery, WebhookSubscription
@@ -47,7 +48,7 @@ class FeedViewSet(viewsets.GenericViewSet):
         return Response({"results": feed.render(events, request.user, request), "next_cursor": next_cursor})
 
 
-class WebhookViewSet(NoQueryParametersOnWrites, viewsets.ModelViewSet):
+class WebhookViewSet(IdempotentPosts, NoQueryParametersOnWrites, viewsets.ModelViewSet):
     """`webhooks/`: this client's webhook subscriptions (each client sees only its own)."""
 
     queryset = WebhookSubscription.objects.all()

@@ -9,7 +9,7 @@ from evaluations.choices import ApplicationStatus
 from evaluations.models import EvaluationApplication, EvaluationRound, Objection
 from registry.choices import CITY_CODE
 from tests.conftest import make_organization
-from tests.ratings.builders import took_part_in_last_years_inspection
+from tests.ratings.builders import filed_last_years_report
 
 _serial = itertools.count(1)
 
@@ -34,7 +34,7 @@ def make_round(authority: str = CITY_CODE, *, year: int = 2023, **fields) -> Eva
 def eligible_organization(district: str = CITY_CODE, on: datetime.date = ACCEPTED_ON, **fields):
     """An organization of `district` (the city bureau's by default) that meets every rule on `on`."""
     organization = make_organization(registered_by_id=district, **fields)
-    took_part_in_last_years_inspection(organization, on)
+    filed_last_years_report(organization, on)
     return organization
 
 

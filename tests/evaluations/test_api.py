@@ -13,7 +13,7 @@ from ratings.models import Evaluation
 from registry.choices import CITY_CODE, CreditList
 from tests.conftest import make_organization
 from tests.evaluations.builders import eligible_organization, make_application, make_objection, make_round
-from tests.ratings.builders import make_evaluation, took_part_in_last_years_inspection, years_ago
+from tests.ratings.builders import filed_last_years_report, make_evaluation, years_ago
 from tests.registry.builders import make_credit_entry
 
 pytestmark = [pytest.mark.django_db, pytest.mark.today("2026-07-01")]
@@ -29,7 +29,7 @@ def post(client, url, body, **headers):
 
 def test_a_round_runs_from_application_to_rating_through_the_api_alone(clerk_api):
     organization = make_organization(registered_by_id=CITY_CODE, registered_on=D(2020, 1, 1))
-    took_part_in_last_years_inspection(organization, D(2026, 3, 10))
+    filed_last_years_report(organization, D(2026, 3, 10))
     made = post(
         clerk_api,
         ROUNDS,
@@ -116,7 +116,7 @@ def accept(client, organization):
 
 def test_an_organization_registered_one_year_ago_is_refused_at_accept_naming_article_6_1(clerk_api):
     organization = make_organization(registered_by_id=CITY_CODE, registered_on=years_ago(1))
-    took_part_in_last_years_inspection(organization, D(2026, 3, 10))
+    filed_last_years_report(organization, D(2026, 3, 10))
     response, application = accept(clerk_api, organization)
     assert response.status_code == 400
     reasons = response.json()["eligibility"]

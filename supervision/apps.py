@@ -7,6 +7,7 @@ class SupervisionConfig(AppConfig):
     statutory clocks of the credit lists and the proposals a clerk confirms."""
 
     name = "supervision"
+    registry_app = True  # its permissions go to the roles (core.roles)
     verbose_name = _("supervision")
     default_auto_field = "django.db.models.BigAutoField"
 

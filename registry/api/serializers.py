@@ -104,6 +104,7 @@ class OrganizationSerializer(*EXTENDED_SERIALIZERS, RegistrySerializer):
             "legal_representative",
             "supervising_unit",
             "business_scope",
+            "registered_funds",
             "field",
             "address",
             "phone",

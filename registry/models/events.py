@@ -9,7 +9,14 @@ from registry.models.organizations import Organization
 
 # The registered facts (登记事项) whose change is a change of registration (变更登记), by field name.
 # "Funds" (注册资金) are not kept by the registry yet: they join this list when they are.
-REGISTERED_FACTS = ("name", "domicile", "legal_representative", "business_scope", "supervising_unit")
+REGISTERED_FACTS = (
+    "name",
+    "domicile",
+    "legal_representative",
+    "business_scope",
+    "supervising_unit",
+    "registered_funds",
+)
 
 
 class RegistrationEvent(models.Model):

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,16 @@ class Organization(HistoryModel):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     supervising_unit = models.CharField(_("supervising unit"), max_length=200, blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
+    # 注册资金 of a social group, 开办资金 of a social service institution, 原始基金 of a foundation: a
+    # registered fact (a change is a 变更登记, DESIGN §9), in yuan.
+    registered_funds = models.DecimalField(
+        _("registered funds (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     # Longer than other free texts (core.validators.TEXT_MAX_LENGTH); the API's body cap is computed to
     # admit 1,000 rows with every text full (config/settings.py).
     text_limits = {"business_scope": 5000}

@@ -51,7 +51,9 @@ def test_the_administrator_opens_an_account_for_a_new_clerk(page, site, screensh
     page.fill("#id_password2", NEW_PASSWORD)
     page.click("input[name=_continue]")
     page.check("#id_is_staff")
-    expect(page.locator("#id_groups_from option")).to_have_text(["区县系统", "市局登记管理人员", "监督查询人员", "镇街备案窗口"])
+    expect(page.locator("#id_groups_from option")).to_have_text(
+        ["区县系统", "市局登记管理人员", "监督查询人员", "镇街备案窗口"]
+    )
     page.select_option("#id_groups_from", label="市局登记管理人员")
     page.click("#id_groups_add")
     screenshot("clerk-account")

@@ -33,6 +33,18 @@ def test_a_name_change_through_the_api_writes_a_changed_event_with_old_and_new_n
     assert listed["count"] == 1 and listed["results"][0]["after"] == {"name": "鄞州区测试联合会"}
 
 
+def test_a_change_of_registered_funds_is_a_changed_event_with_both_amounts():
+    organization = make_organization(registered_by_id="330212")
+    client = api_client_for(make_user(Role.CLERK))
+    first = client.patch(f"/api/v1/organizations/{organization.pk}/", {"registered_funds": "30000"}, format="json")
+    assert first.status_code == 200 and first.json()["registered_funds"] == "30000.00"
+    client.patch(f"/api/v1/organizations/{organization.pk}/", {"registered_funds": "100000.50"}, format="json")
+    *_, event = events_of(organization, RegistrationEventKind.CHANGED)
+    assert (event.before, event.after) == ({"registered_funds": "30000.00"}, {"registered_funds": "100000.50"})
+    refused = client.patch(f"/api/v1/organizations/{organization.pk}/", {"registered_funds": "-1"}, format="json")
+    assert refused.status_code == 400 and "registered_funds" in refused.json()
+
+
 def test_a_new_organization_is_established_on_its_registration_date():
     organization = make_organization(registered_by_id="330212", registered_on=datetime.date(2019, 4, 1))
     [event] = events_of(organization)

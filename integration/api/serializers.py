@@ -3,6 +3,7 @@ import binascii
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from integration import feed, webhooks
@@ -21,6 +22,7 @@ class FeedEventSerializer(serializers.Serializer):
     data = serializers.DictField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # the feed answers one page object, not a list of them
 class FeedPageSerializer(serializers.Serializer):
     results = FeedEventSerializer(many=True)
     next_cursor = serializers.CharField()

@@ -304,8 +304,13 @@ class AdministrativePenaltySerializer(RegistrySerializer):
 
 class CreditListEntrySerializer(RegistrySerializer):
     current = serializers.SerializerMethodField(help_text=_("In force today."))
-    removal_due_on = serializers.SerializerMethodField(
-        label=_("removal due on"), help_text=_("When a proposed removal from the list is due; null when none.")
+    # Annotated by the list's query when supervision is installed (registry.selectors' hook); else none.
+    removal_due_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        label=_("removal due on"),
+        help_text=_("When a proposed removal from the list is due; null when none."),
     )
 
     class Meta:
@@ -345,10 +350,6 @@ class CreditListEntrySerializer(RegistrySerializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_current(self, entry) -> bool:
         return entry.is_current()
-
-    @extend_schema_field(OpenApiTypes.DATE)
-    def get_removal_due_on(self, entry):
-        return getattr(entry, "removal_due_on", None)
 
 
 class ComprehensivePartyCommitteeSerializer(RegistrySerializer):

@@ -130,6 +130,8 @@ class Django:
             "DATABASE_URL": url,
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            # Production refuses to start without the keys of personal data (decision 0241): one per run.
+            "PERSONAL_DATA_KEYS": os.environ.get("PERSONAL_DATA_KEYS") or secrets.token_urlsafe(32),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECURE_SSL_REDIRECT": "0",  # nginx terminates TLS in production; here it is plain loopback

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
 
 from tests.browser.baseline import restore_baseline, take_baseline
@@ -144,6 +145,9 @@ def page(chromium, request):
     context.set_default_timeout(TIMEOUT_MS)
     context.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # spares a request per page
     page = context.new_page()
+    # The browser's own clock (the admin calendar's "today") reads the suite's today: the server's is moved
+    # by REGISTRY_TODAY or a test's `today` mark, and the calendar must agree with the form it fills.
+    page.clock.set_system_time(timezone.now())
     yield page
     try:
         save_screenshot(page, request.node.name)

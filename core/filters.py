@@ -207,6 +207,29 @@ class RegistryFilterSet(django_filters.FilterSet):
                 filter_.extra.setdefault("max_value", BIGGEST_INTEGER)
         return filters
 
+    @property
+    def day(self) -> datetime.date:
+        """The day the list is read as of: its `as_of`, else today. Filters that depend on a day
+        ("in force", "current") read it, so that they too are applied to the past state."""
+        data = getattr(self.form, "cleaned_data", None) or {}
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, AsOfFilter) and data.get(name) not in EMPTY_VALUES:
+                return data[name]
+        return timezone.localdate()
+
+    def filter_queryset(self, queryset):
+        """Every filter, then `as_of` last: it rebuilds every table the query reads by then (joins and
+        subqueries the other filters and the ordering added too, core/asof.py)."""
+        last = []
+        for name, value in self.form.cleaned_data.items():
+            if isinstance(self.filters[name], AsOfFilter):
+                last.append((name, value))
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        for name, value in last:
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, plus: an unknown query parameter is a 400 naming it. List filters narrow lists

@@ -39,9 +39,9 @@ class EvaluationFilterSet(RegistryFilterSet):
         fields = ["organization", "grade", "status"]
 
     def filter_status(self, queryset, name, value):
-        """The status today (the `status` field of each record)."""
+        """The status today, or on the day of `as_of` (the `status` field of each record)."""
         if "status" not in queryset.query.annotations:
-            queryset = queryset.with_status()
+            queryset = queryset.with_status(self.day)
         return queryset.filter(status=value)
 
     def filter_valid_on(self, queryset, name, value):
@@ -57,10 +57,10 @@ class OrganizationGradeFilterSet(django_filters.FilterSet):
     )
 
     def filter_grade(self, queryset, name, value):
-        return with_current_grade(queryset).filter(**{CURRENT_GRADE: int(value)})
+        return with_current_grade(queryset, self.day).filter(**{CURRENT_GRADE: int(value)})
 
     def filter_min_grade(self, queryset, name, value):
-        return with_current_grade(queryset).filter(**{f"{CURRENT_GRADE}__gte": int(value)})
+        return with_current_grade(queryset, self.day).filter(**{f"{CURRENT_GRADE}__gte": int(value)})
 
 
 class HonourFilterSet(RegistryFilterSet):

@@ -148,16 +148,17 @@ class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
         return queryset.filter(latest_report_filter=value)
 
     def filter_on_list(self, queryset, name, value):
+        day = self.day  # today, or the day of `as_of`
         if value in {ON_ANY_LIST, "true"}:
-            return queryset.filter(selectors.listed_exists())
+            return queryset.filter(selectors.listed_exists(on_date=day))
         if value in {ON_NO_LIST, "false"}:
-            return queryset.filter(~selectors.listed_exists())
-        return queryset.filter(selectors.listed_exists([value]))
+            return queryset.filter(~selectors.listed_exists(on_date=day))
+        return queryset.filter(selectors.listed_exists([value], on_date=day))
 
     def filter_party_org(self, queryset, name, value):
         if value is None:
             return queryset
-        exists = selectors.party_org_exists()
+        exists = selectors.party_org_exists(self.day)
         return queryset.filter(exists if value else ~exists)
 
 
@@ -283,7 +284,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
     def filter_current(self, queryset, name, value):
         if value is None:
             return queryset
-        in_force = credit_models.in_force_on(timezone.localdate())
+        in_force = credit_models.in_force_on(self.day)  # today, or the day of `as_of`
         return queryset.filter(in_force) if value else queryset.exclude(in_force)
 
 

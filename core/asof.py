@@ -129,11 +129,18 @@ def past_table_sql(model, ids: list[int], rows: list[dict], *, using: str = "def
     listed = ", ".join(quote(column) for column in columns)
     data = json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False)
     if connection.vendor == "postgresql":
+        # The exclusion stands outside the UNION ALL, whose branches have no WHERE of their own: then
+        # PostgreSQL flattens the union into the query (an "append relation"), pushes the condition and
+        # the list's filters into each branch, and reads a page in the order of an index (a Merge Append
+        # of the table's index and the sorted rebuilt rows) instead of sorting the whole table. A
+        # condition inside a branch keeps it a subquery, and every page read and sorted the table.
+        # The array of ids is a constant: tested by hash, whatever its length (PostgreSQL ≥ 15).
         sql = (
-            f"SELECT {listed} FROM {table} WHERE NOT ({table}.{pk} = ANY(%s::bigint[])) "
-            f"UNION ALL SELECT {listed} FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)"
+            f'SELECT {listed} FROM (SELECT {listed}, false AS "as_of_past" FROM {table} '
+            f'UNION ALL SELECT {listed}, true FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb)) "as_of_rows" '
+            f'WHERE "as_of_past" OR NOT ({pk} = ANY(%s::bigint[]))'
         )
-        return sql, [ids, data]
+        return sql, [data, ids]
     # SQLite: a JSON value read as the column stores it (dates as text, booleans as 0/1, decimals as numbers).
     read = []
     for field in model._meta.concrete_fields:

@@ -15,8 +15,10 @@ snapshot (which holds every field). Records loaded without history (a COPY) have
 along, as the statistics read them (docs/decisions/0062-per-community-averages.md).
 
 Every column reference of the query (`"registry_organization"."name"`) then reads the past row, so the
-filter sets stay the one place filters live. Related records reached by a join (an evaluation's
-organization) are read as they are today. Cost and measurements: docs/decisions/0300-lists-as-of-a-date.md.
+filter sets stay the one place filters live. The tables of other models the query reads (a join: an
+evaluation's organization; a subquery: an organization's grade from its ratings; a prefetch) are replaced
+the same way (`PastJoin`, `PastQuery`). Cost and measurements: docs/decisions/0300-lists-as-of-a-date.md
+and docs/decisions/0420-joined-records-as-of-a-date.md.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ a filing's township and district, the credit-list entries and party organization
 day. docs/decisions/0420-joined-records-as-of-a-date.md."""
 
 import datetime
+import hashlib
 
 import pytest
 
@@ -12,7 +13,7 @@ from registry.choices import CreditList
 from registry.models import CommunityOrganization, CreditListEntry, Organization
 from tests.conftest import make_organization
 from tests.core.test_as_of import D1, D2, at, names
-from tests.exports.builders import read_csv
+from tests.exports.builders import content_of, read_csv
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import HAISHU_TOWNSHIP, YINZHOU_TOWNSHIP, make_credit_entry, make_filing
 
@@ -142,3 +143,19 @@ def test_an_evaluations_status_filter_reads_the_day(clerk_api):
     url = "/api/v1/evaluations/"
     assert clerk_api.get(url, {"status": "expired"}).json()["count"] == 1
     assert clerk_api.get(url, {"as_of": D1.isoformat(), "status": "expired"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_past_days_export_keeps_its_sha256_when_a_joined_record_changes_later(clerk_api, rated, file_format):
+    """The grade column of an export of D1 reads the ratings of D1: a rating entered or corrected today
+    leaves the file, and so its SHA-256 in the export log, as it was (DESIGN §12, manifests)."""
+    params = {"as_of": D1.isoformat(), "format": file_format}
+    first = clerk_api.get(ORGANIZATIONS, params)
+    before = hashlib.sha256(content_of(first)).hexdigest()
+    first_organization, _second = rated
+    make_evaluation(first_organization, grade=5, concluded_on=BEFORE - datetime.timedelta(days=1))
+    Evaluation.objects.filter(grade=3).update(grade=2)
+    again = clerk_api.get(ORGANIZATIONS, params)
+    assert hashlib.sha256(content_of(again)).hexdigest() == before
+    log = clerk_api.get(f"/api/v1/export-log/{again['X-Export-Id']}/").json()
+    assert log["sha256"] == before

@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 
+from jobs.worker import run_ready_jobs
 from ratings.models import Evaluation
 from registry.choices import CreditList
 from registry.models import CommunityOrganization, CreditListEntry, Organization
@@ -159,3 +160,15 @@ def test_a_past_days_export_keeps_its_sha256_when_a_joined_record_changes_later(
     assert hashlib.sha256(content_of(again)).hexdigest() == before
     log = clerk_api.get(f"/api/v1/export-log/{again['X-Export-Id']}/").json()
     assert log["sha256"] == before
+
+
+def test_a_long_export_as_of_a_day_reads_the_joined_records_of_that_day(clerk_api, rated):
+    asked = {"resource": "organizations", "params": {"as_of": D1.isoformat()}, "format": "csv"}
+    response = clerk_api.post("/api/v1/exports/", asked, format="json")
+    assert response.status_code == 202, response.content
+    run_ready_jobs()
+    header, *rows = read_csv(clerk_api.get(f"/api/v1/exports/{response.json()['id']}/file/"))
+    assert {row[header.index("名称")]: row[header.index("当前评估等级")] for row in rows} == {
+        "甲协会": "4A",
+        "乙协会": "",
+    }

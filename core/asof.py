@@ -290,6 +290,7 @@ class _PastTables:
                 query.alias_map[alias] = PastTable(table.table_name, table.table_alias, *past)
         query.where = self.rewrite(query.where)
         query.annotations = {name: self.rewrite(annotation) for name, annotation in query.annotations.items()}
+        query.order_by = tuple(self.rewrite(item) if not isinstance(item, str) else item for item in query.order_by)
 
     def rewrite(self, expression):
         """`expression` with the tables of its subqueries as of the day: a copy where anything changed

@@ -118,7 +118,7 @@ class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
         label=_("result of the latest annual work report"),
     )
     on_list = django_filters.ChoiceFilter(
-        choices=ON_LIST_CHOICES, method="filter_on_list", label=_("on a credit list today")
+        choices=ON_LIST_CHOICES, method="filter_on_list", label=_("on a credit list today, or on the day of as_of")
     )
     party_org = StrictBooleanFilter(method="filter_party_org", label=_("has a party organization"))
 
@@ -260,7 +260,7 @@ class CreditListEntryFilterSet(RegistryFilterSet):
     list_kind = django_filters.ChoiceFilter(choices=CreditList.choices, label=_("credit list"))
     ground = django_filters.ChoiceFilter(choices=CreditGround.choices, label=_("listing ground"))
     source = django_filters.ChoiceFilter(choices=CreditEntrySource.choices, label=_("source"))
-    current = StrictBooleanFilter(method="filter_current", label=_("in force today"))
+    current = StrictBooleanFilter(method="filter_current", label=_("in force today, or on the day of as_of"))
     listed_from = django_filters.DateFilter(
         field_name="listed_on", lookup_expr="gte", label=_("listed from (inclusive)")
     )

@@ -181,11 +181,11 @@ def export_jobs(ids: list[int]) -> list[dict]:
     from jobs.models import ExportJob
 
     jobs = ExportJob.objects.in_bulk(ids)
-    tasks = DBTaskResult.objects.in_bulk([job.task_id for job in jobs.values() if job.task_id])
+    tasks = {str(pk): task for pk, task in DBTaskResult.objects.in_bulk([job.task_id for job in jobs.values()]).items()}
     found = []
     for pk in ids:
         job = jobs[pk]
-        task = tasks.get(job.task_id) if job.task_id else None
+        task = tasks.get(job.task_id)
         ran = task and task.started_at and task.finished_at and (task.finished_at - task.started_at).total_seconds()
         found.append(
             {

@@ -871,7 +871,12 @@ def queued_exports(session: requests.Session, base: str, django: Django, args) -
                 break
             time.sleep(0.5)
         wall = time.perf_counter() - started
-        jobs = django.probe("export-jobs", ",".join(str(pk) for pk in ids))
+        # The export is marked done inside its job; the queue records the job's end just after.
+        for _ in range(60):
+            jobs = django.probe("export-jobs", ",".join(str(pk) for pk in ids))
+            if all(job["seconds"] is not None for job in jobs) or worker.poll() is not None:
+                break
+            time.sleep(1)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
@@ -887,7 +892,7 @@ def queued_exports(session: requests.Session, base: str, django: Django, args) -
         return result
     result["worker_processes"] = len({worker_id for job in jobs for worker_id in job["worker_ids"]})
     # Above 1 when the jobs ran side by side.
-    result["overlap"] = round(sum(job["seconds"] for job in jobs) / max(wall, 0.001), 2)
+    result["overlap"] = round(sum(job["seconds"] or 0 for job in jobs) / max(wall, 0.001), 2)
     return result
 
 
@@ -901,10 +906,13 @@ def verdicts(result: dict) -> list[dict]:
         for item, metric, limit, scales, asked in TARGETS:
             if int(scale_name) not in scales:
                 continue
-            source = scale["seed_demo"] if item == "seed_demo" else scale.get("items", {}).get(item, {})
+            items = scale.get("items", {})
+            source = scale["seed_demo"] if item == "seed_demo" else items.get(item, {})
             value = source.get(metric)
-            if value is None:
-                verdict = "not measured"
+            if item != "seed_demo" and item not in items:
+                verdict = "not run"  # left out by --only
+            elif value is None:
+                verdict = "not measured"  # run, and failed: the note says why
             elif metric in LOWER_IS_BETTER:
                 verdict = "met" if value <= limit else "NOT met"
             else:
@@ -936,19 +944,24 @@ def verdict_markdown(result: dict) -> str:
     """The overall table for bench/README.md: every target as a row, one column per scale run."""
     scales = [int(name) for name in result["scales"]]
     cells: dict[tuple, dict[int, str]] = {}
+    asked: dict[tuple, list[str]] = {}
     for row in result["verdicts"]:
-        key = (row["item"], row["metric"], row["bound"], row["asked_in"])
+        key = (row["item"], row["metric"], row["bound"])
         value = "" if row["value"] is None else f"{row['value']} "
         cells.setdefault(key, {})[row["scale"]] = f"{value}(limit {row['limit']}): {verdict_text(row)}"
+        if row["asked_in"] not in asked.setdefault(key, []):
+            asked[key].append(row["asked_in"])
     lines = [
         f"Run {result['started']}, commit `{result['machine']['git_commit']}`, scales {', '.join(map(str, scales))}.",
         "",
         "| target | metric | asked in | " + " | ".join(f"scale {scale}" for scale in scales) + " |",
         "|---|---|---|" + "---|" * len(scales),
     ]
-    for (item, metric, bound, asked), by_scale in cells.items():
+    for (item, metric, bound), by_scale in cells.items():
+        if all(cell.endswith(": not run") for cell in by_scale.values()):
+            continue
         row = " | ".join(by_scale.get(scale, "") for scale in scales)
-        lines.append(f"| {item} | {metric} {bound} | {asked} | {row} |")
+        lines.append(f"| {item} | {metric} {bound} | {'; '.join(asked[item, metric, bound])} | {row} |")
     tally: dict[str, int] = {}
     for row in result["verdicts"]:
         tally[row["verdict"]] = tally.get(row["verdict"], 0) + 1
@@ -997,6 +1010,8 @@ def print_table(result: dict) -> None:
         )
     print("\nTargets (every row of issues 10 and 26 at the scales run)")
     for row in result["verdicts"]:
+        if row["verdict"] == "not run":
+            continue
         print(
             f"  scale {row['scale']:>3}  {row['item']:28} {row['metric']:>16} {row['value']!s:>9} "
             f"({row['bound']} {row['limit']}, {row['asked_in']})  {verdict_text(row)}"
@@ -1038,6 +1053,9 @@ def main() -> None:
     )
     parser.add_argument("--only", default="", help="comma-separated item names to measure (default: all)")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl+C (a background job started by a shell ignores SIGINT): the servers, the
+    # workers and a replica the run started are stopped, the database dropped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     result = {
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),

@@ -50,7 +50,9 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # The benchmark (bench/README.md): PostgreSQL on 127.0.0.1 (BENCH_ADMIN_URL), gunicorn, wrk. Never part of `make test`.
-# wrk comes from Debian's packages when missing; BENCH_ARGS passes options (e.g. BENCH_ARGS="--scales 1").
+# Every target: scales 1, 20 and 100, a streaming replica at 20 (scripts/start-replica, as root) and two job-queue
+# worker processes. wrk comes from Debian's packages when missing; BENCH_ARGS passes options (e.g.
+# BENCH_ARGS="--scales 1,20" for the shorter run).
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is missing: installing it (apt-get install wrk)"; \
 	  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || echo "wrk could not be installed: throughput is skipped"; }

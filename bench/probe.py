@@ -173,6 +173,35 @@ def feed_cursors(count: int) -> list[str]:
     return found
 
 
+def export_jobs(ids: list[int]) -> list[dict]:
+    """Queued exports as done: status, rows, and from django-tasks-db's record of each job the seconds it ran
+    and the worker process(es) that claimed it (`run_worker` names each `<host>-<pid>-<index>`)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.models import ExportJob
+
+    jobs = ExportJob.objects.in_bulk(ids)
+    tasks = {str(pk): task for pk, task in DBTaskResult.objects.in_bulk([job.task_id for job in jobs.values()]).items()}
+    found = []
+    for pk in ids:
+        job = jobs[pk]
+        task = tasks.get(job.task_id)
+        ran = task and task.started_at and task.finished_at and (task.finished_at - task.started_at).total_seconds()
+        found.append(
+            {
+                "id": pk,
+                "resource": job.resource,
+                "format": job.file_format,
+                "status": job.status,
+                "rows": job.progress,
+                "seconds": round(ran, 2) if ran else None,
+                "worker_ids": list(task.worker_ids) if task else [],
+                "error": job.error[:300],
+            }
+        )
+    return found
+
+
 def main() -> None:
     django.setup()
     command, *args = sys.argv[1:]
@@ -185,6 +214,7 @@ def main() -> None:
         "bulk-rows": lambda: bulk_rows(int(args[0]), int(args[1])),
         "feed-fill": lambda: feed_fill(int(args[0])),
         "feed-cursors": lambda: feed_cursors(int(args[0])),
+        "export-jobs": lambda: export_jobs([int(pk) for pk in args[0].split(",")]),
     }
     print(json.dumps(handlers[command](), ensure_ascii=False, default=str))
 

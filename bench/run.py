@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """`make bench`: the registry measured on PostgreSQL, served by gunicorn with production settings on
-loopback, at scale 1 and scale 20, against the targets below. Never part of `make test`.
+loopback, at scales 1, 20 and 100, against the targets below. Never part of `make test`.
 
 For each scale it creates its own database (registry_bench; dropped at the end unless --keep), runs
 the migrations, loads the fixtures, seeds it with `seed_demo --scale N` (timed), starts gunicorn on
-127.0.0.1 and measures what bench/README.md lists. It writes
-bench/results/<timestamp>.json with the machine's description and prints a table.
+127.0.0.1 and measures what bench/README.md lists; at scale 20 it also starts a streaming replica
+(scripts/start-replica) for the exports-under-load row, and at scales 1 and 20 the job queue's
+workers (`run_worker --processes 2`) for the queued exports. It writes bench/results/<timestamp>.json with
+the machine's description, bench/results/<timestamp>.md with the verdict of every target, and prints
+a table.
 
 Traffic goes to 127.0.0.1 only; every loop is bounded in count and time.
 """
@@ -40,36 +43,51 @@ PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
 MB = 1024 * 1024
 
-# The performance targets: (item, metric, limit, scales it applies to). Checked into every result file.
+# The performance targets: (item, metric, limit, scales it applies to, where it was asked). Checked into every
+# result file. Issue 26 tightened some of issue 10's limits at the same scale (XLSX at 1, the throughput ratio at
+# 1, CSV against COPY at 20): the tighter one replaces the looser; nothing else is dropped or loosened.
+LIST_PAGES = ("org_list", "org_list_filtered", "org_list_ordered", "filings_township", "filings_rural_category")
 TARGETS = [
-    ("org_list", "p95_ms", 50, {1}),
-    ("org_list_filtered", "p95_ms", 50, {1}),
-    ("org_list_ordered", "p95_ms", 50, {1}),
-    ("filings_township", "p95_ms", 50, {1}),
-    ("filings_rural_category", "p95_ms", 50, {1}),
-    ("org_detail", "p95_ms", 50, {1}),
-    ("org_list", "p95_ms", 100, {20}),
-    ("org_list_filtered", "p95_ms", 100, {20}),
-    ("org_list_ordered", "p95_ms", 100, {20}),
-    ("filings_township", "p95_ms", 100, {20}),
-    ("filings_rural_category", "p95_ms", 100, {20}),
-    ("org_detail", "p95_ms", 100, {20}),
-    ("search_3_chars", "p95_ms", 100, {20}),
-    ("stats", "p95_ms", 500, {20}),
-    ("org_list_as_of", "p95_ms", 500, {20}),
-    ("throughput_ratio", "ratio", 0.5, {1, 20}),
-    ("csv_export_filings", "copy_ratio", 3.0, {1, 20}),
-    ("csv_export_filings", "rss_growth_mb", 100, {20}),
-    ("xlsx_export_organizations", "seconds", 3.0, {1}),
-    ("bulk_sync_1000", "median_s", 2.0, {1, 20}),
-    ("seed_demo", "seconds", 60, {1}),
-    ("feed_page_1000", "p95_ms", 50, {20}),
+    *((item, "p95_ms", 50, {1}, "issue 10") for item in (*LIST_PAGES, "org_detail")),
+    *((item, "p95_ms", 100, {20}, "issue 10") for item in (*LIST_PAGES, "org_detail")),
+    # The filing list unfiltered and by district: issue 10's "list and filter" limits, and issue 26's at 100.
+    ("filings_list", "p95_ms", 50, {1}, "issue 10"),
+    ("filings_district", "p95_ms", 50, {1}, "issue 10"),
+    ("filings_list", "p95_ms", 100, {20}, "issue 10"),
+    ("filings_district", "p95_ms", 100, {20}, "issue 10"),
+    *((item, "p95_ms", 100, {100}, "issue 26") for item in (*LIST_PAGES, "filings_list", "filings_district")),
+    # Name search, 2 and 3 characters, broad ones (宁波市) included.
+    *((item, "p95_ms", 100, {20}, "issue 26") for item in ("search_3_chars", "search_2_chars", "search_broad")),
+    *((item, "p95_ms", 200, {100}, "issue 26") for item in ("search_3_chars", "search_2_chars", "search_broad")),
+    ("stats", "p95_ms", 500, {20}, "issue 10"),
+    ("stats", "p95_ms", 1000, {100}, "issue 26"),
+    ("org_list_as_of", "p95_ms", 500, {20}, "DESIGN §12"),
+    ("throughput_ratio", "ratio", 0.7, {1}, "issue 26"),
+    ("throughput_ratio", "ratio", 0.5, {20}, "issue 10"),
+    ("csv_export_filings", "copy_ratio", 3.0, {1}, "issue 10"),
+    ("csv_export_filings", "copy_ratio", 2.0, {20, 100}, "issue 26"),
+    ("csv_export_filings", "rss_growth_mb", 100, {20, 100}, "issue 26"),
+    ("xlsx_export_organizations", "seconds", 1.5, {1}, "issue 26"),
+    ("bulk_sync_1000", "median_s", 2.0, {1, 20}, "issue 10"),
+    ("seed_demo", "seconds", 60, {1}, "issue 10"),
+    ("seed_demo", "seconds", 900, {100}, "issue 26"),
+    ("feed_page_1000", "p95_ms", 50, {20}, "issue 23, 26"),
     # The public register (DESIGN §11, issue #24): search and an organization's page.
-    ("public_search", "p95_ms", 50, {1, 20}),
-    ("public_organization", "p95_ms", 50, {1, 20}),
-    ("supervise", "seconds", 60, {1, 20}),
+    ("public_search", "p95_ms", 50, {1, 20}, "issue 24, 26"),
+    ("public_organization", "p95_ms", 50, {1, 20}, "issue 24, 26"),
+    ("supervise", "seconds", 60, {1, 20}, "issue 20, 26"),
+    # Beyond one machine (DESIGN §13): list p95 while four whole-table exports run, with the replica, over idle;
+    # the job queue with two worker processes (long exports through POST exports/, each run by which process).
+    ("list_under_exports", "replica_ratio", 1.2, {20}, "issue 26"),
+    ("queued_exports", "worker_processes", 2, {1, 20}, "issue 26"),
 ]
-LOWER_IS_BETTER = {"p95_ms", "copy_ratio", "rss_growth_mb", "seconds", "median_s"}
+# Items measured only at the scales of their targets (they start servers, a replica or workers of their own),
+# unless named with --only; at scales other than 1 and 20 (national scale, 100) only the items with a target there.
+OWN_SCALES_ONLY = {"list_under_exports", "queued_exports"}
+EVERY_ITEM_SCALES = {1, 20}
+# A measured group and the target item it yields.
+TARGET_OF_GROUP = {"throughput": "throughput_ratio"}
+LOWER_IS_BETTER = {"p95_ms", "copy_ratio", "rss_growth_mb", "seconds", "median_s", "replica_ratio"}
 
 
 # The machine and the tools
@@ -160,7 +178,7 @@ class Django:
 class Server:
     """gunicorn with production settings (DEBUG off, config/gunicorn.conf.py) on 127.0.0.1."""
 
-    def __init__(self, django: Django, workers: int):
+    def __init__(self, django: Django, workers: int, extra_env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -175,6 +193,7 @@ class Server:
             "BENCH_VIEWS": "1",
             "THROTTLE_CLERK": "100000000/hour",
             "PUBLIC_API_THROTTLE_RATE": "100000000/hour",
+            **(extra_env or {}),
         }
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
@@ -422,6 +441,12 @@ def list_items(sample: dict, terms: dict) -> dict[str, list[str]]:
         "org_list_ordered": [f"/api/v1/organizations/?page_size=100&ordering=-registered_on&page={p}" for p in pages],
         "search_3_chars": [f"/api/v1/organizations/?page_size=100&q={terms['3']}"],
         "search_2_chars": [f"/api/v1/organizations/?page_size=100&q={terms['2']}"],
+        # A broad term (宁波市 is in most names): many matches to rank and count.
+        "search_broad": [f"/api/v1/organizations/?page_size=100&q={terms['broad']}"],
+        "filings_list": [f"/api/v1/community-organizations/?page_size=100&page={page}" for page in pages],
+        "filings_district": [
+            f"/api/v1/community-organizations/?page_size=100&district=330212&page={page}" for page in pages
+        ],
         "filings_township": [f"/api/v1/community-organizations/?page_size=100&township={code}" for code in township],
         "filings_rural_category": [
             f"/api/v1/community-organizations/?page_size=100&urban=false&category=service&page={page}" for page in pages
@@ -437,6 +462,10 @@ def list_items(sample: dict, terms: dict) -> dict[str, list[str]]:
         "public_organization": [f"/public/organizations/{code}/" for code in sample["organization_codes"]],
         "public_api_organization": [f"/api/public/v1/organizations/{code}/" for code in sample["organization_codes"]],
     }
+
+
+def terms_of(args) -> dict:
+    return {"3": args.term3, "2": args.term2, "broad": args.term_broad}
 
 
 def two_years_back() -> str:
@@ -467,6 +496,7 @@ def run_scale(scale: int, args, admin_url: str) -> dict:
     url = database_url(admin_url, name)
     django = Django(url)
     django.scale = scale
+    django.url = url
     result: dict = {"scale": scale, "database": name, "load_average_start": os.getloadavg()}
     log(f"scale {scale}: database {name}")
     if not args.reuse:
@@ -487,6 +517,9 @@ def run_scale(scale: int, args, admin_url: str) -> dict:
             result["items"] = measure(server, token, sample, url, django, args)
         finally:
             server.stop()
+        if wanted("list_under_exports", scale, args):
+            log(f"scale {scale}: list p95 alone and under four whole-table exports, without then with the replica")
+            result["items"]["list_under_exports"] = exports_contention(django, token, name, admin_url, args)
         result["load_average_end"] = os.getloadavg()
         result["index_sizes"] = index_sizes(url)
     finally:
@@ -495,32 +528,44 @@ def run_scale(scale: int, args, admin_url: str) -> dict:
     return result
 
 
+def wanted(name: str, scale: int, args) -> bool:
+    """Whether item (or group) `name` is measured at `scale`: every item at scales 1 and 20 but those of
+    OWN_SCALES_ONLY, which run at the scales of their targets; at other scales (100) the items with a target
+    there. `--only` names exactly what to measure, at every scale asked."""
+    only = set(filter(None, args.only.split(",")))
+    if only:
+        return name in only
+    if name in OWN_SCALES_ONLY or scale not in EVERY_ITEM_SCALES:
+        item = TARGET_OF_GROUP.get(name, name)
+        return any(target[0] == item and scale in target[3] for target in TARGETS)
+    return True
+
+
 def measure(server: Server, token: str, sample: dict, url: str, django: Django, args) -> dict:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
     base = server.base
     items: dict[str, dict] = {}
-    only = set(filter(None, args.only.split(",")))
 
-    def wanted(name: str) -> bool:
-        return not only or name in only
+    def wanted_here(name: str) -> bool:
+        return wanted(name, django.scale, args)
 
-    for name, paths in list_items(sample, {"3": args.term3, "2": args.term2}).items():
-        if not wanted(name):
+    for name, paths in list_items(sample, terms_of(args)).items():
+        if not wanted_here(name):
             continue
         log(f"  {name}")
         workers = server.workers()
         items[name] = latency(session, [base + path for path in paths], args.requests, workers=workers)
 
-    if wanted("throughput"):
+    if wanted_here("throughput"):
         items.update(throughput(session, base, token, args, server.workers()))
-    if wanted("csv_export_filings"):
+    if wanted_here("csv_export_filings"):
         log("  CSV export of every filing, and COPY of the same SELECT")
         items["csv_export_filings"] = csv_export(session, base, server, url, django)
-    if wanted("xlsx_export_organizations"):
+    if wanted_here("xlsx_export_organizations"):
         log("  XLSX export of every organization")
         items["xlsx_export_organizations"] = download(session, f"{base}/api/v1/organizations/?format=xlsx", server)
-    if wanted("feed_page_1000"):
+    if wanted_here("feed_page_1000"):
         events = args.feed_events if args.feed_events is not None else (5_000_000 if django.scale >= 20 else 1_000_000)
         log(f"  feed: filling the outbox to {events:,} events")
         started = time.monotonic()
@@ -532,12 +577,15 @@ def measure(server: Server, token: str, sample: dict, url: str, django: Django, 
             **latency(session, paths, args.requests, workers=server.workers()),
             "events": filled["events"],
         }
-    if wanted("bulk_sync_1000"):
+    if wanted_here("bulk_sync_1000"):
         log("  bulk sync of 1,000 rows")
         items["bulk_sync_1000"] = bulk_sync(session, base, django)
-    if wanted("supervise"):
+    if wanted_here("supervise"):
         log("  manage.py supervise, twice for the same day")
         items["supervise"] = supervise(django)
+    if wanted_here("queued_exports"):
+        log(f"  four whole-table exports through the job queue (POST exports/), {QUEUE_PROCESSES} worker processes")
+        items["queued_exports"] = queued_exports(session, base, django, args)
     return items
 
 
@@ -585,19 +633,286 @@ def csv_export(session: requests.Session, base: str, server: Server, url: str, d
     return export
 
 
+# Beyond one machine (DESIGN §13)
+
+# The four whole-table exports that run while the lists are measured, each looped until the lists are done.
+CONTENTION_EXPORTS = [
+    "/api/v1/community-organizations/?format=csv",
+    "/api/v1/organizations/?format=csv",
+    "/api/v1/community-organizations/?format=csv",
+    "/api/v1/organizations/?format=csv",
+]
+# The long exports asked of the job queue at once, and the worker processes that run them.
+QUEUED_EXPORTS = [
+    ("community-organizations", "csv"),
+    ("organizations", "csv"),
+    ("community-organizations", "xlsx"),
+    ("organizations", "xlsx"),
+]
+QUEUE_PROCESSES = 2
+QUEUE_TIMEOUT_S = 3600
+
+
+def pg_isready(port: int) -> bool:
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(port), "-q"], check=False).returncode == 0
+
+
+class Replica:
+    """The streaming replica of scripts/start-replica (`pg_basebackup -R` of the whole cluster into a second
+    cluster on REPLICA_PORT, 5433 as in .ci/run), so it holds the bench database too. Started when none
+    answers on that port, and then stopped and removed by `stop()` (scripts/stop-replica); one already
+    running (.ci/run's, a developer's) is used as it is and left running."""
+
+    def __init__(self, admin_url: str, name: str):
+        self.port = int(os.environ.get("REPLICA_PORT", "5433"))
+        self.name = name
+        self.env = {**os.environ, "PRIMARY_PORT": str(urlparse(admin_url).port or 5432), "REPLICA_PORT": str(self.port)}
+        self.started = not pg_isready(self.port)
+        result = subprocess.run(
+            [str(ROOT / "scripts" / "start-replica"), name],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if result.returncode != 0:
+            self.stop()
+            raise RuntimeError(f"scripts/start-replica failed: {(result.stderr or result.stdout)[-1500:]}")
+        self.url = result.stdout.strip().splitlines()[-1]
+
+    def wait_for_replay(self, primary_url: str, timeout: float = 1800) -> float:
+        """Until the replica has replayed everything the primary has written (the seeding included);
+        answers the seconds waited."""
+        connection = psycopg2.connect(primary_url)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            (target,) = cursor.fetchone()
+        connection.close()
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            try:
+                connection = psycopg2.connect(self.url, connect_timeout=5)
+            except psycopg2.OperationalError:  # the database itself not yet replayed
+                time.sleep(1)
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+                done = cursor.fetchone()[0]
+            connection.close()
+            if done:
+                return round(time.monotonic() - started, 1)
+            time.sleep(1)
+        raise RuntimeError(f"the replica did not replay up to {target} within {timeout:.0f} s")
+
+    def rows_read(self) -> int:
+        """Rows the replica's own statistics say were read in the bench database (evidence the exports ran there)."""
+        connection = psycopg2.connect(self.url)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tup_returned + tup_fetched FROM pg_stat_database WHERE datname = current_database()")
+            (rows,) = cursor.fetchone()
+        connection.close()
+        return int(rows)
+
+    def stop(self) -> None:
+        if self.started:
+            subprocess.run([str(ROOT / "scripts" / "stop-replica")], cwd=ROOT, env=self.env, check=False, timeout=300)
+            self.started = False
+
+
+class Exporters:
+    """One thread per path, each downloading its whole export again and again (bounded: 1,000 times, or until
+    `stop()`), reading and discarding the bytes."""
+
+    def __init__(self, base: str, token: str, paths: list[str]):
+        self.halt = threading.Event()
+        self.threads = []
+        self.first_bytes = [threading.Event() for _ in paths]
+        self.done = [{"path": path, "exports": 0, "bytes": 0, "errors": 0} for path in paths]
+        for index, path in enumerate(paths):
+            thread = threading.Thread(target=self.run, args=(index, base + path, token), daemon=True)
+            self.threads.append(thread)
+
+    def run(self, index: int, url: str, token: str) -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+        tally = self.done[index]
+        for _ in range(1000):
+            if self.halt.is_set():
+                return
+            try:
+                with session.get(url, stream=True, timeout=1800) as response:
+                    for chunk in response.iter_content(chunk_size=MB):
+                        tally["bytes"] += len(chunk)
+                        self.first_bytes[index].set()
+                        if self.halt.is_set():
+                            return
+                    tally["exports"] += response.status_code == 200
+                    tally["errors"] += response.status_code != 200
+            except requests.RequestException:
+                tally["errors"] += 1
+            self.first_bytes[index].set()
+
+    def start(self, timeout: float = 300) -> None:
+        for thread in self.threads:
+            thread.start()
+        deadline = time.monotonic() + timeout
+        for event in self.first_bytes:
+            event.wait(max(deadline - time.monotonic(), 0))
+
+    def stop(self) -> list[dict]:
+        self.halt.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+        return self.done
+
+
+def contention_run(django: Django, token: str, paths: list[str], args, extra_env: dict | None = None) -> dict:
+    """On a server of `--workers` plus one worker per export: the list p95 alone, then while the exports run."""
+    server = Server(django, args.workers + len(CONTENTION_EXPORTS), extra_env)
+    try:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {token}"
+        urls = [server.base + path for path in paths]
+        idle = latency(session, urls, args.requests, workers=server.workers())
+        exporters = Exporters(server.base, token, CONTENTION_EXPORTS)
+        exporters.start()
+        try:
+            loaded = latency(session, urls, args.requests, warmup=0, workers=server.workers())
+        finally:
+            exports = exporters.stop()
+        return {
+            "gunicorn_workers": args.workers + len(CONTENTION_EXPORTS),
+            "idle": idle,
+            "loaded": loaded,
+            "exports": exports,
+        }
+    finally:
+        server.stop()
+
+
+def exports_contention(django: Django, token: str, name: str, admin_url: str, args) -> dict:
+    """List p95 (organizations and filings, unfiltered, pages 1–20) alone and while four whole-table CSV exports
+    run, on a server without the replica and on one with REPLICA_DATABASE_URL (the exports then read from the
+    replica, the lists from the primary). The target: loaded ≤ 1.2× idle with the replica."""
+    pages = range(1, 21)
+    paths = [
+        path
+        for page in pages
+        for path in (
+            f"/api/v1/organizations/?page_size=100&page={page}",
+            f"/api/v1/community-organizations/?page_size=100&page={page}",
+        )
+    ]
+    result: dict = {"exports": CONTENTION_EXPORTS}
+    log("  without the replica")
+    result["without_replica"] = contention_run(django, token, paths, args)
+    log("  the replica (scripts/start-replica)")
+    try:
+        replica = Replica(admin_url, name)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
+        result["error"] = f"no replica: {error}"[:600]
+        return result
+    try:
+        result["replica"] = {"url": replica.url, "started_by_bench": replica.started}
+        result["replica"]["caught_up_in_s"] = replica.wait_for_replay(django.url)
+        before = replica.rows_read()
+        log("  with the replica")
+        result["with_replica"] = contention_run(django, token, paths, args, {"REPLICA_DATABASE_URL": replica.url})
+        result["replica"]["rows_read_meanwhile"] = replica.rows_read() - before
+    except (RuntimeError, psycopg2.Error) as error:
+        result["error"] = str(error)[:600]
+    finally:
+        replica.stop()
+    for key, ratio in (("without_replica", "primary_ratio"), ("with_replica", "replica_ratio")):
+        run = result.get(key, {})
+        idle, loaded = run.get("idle", {}), run.get("loaded", {})
+        if "p95_ms" in idle and "p95_ms" in loaded:
+            result[ratio] = round(loaded["p95_ms"] / max(idle["p95_ms"], 0.1), 2)
+    if "replica_ratio" in result:
+        result["idle_p95_ms"] = result["with_replica"]["idle"]["p95_ms"]
+        result["loaded_p95_ms"] = result["with_replica"]["loaded"]["p95_ms"]
+    return result
+
+
+def queued_exports(session: requests.Session, base: str, django: Django, args) -> dict:
+    """Four whole-table exports asked at once through POST exports/ and written by `manage.py run_worker
+    --processes 2` (the job queue in the database, as on several machines): each job's time, rows and the
+    worker process that ran it, from django-tasks-db's record of the job."""
+    exports_dir = tempfile.mkdtemp(prefix="bench-exports-")
+    worker_log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log", delete=False)
+    command = [
+        PY,
+        "manage.py",
+        "run_worker",
+        "--processes",
+        str(QUEUE_PROCESSES),
+        "--no-scheduler",
+        "--interval",
+        "0.2",
+    ]
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env={**django.env, "EXPORTS_DIR": exports_dir}, stdout=worker_log, stderr=subprocess.STDOUT
+    )
+    try:
+        started = time.perf_counter()
+        ids = []
+        for resource, file_format in QUEUED_EXPORTS:
+            response = session.post(
+                f"{base}/api/v1/exports/", json={"resource": resource, "format": file_format}, timeout=120
+            )
+            if response.status_code != 202:
+                return {"error": f"POST exports/ HTTP {response.status_code}: {response.text[:300]}"}
+            ids.append(response.json()["id"])
+        deadline = time.monotonic() + QUEUE_TIMEOUT_S
+        while time.monotonic() < deadline and worker.poll() is None:
+            states = [session.get(f"{base}/api/v1/exports/{pk}/", timeout=60).json()["status"] for pk in ids]
+            if all(state in {"done", "failed", "expired"} for state in states):
+                break
+            time.sleep(0.5)
+        wall = time.perf_counter() - started
+        # The export is marked done inside its job; the queue records the job's end just after.
+        for _ in range(60):
+            jobs = django.probe("export-jobs", ",".join(str(pk) for pk in ids))
+            if all(job["seconds"] is not None for job in jobs) or worker.poll() is not None:
+                break
+            time.sleep(1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        shutil.rmtree(exports_dir, ignore_errors=True)
+    result = {"processes": QUEUE_PROCESSES, "wall_seconds": round(wall, 1), "jobs": jobs}
+    unfinished = [job for job in jobs if job["status"] != "done"]
+    if unfinished:
+        result["error"] = f"{len(unfinished)} of {len(jobs)} exports not done (worker log {worker_log.name})"
+        return result
+    result["worker_processes"] = len({worker_id for job in jobs for worker_id in job["worker_ids"]})
+    # Above 1 when the jobs ran side by side.
+    result["overlap"] = round(sum(job["seconds"] or 0 for job in jobs) / max(wall, 0.001), 2)
+    return result
+
+
 # Report
 
 
 def verdicts(result: dict) -> list[dict]:
+    """One row per target and scale run: the figure, the verdict, and when not met by how much (figure/limit)."""
     rows = []
     for scale_name, scale in result["scales"].items():
-        for item, metric, limit, scales in TARGETS:
+        for item, metric, limit, scales, asked in TARGETS:
             if int(scale_name) not in scales:
                 continue
-            source = scale["seed_demo"] if item == "seed_demo" else scale.get("items", {}).get(item, {})
+            items = scale.get("items", {})
+            source = scale["seed_demo"] if item == "seed_demo" else items.get(item, {})
             value = source.get(metric)
-            if value is None:
-                verdict = "not measured"
+            if item != "seed_demo" and item not in items:
+                verdict = "not run"  # left out by --only
+            elif value is None:
+                verdict = "not measured"  # run, and failed: the note says why
             elif metric in LOWER_IS_BETTER:
                 verdict = "met" if value <= limit else "NOT met"
             else:
@@ -608,12 +923,50 @@ def verdicts(result: dict) -> list[dict]:
                     "item": item,
                     "metric": metric,
                     "limit": limit,
+                    "bound": "≤" if metric in LOWER_IS_BETTER else "≥",
+                    "asked_in": asked,
                     "value": value,
                     "verdict": verdict,
+                    "by": round(value / limit, 2) if verdict == "NOT met" and limit else None,
                     "note": source.get("note") or source.get("error") or source.get("source", ""),
                 }
             )
     return rows
+
+
+def verdict_text(row: dict) -> str:
+    if row["verdict"] == "NOT met":
+        return f"NOT met ({row['by']}× the limit)"
+    return row["verdict"]
+
+
+def verdict_markdown(result: dict) -> str:
+    """The overall table for bench/README.md: every target as a row, one column per scale run."""
+    scales = [int(name) for name in result["scales"]]
+    cells: dict[tuple, dict[int, str]] = {}
+    asked: dict[tuple, list[str]] = {}
+    for row in result["verdicts"]:
+        key = (row["item"], row["metric"], row["bound"])
+        value = "" if row["value"] is None else f"{row['value']} "
+        cells.setdefault(key, {})[row["scale"]] = f"{value}(limit {row['limit']}): {verdict_text(row)}"
+        if row["asked_in"] not in asked.setdefault(key, []):
+            asked[key].append(row["asked_in"])
+    lines = [
+        f"Run {result['started']}, commit `{result['machine']['git_commit']}`, scales {', '.join(map(str, scales))}.",
+        "",
+        "| target | metric | asked in | " + " | ".join(f"scale {scale}" for scale in scales) + " |",
+        "|---|---|---|" + "---|" * len(scales),
+    ]
+    for (item, metric, bound), by_scale in cells.items():
+        if all(cell.endswith(": not run") for cell in by_scale.values()):
+            continue
+        row = " | ".join(by_scale.get(scale, "") for scale in scales)
+        lines.append(f"| {item} | {metric} {bound} | {'; '.join(asked[item, metric, bound])} | {row} |")
+    tally: dict[str, int] = {}
+    for row in result["verdicts"]:
+        tally[row["verdict"]] = tally.get(row["verdict"], 0) + 1
+    lines += ["", "Verdicts: " + ", ".join(f"{count} {verdict}" for verdict, count in sorted(tally.items()))]
+    return "\n".join(lines) + "\n"
 
 
 def print_table(result: dict) -> None:
@@ -628,6 +981,12 @@ def print_table(result: dict) -> None:
                 other = values["error"][:40]
             elif "rps" in values:
                 other = f"{values['rps']} req/s, {values['errors']} errors"
+            elif "replica_ratio" in values or "primary_ratio" in values:
+                other = f"loaded/idle: replica ×{values.get('replica_ratio')}, primary ×{values.get('primary_ratio')}"
+            elif "worker_processes" in values:
+                other = (
+                    f"{values['worker_processes']} processes, {values['wall_seconds']} s, overlap {values['overlap']}"
+                )
             elif "ratio" in values:
                 other = f"ratio {values['ratio']}"
             elif "copy_ratio" in values:
@@ -649,12 +1008,16 @@ def print_table(result: dict) -> None:
             f"{'queries per page (10/100)':30} {scale_name:>5} "
             + ", ".join(f"{k} {v['10']}/{v['100']}" for k, v in scale["queries_per_page"].items())
         )
-    print("\nTargets")
+    print("\nTargets (every row of issues 10 and 26 at the scales run)")
     for row in result["verdicts"]:
+        if row["verdict"] == "not run":
+            continue
         print(
-            f"  scale {row['scale']:>2}  {row['item']:28} {row['metric']:>14} {row['value']!s:>9} "
-            f"(limit {row['limit']})  {row['verdict']}"
+            f"  scale {row['scale']:>3}  {row['item']:28} {row['metric']:>16} {row['value']!s:>9} "
+            f"({row['bound']} {row['limit']}, {row['asked_in']})  {verdict_text(row)}"
         )
+    print("\nOverall\n")
+    print(verdict_markdown(result))
 
 
 def log(message: str) -> None:
@@ -663,7 +1026,11 @@ def log(message: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1,20"), help="comma-separated (1,20)")
+    parser.add_argument(
+        "--scales",
+        default=os.environ.get("BENCH_SCALES", "1,20,100"),
+        help="comma-separated (1,20,100: every target; 1,20 for the shorter run)",
+    )
     parser.add_argument(
         "--admin-url",
         default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -676,6 +1043,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (2 per core)")
     parser.add_argument("--term3", default="服务中", help="3-character search term")
     parser.add_argument("--term2", default="协会", help="2-character search term")
+    parser.add_argument("--term-broad", default="宁波市", help="a broad search term (in most names)")
     parser.add_argument("--keep", action="store_true", help="keep the database after the run")
     parser.add_argument(
         "--reuse", action="store_true", help="measure the kept database as it is (migrated, not re-seeded; one scale)"
@@ -685,6 +1053,9 @@ def main() -> None:
     )
     parser.add_argument("--only", default="", help="comma-separated item names to measure (default: all)")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl+C (a background job started by a shell ignores SIGINT): the servers, the
+    # workers and a replica the run started are stopped, the database dropped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     result = {
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -693,7 +1064,7 @@ def main() -> None:
             "requests": args.requests,
             "seconds": args.seconds,
             "workers": args.workers,
-            "terms": {"3": args.term3, "2": args.term2},
+            "terms": terms_of(args),
             "seed": args.seed,
         },
         "scales": {},
@@ -704,8 +1075,9 @@ def main() -> None:
         result["scales"][str(scale)] = run_scale(scale, args, args.admin_url)
         result["verdicts"] = verdicts(result)
         path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+        path.with_suffix(".md").write_text(verdict_markdown(result))
     print_table(result)
-    print(f"\nWritten: {path.relative_to(ROOT)}")
+    print(f"\nWritten: {path.relative_to(ROOT)} and {path.with_suffix('.md').relative_to(ROOT)} (the verdicts)")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from core.exports.copy import copy_chunks, copy_columns
 from core.exports.renderers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, CSVRenderer, ExportRenderer, XLSXRenderer
 from core.exports.tables import ExportTable
 from core.exports.writers import csv_chunks, xlsx_chunks
+from core.metrics import EXPORT_BYTES
 from core.models import ExportLog
 
 CSV = "csv"
@@ -71,11 +72,14 @@ def filters_of(query) -> dict:
 
 
 def manifested(chunks: Iterator[bytes], log: ExportLog, rows_sent) -> Iterator[bytes]:
-    """`chunks` as sent, hashed on the way (SHA-256); when the last one has gone, the log gets the
-    digest and `rows_sent()`, the rows written. A download that breaks off leaves the digest empty."""
+    """`chunks` as sent, hashed on the way (SHA-256) and counted in `registry_export_bytes_total`; when
+    the last one has gone, the log gets the digest and `rows_sent()`, the rows written. A download that
+    breaks off leaves the digest empty."""
     digest = hashlib.sha256()
+    sent = EXPORT_BYTES.labels(log.file_format)
     for chunk in chunks:
         digest.update(chunk)
+        sent.inc(len(chunk))
         yield chunk
     log.sent(row_count=rows_sent(), sha256=digest.hexdigest())
 

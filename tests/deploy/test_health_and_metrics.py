@@ -2,6 +2,7 @@
 Prometheus to allowed addresses or a bearer token only."""
 
 import copy
+import re
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -86,3 +87,22 @@ def test_healthz_and_metrics_report_the_job_queue_depth(client):
     text = client.get("/metrics").content.decode()
     assert "registry_queue_depth 1.0" in text
     assert "registry_feed_lag_seconds 0.0" in text
+
+
+@pytest.mark.django_db
+def test_metrics_count_the_bytes_of_each_export_sent(client, clerk_api):
+    from prometheus_client import REGISTRY
+
+    def sent(file_format: str) -> float:
+        return REGISTRY.get_sample_value("registry_export_bytes_total", {"format": file_format}) or 0.0
+
+    make_organization(name="导出字节计数协会")
+    before = {file_format: sent(file_format) for file_format in ("csv", "xlsx")}
+    csv = b"".join(clerk_api.get("/api/v1/organizations/", {"format": "csv"}).streaming_content)
+    xlsx = b"".join(clerk_api.get("/api/v1/organizations/", {"format": "xlsx"}).streaming_content)
+    assert "导出字节计数协会".encode() in csv
+    assert sent("csv") - before["csv"] == len(csv)
+    assert sent("xlsx") - before["xlsx"] == len(xlsx)
+    text = client.get("/metrics").content.decode()
+    scraped = re.search(r'^registry_export_bytes_total\{format="csv"\} (\S+)$', text, re.MULTILINE)
+    assert scraped and float(scraped.group(1)) == sent("csv")

@@ -98,8 +98,18 @@ def renderer_for(field: fields.Field, model) -> tuple[str, object] | None:
     # annotation goes through DRF, which calls what is callable.
     if source not in _column_names(model):
         return None
+    if type(field).get_attribute is not fields.Field.get_attribute:
+        return None
     render = _column_renderer(field)
     return (source, render) if render is not None else None
+
+
+def _method_renderer(field: fields.Field):
+    """For a SerializerMethodField, its method bound once: DRF's `get_attribute` gives the instance itself
+    (source "*") and `to_representation` looks the method up on the parent for every row."""
+    if type(field) is not fields.SerializerMethodField or field.source != "*":
+        return None
+    return getattr(field.parent, field.method_name)
 
 
 def _column_names(model) -> frozenset[str]:
@@ -121,14 +131,19 @@ def _column_renderer(field: fields.Field):
         return convert
     if kind is fields.DateTimeField:
         return _datetime_renderer(field)
-    if kind is fields.DateField:
+    # A subclass that only checks input (core.api.serializers.FactDateField) renders as DateField does.
+    if isinstance(field, fields.DateField) and kind.to_representation is fields.DateField.to_representation:
         return _date_renderer(field)
+    if isinstance(field, fields.BigIntegerField | fields.DecimalField):
+        # No shortcut of their own (a setting may turn them into text): DRF's conversion, minus the lookups.
+        return field.to_representation
     return None
 
 
 def row_plan(child: serializers.Serializer, *, direct=None) -> list | None:
     """How `render_rows` renders each readable field of `child`: (name, attribute, render, field), with
-    attribute and render set for plain columns; None when the serializer renders rows its own way.
+    attribute and render set for plain columns, render alone (a function of the instance) for method
+    fields; None when the serializer renders rows its own way.
 
     `direct(field, render)` may give, for a plain column, a function of the model value to use instead of
     its JSON rendering `render` (exports read values straight from the row: core/exports/tables.py)."""
@@ -141,6 +156,8 @@ def row_plan(child: serializers.Serializer, *, direct=None) -> list | None:
         attr, render = planned if planned is not None else (None, None)
         if planned is not None and direct is not None:
             render = direct(field, render) or render
+        if planned is None:
+            render = _method_renderer(field)  # attribute None: a function of the whole instance
         plan.append((field.field_name, attr, render, field))
     return plan
 
@@ -162,6 +179,9 @@ def _row(instance, plan) -> dict:
     row = {}
     for name, attr, render, field in plan:
         if render is not None:
+            if attr is None:
+                row[name] = render(instance)
+                continue
             value = getattr(instance, attr)
             row[name] = None if value is None else render(value)
             continue

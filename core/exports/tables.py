@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
+import functools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -182,15 +183,24 @@ class Column:
     def header_text(self) -> str:
         return capfirst(str(self.header))
 
-    def readable(self, value):
-        """The value as a person reads it: a label, 是/否, a date, a number, or text (None when empty)."""
+    def readable(self, value, formatters: dict | None = None):
+        """The value as a person reads it: a label, 是/否, a date, a number, or text (None when empty).
+        `formatters`: `self.formatters()`, made once by the caller (else here, for this value)."""
         if self.codes is not None and value is not None:
             return self.codes.codes.get(value, value)
+        formatters = formatters or self.formatters()
         if isinstance(value, dict):
-            return self.readable_record(value)
+            return self.readable_record(value, formatters)
         if isinstance(value, (list, tuple)) and value and all(isinstance(item, dict) for item in value):
-            return "；".join(filter(None, (self.readable_record(item) for item in value)))
-        return readable_value(self.kind, value)
+            return "；".join(filter(None, (self.readable_record(item, formatters) for item in value)))
+        return formatters[None](value)
+
+    def formatters(self) -> dict:
+        """`value_formatter` of the column's kind (under None) and of each field of its nested records (by
+        name). Made in the export's language; once per export by `converter`, not once per value (their
+        labels are translated when they are made: 86,000 gettext calls in the organizations' XLSX)."""
+        fields = self.nested.fields if self.nested is not None else {}
+        return {None: value_formatter(self.kind), **{name: value_formatter(field) for name, field in fields.items()}}
 
     def converter(self):
         """`self.readable` as one function per column, worked out once per export: a plain column's
@@ -198,7 +208,7 @@ class Column:
         not per cell); a column that may hold nested records or related records' codes reads each
         value through `self.readable`. Call it in the export's language."""
         if self.codes is not None or self.nested is not None or not isinstance(self.kind, PLAIN_KINDS):
-            return self.readable
+            return functools.partial(self.readable, formatters=self.formatters())
         return value_formatter(self.kind)
 
     def direct(self, render):
@@ -216,7 +226,11 @@ class Column:
 
         if kind is serializers.CharField:
             return lambda value: (value or None) if type(value) is str else by_json(value)
-        if kind is serializers.DateField:
+        # DateField, and a subclass that only checks input (core.api.serializers.FactDateField).
+        if (
+            issubclass(kind, serializers.DateField)
+            and kind.to_representation is serializers.DateField.to_representation
+        ):
             return lambda value: value if type(value) is datetime.date else by_json(value)
         if kind is serializers.DateTimeField:
             local = timezone.get_current_timezone()
@@ -231,14 +245,14 @@ class Column:
             return _once_per_value(by_json)  # a handful of values, thousands of rows
         return None
 
-    def readable_record(self, record: dict) -> str | None:
+    def readable_record(self, record: dict, formatters: dict | None = None) -> str | None:
         """A nested record on one line, its values made readable by the nested serializer's fields (ids left out)."""
-        fields = self.nested.fields if self.nested is not None else {}
+        formatters = formatters or self.formatters()
         parts = []
         for name, value in record.items():
             if name in {"id", "pk"} or value is None or value == "":
                 continue
-            shown = readable_value(fields[name], value) if name in fields else value
+            shown = formatters[name](value) if name is not None and name in formatters else value
             if isinstance(shown, datetime.datetime):
                 shown = shown.strftime("%Y-%m-%d %H:%M:%S")
             elif isinstance(shown, datetime.date):

@@ -184,7 +184,14 @@ class OrganizationGradeSerializer(serializers.Serializer):
 
     def _entitlement(self, organization, name: str) -> bool:
         charitable = may_hold_tax_deductible_status(organization)
-        return entitlements(self._grade_of(organization)[0], charitable=charitable)[name]
+        grade = self._grade_of(organization)[0]
+        # Five fields a row read the same rights, a function of (grade, charitable) alone: worked out once
+        # per pair and serializer (a list page, an export).
+        known = self.__dict__.setdefault("_entitlements_by_grade", {})
+        rights = known.get((grade, charitable))
+        if rights is None:
+            rights = known[(grade, charitable)] = entitlements(grade, charitable=charitable)
+        return rights[name]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_purchase_priority(self, organization):

@@ -13,6 +13,10 @@ row it reads (about 40 µs a row: 9 s for `q=宁波` at scale 20) where the `LIK
 microsecond. Which grams are that common is what ANALYZE recorded for the index's expression
 (`pg_stats.most_common_elems`), read once per process every few minutes. Either way the rows are the
 same; only the plan differs (docs/decisions/0440-common-short-terms.md).
+
+A term without letter case (Chinese, digits) matches the same names with or without UPPER(): on a
+column with a trigram index of the stored value (`caseless_index`) it is a plain `contains`, which
+spares the upper-casing of every name a broad term reads (docs/decisions/0441-caseless-name-search.md).
 """
 
 import time
@@ -23,7 +27,8 @@ from django.db.models.expressions import Expression
 
 # One- and two-character terms go to the short-gram index; longer ones to pg_trgm.
 SHORT_TERM_LENGTH = 2
-# The short-gram index of organization names (registry migration 0003).
+# The short-gram index of organization names (registry migration 0003; registry migration 0019 adds
+# the trigram index of the names as stored, for caseless terms).
 ORGANIZATION_NAME_GRAMS = "registry_org_name_grams"
 # A gram found in more than this share of an index's rows is common: its term skips the index.
 COMMON_GRAM_SHARE = 0.05
@@ -81,11 +86,18 @@ def common_grams(index: str) -> frozenset[str]:
     return grams
 
 
-def contains_text(column: str, term: str, *, short_gram_index: str = "") -> Q:
+def caseless(term: str) -> bool:
+    """No character of `term` has an upper or lower case (so UPPER() changes neither it nor what it matches)."""
+    return all(character.upper() == character == character.lower() for character in term)
+
+
+def contains_text(column: str, term: str, *, short_gram_index: str = "", caseless_index: bool = False) -> Q:
     """`column` contains `term`, case-insensitively. `short_gram_index`: the name of the column's GIN
     index of registry_short_grams (a migration of its app), so short terms that are not common use it
-    on PostgreSQL."""
-    condition = Q(**{f"{column}__icontains": term})
+    on PostgreSQL. `caseless_index`: the column also has a trigram index of its stored value, so a
+    caseless term is matched as it is."""
+    plain = caseless_index and connection.vendor == "postgresql" and caseless(term)
+    condition = Q(**{f"{column}__{'contains' if plain else 'icontains'}": term})
     if (
         short_gram_index
         and connection.vendor == "postgresql"

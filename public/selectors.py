@@ -49,9 +49,11 @@ def search_organizations(query: str, on: datetime.date | None = None) -> QuerySe
     organizations = public_organizations().select_related("registered_by")
     code = normalise_uscc(term)
     if len(code) == USCC_LENGTH and code.isalnum() and code.isascii():
-        condition = Q(uscc=code) | contains_text("name", term, short_gram_index=ORGANIZATION_NAME_GRAMS)
+        condition = Q(uscc=code) | contains_text(
+            "name", term, short_gram_index=ORGANIZATION_NAME_GRAMS, caseless_index=True
+        )
     else:
-        condition = contains_text("name", term, short_gram_index=ORGANIZATION_NAME_GRAMS)
+        condition = contains_text("name", term, short_gram_index=ORGANIZATION_NAME_GRAMS, caseless_index=True)
     # In registration order (id), as the API lists: a page of a common term is read from the key's index
     # until it is full, where sorting by name would sort every match first (bench/README.md).
     return with_current_grade(organizations.filter(condition), on).order_by("id")

@@ -64,7 +64,13 @@ def plan_of(term: str) -> str:
 @postgresql_only
 @pytest.mark.parametrize(
     ("term", "index"),
-    [("协会", "registry_org_name_grams"), ("协", "registry_org_name_grams"), ("服务中", "registry_org_name_trgm")],
+    [
+        ("协会", "registry_org_name_grams"),
+        ("协", "registry_org_name_grams"),
+        # Caseless terms are matched as stored (docs/decisions/0441-caseless-name-search.md); others upper-cased.
+        ("服务中", "registry_org_name_plain_trgm"),
+        ("ziv", "registry_org_name_trgm"),
+    ],
 )
 def test_name_search_is_served_by_an_index_on_postgresql(named, term, index):
     assert index in plan_of(term)
@@ -97,3 +103,10 @@ def test_common_grams_are_read_once_per_process_until_they_are_stale(fresh_stati
     assert search.common_grams(search.ORGANIZATION_NAME_GRAMS) == frozenset({"协会"})
     monkeypatch.setattr(search, "STATISTICS_SECONDS", -1)
     assert search.common_grams(search.ORGANIZATION_NAME_GRAMS) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"), [("宁波市", True), ("12", True), ("Ziv", False), ("ß", False), ("ǅ", False)]
+)
+def test_a_term_is_caseless_when_no_character_has_a_case(term, expected):
+    assert search.caseless(term) is expected

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -348,7 +349,14 @@ class ChangeRecord(models.Model):
         verbose_name = _("change record")
         verbose_name_plural = _("change history")
         ordering = ["-time", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-time"], name="change_object_time_idx"),
+            # The statistics' filings active on a past day read the few changes of the flag after it
+            # (reports: active_flags_on), not every change since (bench/README.md, scale work of 2026-12-03).
+            models.Index(
+                fields=["content_type", "time"], condition=Q(changes__has_key="active"), name="change_active_flag_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.time):%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"

@@ -13,7 +13,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.search import contains_text
+from core.search import ORGANIZATION_NAME_GRAMS, contains_text
 from ratings.choices import Grade
 from ratings.models import Evaluation, Honour
 from ratings.selectors import current_evaluation, with_current_grade
@@ -49,9 +49,11 @@ def search_organizations(query: str, on: datetime.date | None = None) -> QuerySe
     organizations = public_organizations().select_related("registered_by")
     code = normalise_uscc(term)
     if len(code) == USCC_LENGTH and code.isalnum() and code.isascii():
-        condition = Q(uscc=code) | contains_text("name", term, short_gram_index=True)
+        condition = Q(uscc=code) | contains_text(
+            "name", term, short_gram_index=ORGANIZATION_NAME_GRAMS, caseless_index=True
+        )
     else:
-        condition = contains_text("name", term, short_gram_index=True)
+        condition = contains_text("name", term, short_gram_index=ORGANIZATION_NAME_GRAMS, caseless_index=True)
     # In registration order (id), as the API lists: a page of a common term is read from the key's index
     # until it is full, where sorting by name would sort every match first (bench/README.md).
     return with_current_grade(organizations.filter(condition), on).order_by("id")

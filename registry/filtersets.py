@@ -13,7 +13,7 @@ from core.filters import (
     StrictBooleanFilter,
     normalise_text,
 )
-from core.search import contains_text
+from core.search import ORGANIZATION_NAME_GRAMS, contains_text
 from registry import extensions, selectors
 from registry.choices import (
     CreditEntrySource,
@@ -134,7 +134,7 @@ class OrganizationFilterSet(*extensions.mixins("filterset"), RegistryFilterSet):
         if not term:
             return queryset
         # Indexed on PostgreSQL (core.search); a term with characters no credit code has skips the code.
-        condition = contains_text("name", term, short_gram_index=True)
+        condition = contains_text("name", term, short_gram_index=ORGANIZATION_NAME_GRAMS, caseless_index=True)
         code = normalise_uscc(term)
         if set(code) <= set(USCC_ALPHABET):
             condition |= Q(uscc__contains=code)

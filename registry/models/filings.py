@@ -263,6 +263,10 @@ class CommunityOrganization(HistoryModel):
             # Urban or rural by category, in the list's order: the page and its exact count from the
             # index alone (bench/README.md: 223 → … ms p95 at scale 20).
             models.Index(fields=["urban", "category", "id"], name="filing_urban_category_idx"),
+            # A township's filings in the list's order: without it the page walked the primary key past
+            # every other township's filings (133 ms at scale 20 for the largest; bench/README.md,
+            # scale work of 2026-12-03).
+            models.Index(fields=["township", "id"], name="filing_township_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,8 @@ class DemoContext:
         self.random = random.Random(seed)
         self.log = log or (lambda message: None)
         self.written: dict[str, int] = {}
+        # PostgreSQL: what was set aside while the tables are loaded, to be put back (restore()).
+        self.set_aside: dict[str, list[tuple[str, str]]] = {}
 
     def rng(self, part: str) -> random.Random:
         """A random source of its own for each part, so adding a part never changes another's data."""
@@ -78,6 +80,7 @@ class DemoContext:
             last = model._base_manager.aggregate(last=models.Max(meta.pk.attname))["last"]
             first = (last or 0) + 1
         names = ([meta.pk.column] if auto_key else []) + [f.column for f in fields] + [c for c, _ in constants]
+        self._set_aside(meta.db_table)
         table = connection.ops.quote_name(meta.db_table)
         column_list = ", ".join(connection.ops.quote_name(name) for name in names)
         constant_values = tuple(value for _, value in constants)
@@ -95,6 +98,52 @@ class DemoContext:
                     cursor.execute(statement)
         self.written[meta.label] = self.written.get(meta.label, 0) + written
         return first
+
+    def _set_aside(self, table: str) -> None:
+        """PostgreSQL, before a table's first rows: drop its foreign keys and its GIN (search) indexes.
+
+        A foreign key checks each row at commit (Django's are deferred): at scale 20 the commit alone took
+        over a minute, and the queue of checks grows with the rows. A GIN index updated row by row costs
+        several times its build from the loaded table. restore() adds both back in the same transaction,
+        each foreign key checked by one query over the table and each index built at once; the queries
+        of the parts in between use neither (docs/decisions/0442-seeding-at-national-scale.md).
+        """
+        if connection.vendor != "postgresql" or table in self.set_aside:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [table],
+            )
+            quoted = connection.ops.quote_name(table)
+            keys = [
+                (name, f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+                for name, definition in cursor.fetchall()
+            ]
+            cursor.execute(
+                "SELECT index.relname, pg_get_indexdef(index.oid) FROM pg_index JOIN pg_class index "
+                "ON index.oid = pg_index.indexrelid JOIN pg_am ON pg_am.oid = index.relam "
+                "WHERE pg_index.indrelid = %s::regclass AND pg_am.amname = 'gin' ORDER BY index.relname",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in keys:
+                cursor.execute(f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        self.set_aside[table] = indexes + keys
+
+    def restore(self) -> None:
+        """Put back what _set_aside() dropped: the indexes built, the foreign keys added and checked."""
+        if not self.set_aside:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for statements in self.set_aside.values():
+                for _name, statement in statements:
+                    cursor.execute(statement)
+        self.set_aside = {}
 
     def record_bulk_load(self, message: str) -> None:
         """The history of a bulk load: one change record per model written, saying what and how many."""

@@ -4,6 +4,7 @@ serve every length (pg_trgm for 3+ characters, the short-gram index for 1–2)."
 import pytest
 from django.db import connection
 
+from core import search
 from registry.filtersets import OrganizationFilterSet
 from registry.models import Organization
 from tests.conftest import make_organization
@@ -63,7 +64,49 @@ def plan_of(term: str) -> str:
 @postgresql_only
 @pytest.mark.parametrize(
     ("term", "index"),
-    [("协会", "registry_org_name_grams"), ("协", "registry_org_name_grams"), ("服务中", "registry_org_name_trgm")],
+    [
+        ("协会", "registry_org_name_grams"),
+        ("协", "registry_org_name_grams"),
+        # Caseless terms are matched as stored (docs/decisions/0441-caseless-name-search.md); others upper-cased.
+        ("服务中", "registry_org_name_plain_trgm"),
+        ("ziv", "registry_org_name_trgm"),
+    ],
 )
 def test_name_search_is_served_by_an_index_on_postgresql(named, term, index):
     assert index in plan_of(term)
+
+
+@pytest.fixture
+def fresh_statistics():
+    search._common_grams.clear()
+    yield
+    search._common_grams.clear()
+
+
+@postgresql_only
+def test_a_short_term_most_names_carry_skips_the_short_gram_index_and_finds_the_same_rows(named, fresh_statistics):
+    """宁波 is in most names here: after ANALYZE it is a common gram, searched by the plain `LIKE`
+    (docs/decisions/0440-common-short-terms.md)."""
+    expected = {named["宁波市鄞州区阳光养老服务中心"], named["宁波市书画协会"]}
+    assert "registry_org_name_grams" in plan_of("宁波")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_organization")
+    search._common_grams.clear()
+    assert "宁波" in search.common_grams(search.ORGANIZATION_NAME_GRAMS)
+    assert "registry_short_grams" not in plan_of("宁波")
+    assert found("宁波") == expected
+
+
+@postgresql_only
+def test_common_grams_are_read_once_per_process_until_they_are_stale(fresh_statistics, monkeypatch):
+    search._common_grams[search.ORGANIZATION_NAME_GRAMS] = (search.time.monotonic(), frozenset({"协会"}))
+    assert search.common_grams(search.ORGANIZATION_NAME_GRAMS) == frozenset({"协会"})
+    monkeypatch.setattr(search, "STATISTICS_SECONDS", -1)
+    assert search.common_grams(search.ORGANIZATION_NAME_GRAMS) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"), [("宁波市", True), ("12", True), ("Ziv", False), ("ß", False), ("ǅ", False)]
+)
+def test_a_term_is_caseless_when_no_character_has_a_case(term, expected):
+    assert search.caseless(term) is expected

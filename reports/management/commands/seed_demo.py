@@ -50,6 +50,7 @@ class Command(RecordedCommand):
         message = f"seed_demo --scale {scale} --seed {seed}"
         with change_context(message=message), transaction.atomic():
             write_demo_data(context)
+            context.restore()
             context.record_bulk_load(message)
         self.stdout.write(
             self.style.SUCCESS(

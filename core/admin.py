@@ -31,7 +31,7 @@ from core.access import principal_of
 from core.admin_filters import DateRangeFilter
 from core.choices import Role
 from core.exports.admin import ExportAdminMixin
-from core.imports import ImportAdminMixin
+from core.imports.admin import ImportAdminMixin
 from core.models import AccessProfile, ApiToken, ChangeRecord, ExportLog, HistoryModel, validate_rate
 from core.roles import roles_of_groups
 from core.services import token_revoke

@@ -2,7 +2,7 @@
 column, value, message) and writes nothing, then the import, atomic.
 
 A file is read into rows of the resource's API serializer fields, then goes through the bulk sync engine
-(`core.bulk.BulkSync`): the same validation, key normalisation, jurisdiction and history (source
+(`core.bulk.engine.BulkSync`): the same validation, key normalisation, jurisdiction and history (source
 `import`) as `POST <resource>/bulk/`. Columns are named by the field (`uscc`) or its verbose name in
 Chinese or English (`统一社会信用代码`, `Unified social credit code`), so a file exported from the registry
 comes back in as it is; a column the resource does not know refuses the file; read-only columns (id,

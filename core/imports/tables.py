@@ -15,7 +15,7 @@ from django.utils.translation import override
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
-from core.bulk import BulkSync
+from core.bulk.engine import BulkSync
 from core.choices import ChangeSource
 from core.exports.resources import record_code_field
 from core.exports.tables import NO, YES, ExportTable, field_header

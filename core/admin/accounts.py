@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin.bases import RegistryAdmin, is_clerk
 from core.choices import Role
-from core.models import AccessProfile, ApiToken, validate_rate
+from core.models import AccessProfile, ApiToken
+from core.models.access import validate_rate
 from core.roles import roles_of_groups
 from core.services import token_revoke
 

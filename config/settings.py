@@ -375,7 +375,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.login.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.login.client_address"
 AXES_VERBOSE = False
-AXES_ENABLE_ADMIN = False  # core.admin.LoginLockAdmin instead: clerks read and lift locks, never delete
+AXES_ENABLE_ADMIN = False  # core.admin.accounts.LoginLockAdmin instead: clerks read and lift locks, never delete
 # nginx (docs/deploy.md) appends the client's address to X-Forwarded-For: the address this many proxies
 # back is the client's. 0: REMOTE_ADDR is the client (runserver, no proxy).
 REGISTRY_TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0" if DEBUG else "1"))

@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
 
 class LoginLocksConfig(axes.apps.AppConfig):
     """django-axes (failed logins and locks, docs/decisions/0131-login-lockout.md) under a Chinese name in
-    the admin; its own admin pages are replaced by core.admin.LoginLockAdmin."""
+    the admin; its own admin pages are replaced by core.admin.accounts.LoginLockAdmin."""
 
     default = False  # named in INSTALLED_APPS; "core" stays CoreConfig
     verbose_name = _("Login locks")

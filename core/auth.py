@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from core.models import ApiToken, hash_token_key
+from core.models import ApiToken
+from core.models.access import hash_token_key
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):

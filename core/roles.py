@@ -1,7 +1,7 @@
 """The roles of DESIGN §5 as groups, named in Chinese as the clerks see them in the admin. Clerks get
 every model permission of the registry's apps, auditors the view permissions only; district systems get
 none in the admin (API only); township filing desks (DESIGN §9) view, add and change filings. Clerks also
-see failed logins and locks (django-axes) and lift a lock (core.admin.LoginLockAdmin)."""
+see failed logins and locks (django-axes) and lift a lock (core.admin.accounts.LoginLockAdmin)."""
 
 from collections.abc import Iterable
 

@@ -11,7 +11,8 @@ from django.dispatch import receiver
 from core.access import check_write
 from core.choices import ChangeAction
 from core.context import current_context
-from core.models import ChangeRecord, HistoryModel, record_link_changes
+from core.models import ChangeRecord, HistoryModel
+from core.models.history import record_link_changes
 
 
 @receiver(pre_delete)

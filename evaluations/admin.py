@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import FilterSetListFilter, RegistryAdmin, form_action
+from core.admin.actions import form_action
+from core.admin.bases import FilterSetListFilter, RegistryAdmin
 from core.admin_filters import DateRangeFilter
 from evaluations import services
 from evaluations.choices import INVITE_WITHIN_DAYS, ApplicationStatus, WaitingOn

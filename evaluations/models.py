@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import HistoryModel, HistoryQuerySet
+from core.models import HistoryModel
+from core.models.history import HistoryQuerySet
 from evaluations.choices import (
     DEFAULT_PUBLIC_NOTICE_DAYS,
     DEFAULT_THRESHOLDS,

@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyLogAdmin, RegistryAdmin, is_clerk
+from core.admin.bases import RegistryAdmin, is_clerk
+from core.admin.logs import ReadOnlyLogAdmin
 from integration import webhooks
 from integration.models import WebhookDelivery, WebhookSubscription
 

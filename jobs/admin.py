@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import ReadOnlyLogAdmin
+from core.admin.logs import ReadOnlyLogAdmin
 from core.choices import Role
 from core.exports.views import CONTENT_TYPES, FORMATS, XLSX, attachment_header
 from jobs.exports import admin_rows, export_request_admin, exports_storage

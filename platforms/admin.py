@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import FilterSetListFilter, RegistryAdmin, RegistryTabularInline, status_action
+from core.admin.actions import status_action
+from core.admin.bases import FilterSetListFilter, RegistryAdmin, RegistryTabularInline
 from core.admin_filters import DateRangeFilter
 from core.exports.views import CONTENT_TYPES, CSV, FORMATS, XLSX, attachment_header, filters_of, log_title
 from core.exports.writers import csv_chunks, xlsx_chunks

@@ -7,7 +7,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, RegistryTabularInline, form_action, status_action
+from core.admin.actions import form_action, status_action
+from core.admin.bases import RegistryAdmin, RegistryTabularInline
 from core.admin_filters import DateRangeFilter
 from procurement import selectors, services
 from procurement.choices import PURCHASED_STATUSES, YEAR_MAX, YEAR_MIN, FundingSource

@@ -7,14 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import (
-    FilterSetListFilter,
-    LatestDateWidget,
-    RegistryAdmin,
-    added_and_shown_at,
-    form_action,
-    status_action,
-)
+from core.admin.actions import LatestDateWidget, form_action, status_action
+from core.admin.bases import FilterSetListFilter, RegistryAdmin, added_and_shown_at
 from core.admin_filters import DateRangeFilter
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import normalise_text
-from core.models import HistoryModel, HistoryQuerySet
+from core.models import HistoryModel
+from core.models.history import HistoryQuerySet
 from core.validators import not_in_future
 from ratings.choices import (
     DEFAULT_ISSUING_BODY,

@@ -10,7 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import (
+from core.admin.actions import status_action
+from core.admin.bases import (
     FilterSetListFilter,
     RegistryAdmin,
     RegistryTabularInline,
@@ -18,7 +19,6 @@ from core.admin import (
     is_clerk,
     reads_admin,
     short_label,
-    status_action,
     township_desk_of,
 )
 from core.admin_filters import DateRangeFilter

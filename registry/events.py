@@ -1,7 +1,7 @@
 """Registration events and the legal representative, derived from the change history (DESIGN §9).
 
 Every change of every door (admin, API, bulk sync, import, services, queryset updates) is written to the
-change history by `core.models.HistoryModel` and announced by `core.models.history_recorded`, inside the
+change history by `core.models.HistoryModel` and announced by `core.models.history.history_recorded`, inside the
 write's transaction. Here, from that one signal:
 
 - an organization created is `established` (on its registration date); a change of a registered fact
@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from core.choices import ChangeAction
-from core.models import history_recorded
+from core.models.history import history_recorded
 from registry.choices import OrgStatus, PersonRole, RegistrationEventKind
 from registry.models import Organization, OrganizationPerson, RegistrationEvent
 from registry.models.events import REGISTERED_FACTS

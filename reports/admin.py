@@ -3,7 +3,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin import RegistryAdmin
+from core.admin.bases import RegistryAdmin
 from reports.models import Citation, Document, PublishedFigure
 from reports.views import dashboard
 

@@ -15,7 +15,7 @@ from core.choices import ChangeSource
 from core.exports.views import CONTENT_TYPES, CSV, attachment_header, filters_of, log_title, manifested
 from core.exports.writers import csv_chunks, xlsx_chunks
 from core.models import ExportLog
-from reports import selectors
+from reports import published
 from reports.choices import FigureUnit
 from reports.labels import flatten, label_for
 
@@ -48,7 +48,7 @@ def statistics_table(data: dict) -> tuple[list[str], Iterator[list]]:
     return headers, rows()
 
 
-def comparison_table(results: list[selectors.FigureCheck]) -> tuple[list[str], Iterator[list]]:
+def comparison_table(results: list[published.FigureCheck]) -> tuple[list[str], Iterator[list]]:
     """Headers and rows: one row per published figure, against the registry on its reference date."""
     headers = [
         _("statistic"), _("label"), _("district"), _("published value"), _("unit"), _("reference date"),
@@ -73,7 +73,7 @@ def comparison_table(results: list[selectors.FigureCheck]) -> tuple[list[str], I
 def statistics_export(*, request, data: dict, file_format: str, compare: bool) -> StreamingHttpResponse:
     """Log the export and answer the file (`统计-20261128.csv`, ASCII fallback `stats-20261128.csv`)."""
     if compare:
-        results = selectors.published_comparisons(district=data["district"])
+        results = published.published_comparisons(district=data["district"])
         headers, rows = comparison_table(results)
         resource, row_count = "stats-published", len(results)
         title = gettext_lazy("Statistics against the published figures")

@@ -1,21 +1,20 @@
-"""The registry's statistics on a date, within a district or the whole city (DESIGN §4), and the
-published figures of the reply held against them.
+"""The registry's statistics on a date, within a district or the whole city (DESIGN §4): the counting
+rules.
 
 Each section is one function `(as_of, district) -> dict` computed with a few aggregate queries; the
-statistics are their union. A published figure's `key` is its path in that union, so the registry's
-value for any published figure is found by the same name on the figure's own reference date.
-"""
+statistics are their union. A published figure's `key` is its path in that union (`value_at`), so the
+registry's value for any published figure is found by the same name on the figure's own reference date
+(reports/published.py). The dashboard's tables by district and year are in reports/dashboard.py."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.choices import ChangeAction
@@ -26,8 +25,6 @@ from platforms.selectors import (
     in_district,
     platform_counts,
     platforms_open_on,
-    standardized_platforms,
-    township_centres_open_on,
     township_coverage,
 )
 from procurement.choices import CITY_FIGURE_FUNDING_SOURCES
@@ -37,15 +34,10 @@ from procurement.rules import last_four_years
 from procurement.selectors import purchased
 from ratings.choices import ORGANIZATION_HONOURS, PURCHASE_PRIORITY_MIN_GRADE, Grade, HonourKind
 from ratings.models import Evaluation, Honour
-from registry.choices import CITY_CODE, DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
+from registry.choices import DivisionLevel, FilingStatus, OrgStatus, OrgType, RegistrationLevel
 from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.models.party import in_force_on as party_in_force_on
-from reports.choices import Comparison, FigureUnit
-from reports.models import PublishedFigure
 from supervision import selectors as supervision_selectors
-
-# ---------------------------------------------------------------------------------------------
-# Counting rules
 
 
 def organizations_counting_on(as_of: datetime.date, district: str | None = None) -> QuerySet[Organization]:
@@ -345,127 +337,6 @@ def statistics(as_of: datetime.date, district: str | None = None, sections: Iter
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# The dashboard: figures by district and over the years
-
-
-def organizations_by_district(as_of: datetime.date) -> dict[str, dict]:
-    """Per registering authority (the city bureau's code for city-level ones): total and by type. One query."""
-    rows = organizations_counting_on(as_of).order_by().values("registered_by_id", "org_type").annotate(n=Count("pk"))
-    result: dict[str, dict] = {}
-    for row in rows:
-        entry = result.setdefault(row["registered_by_id"], _no_organizations())
-        entry["by_type"][row["org_type"]] += row["n"]
-        entry["total"] += row["n"]
-    return result
-
-
-def filings_by_district(as_of: datetime.date) -> dict[str, dict]:
-    """Per district: filings counting on `as_of` in urban and in rural communities. One query."""
-    rows = (
-        filings_counting_on(as_of)
-        .order_by()
-        .values("district_id")
-        .annotate(n_urban=Count("pk", filter=Q(urban=True)), n_rural=Count("pk", filter=Q(urban=False)))
-    )
-    return {row["district_id"]: {"urban": row["n_urban"], "rural": row["n_rural"]} for row in rows}
-
-
-def _no_filings() -> dict:
-    return {"urban": 0, "rural": 0}
-
-
-def party_by_district(as_of: datetime.date) -> dict[str, int]:
-    """Per registering authority: party organizations in being on `as_of` that cover its organizations. One query."""
-    rows = (
-        PartyOrganization.objects.filter(party_in_force_on(as_of))
-        .order_by()
-        .values("organizations__registered_by_id")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return {row["organizations__registered_by_id"]: row["n"] for row in rows}
-
-
-def ratings_by_district(as_of: datetime.date) -> dict[str, int]:
-    """Per registering authority: organizations counting on `as_of` whose current grade is 3A or above. One query."""
-    rows = (
-        Evaluation.objects.valid_on(as_of)
-        .filter(organization__in=organizations_counting_on(as_of).values("pk"), grade__gte=PURCHASE_PRIORITY_MIN_GRADE)
-        .order_by()
-        .values("organization__registered_by_id")
-        .annotate(n=Count("organization", distinct=True))
-    )
-    return {row["organization__registered_by_id"]: row["n"] for row in rows}
-
-
-def _authority_of_platform() -> Case:
-    """The district a platform lies in (its division's, or its township's parent); the city's code for
-    city-level platforms, so they fall in the city row of the table."""
-    return Case(When(level=PlatformLevel.TOWNSHIP, then=F("division__parent_id")), default=F("division_id"))
-
-
-def platforms_by_district(as_of: datetime.date) -> dict[str, dict]:
-    """Per district: platforms open on `as_of` and standardised township centres. Two queries."""
-    result: dict[str, dict] = {}
-    rows = platforms_open_on(as_of).order_by().annotate(authority=_authority_of_platform())
-    for row in rows.values("authority").annotate(n=Count("pk")):
-        result.setdefault(row["authority"], _no_platforms())["open"] = row["n"]
-    standardized = standardized_platforms(township_centres_open_on(as_of), on_date=as_of).order_by()
-    for row in standardized.values("division__parent_id").annotate(n=Count("pk")):
-        result.setdefault(row["division__parent_id"], _no_platforms())["standardized_township_centres"] = row["n"]
-    return result
-
-
-def _no_platforms() -> dict:
-    return {"open": 0, "standardized_township_centres": 0}
-
-
-def _no_organizations() -> dict:
-    return {"total": 0, "by_type": dict.fromkeys(OrgType.values, 0)}
-
-
-# Figures of the district table: name -> (as_of -> {authority code: figures}, figures of an authority
-# without any); each computed in one or two grouped queries.
-DISTRICT_COLUMNS: dict[str, tuple[Callable[[datetime.date], dict[str, dict]], Callable[[], object]]] = {
-    "organizations": (organizations_by_district, _no_organizations),
-    "community_organizations": (filings_by_district, _no_filings),
-    "rated_3a_plus": (ratings_by_district, int),
-    "party_organizations": (party_by_district, int),
-    "platforms": (platforms_by_district, _no_platforms),
-}
-
-
-def district_table(as_of: datetime.date) -> list[dict]:
-    """One row per current district, then one for the city bureau (city-level organizations), with the
-    figures of `DISTRICT_COLUMNS`; what a district lacks is zero."""
-    columns = {name: (compute(as_of), empty) for name, (compute, empty) in DISTRICT_COLUMNS.items()}
-    divisions = list(
-        Division.objects.filter(level=DivisionLevel.DISTRICT, successor__isnull=True).order_by("code")
-    ) + list(Division.objects.filter(code=CITY_CODE))
-    rows = []
-    for division in divisions:
-        row = {"code": division.code, "name": division.name, "city": division.code == CITY_CODE}
-        for name, (values, empty) in columns.items():
-            row[name] = values.get(division.code) or empty()
-        rows.append(row)
-    return rows
-
-
-def registrations_per_year(as_of: datetime.date, district: str | None = None) -> list[tuple[int, int]]:
-    """(year, organizations registered that year) up to `as_of`, whatever became of them since."""
-    queryset = Organization.objects.filter(registered_on__lte=as_of)
-    if district:
-        queryset = queryset.filter(registered_by_id=district)
-    rows = (
-        queryset.order_by()
-        .annotate(year=ExtractYear("registered_on"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
-    return [(row["year"], row["n"]) for row in rows]
-
-
 def value_at(data: dict, key: str):
     """The value at a dotted path (`organizations.by_type.foundation`), or None when absent."""
     node = data
@@ -474,118 +345,3 @@ def value_at(data: dict, key: str):
             return None
         node = node[part]
     return node if not isinstance(node, dict) else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Published figures held against the registry
-
-
-def _round_to(value: Decimal, precision: Decimal) -> Decimal:
-    return (value / precision).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * precision
-
-
-def as_decimal(value) -> Decimal | None:
-    if value is None:
-        return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def figure_in_unit(value: Decimal | None, unit: str):
-    """A value in the JSON type its unit takes: counts whole numbers, ratios and averages numbers,
-    amounts of money strings with two decimals (as every amount in the API)."""
-    if value is None:
-        return None
-    if unit == FigureUnit.YUAN:
-        return f"{value.quantize(Decimal('0.01'))}"
-    if unit in (FigureUnit.COUNT, FigureUnit.PERSONS) and value == value.to_integral_value():
-        return int(value)
-    return float(value)
-
-
-def _plain_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-@dataclass(frozen=True)
-class FigureCheck:
-    """A published figure, the registry's value on its reference date, and how they compare."""
-
-    figure: PublishedFigure
-    registry_value: Decimal | None
-    difference: Decimal | None
-    faithful: bool | None
-
-
-def compare(figure: PublishedFigure, registry_value) -> FigureCheck:
-    """Hold the registry's value against a published figure under the figure's rule.
-
-    Exact figures are compared at the precision the reply states them (26 per community against
-    26.02); the difference of an approximate figure is the plain difference.
-    """
-    published = figure.value
-    registry = as_decimal(registry_value)
-    if figure.comparison == Comparison.REFERENCE_ONLY or registry is None:
-        return FigureCheck(figure, registry, None, None)
-    rounded = _round_to(registry, figure.precision)
-    if figure.comparison == Comparison.EXACT:
-        difference = rounded - published
-        faithful = difference == 0
-    elif figure.comparison == Comparison.ABOUT:
-        difference = registry - published
-        faithful = rounded == published
-    elif figure.comparison == Comparison.NEARLY:  # "近1.5万": 14,500–14,999; "近50%": 0.45 up to 0.5
-        difference = registry - published
-        faithful = published - figure.precision / 2 <= registry < published
-    elif figure.comparison == Comparison.ODD:  # "150余": more than 150, fewer than 160
-        difference = registry - published
-        faithful = published < registry < published + figure.precision
-    elif figure.comparison == Comparison.MORE_THAN:
-        difference = registry - published
-        faithful = registry > published
-    else:  # at least
-        difference = registry - published
-        faithful = registry >= published
-    return FigureCheck(figure, registry, difference, faithful)
-
-
-def published_comparisons(district: str | None = None) -> list[FigureCheck]:
-    """Every published figure (of `district` only, when given) against the registry on its reference date.
-
-    Each section is computed once per reference date and district it is needed for.
-    """
-    figures = PublishedFigure.objects.select_related("district").order_by("id")
-    if district:
-        figures = figures.filter(district_id=district)
-    computed: dict[tuple, dict] = {}
-    results = []
-    for figure in figures:
-        section = figure.key.split(".", 1)[0]
-        value = None
-        if section in SECTIONS and figure.comparison != Comparison.REFERENCE_ONLY:
-            cache_key = (section, figure.reference_date, figure.district_id)
-            if cache_key not in computed:
-                computed[cache_key] = {section: SECTIONS[section](figure.reference_date, figure.district_id)}
-            value = value_at(computed[cache_key], figure.key)
-        results.append(compare(figure, value))
-    return results
-
-
-def comparison_row(result: FigureCheck) -> dict:
-    """One published figure against the registry, as the API shows it."""
-    figure = result.figure
-    return {
-        "key": figure.key,
-        "label": figure.label,
-        "district": figure.district_id,
-        "value": figure_in_unit(figure.value, figure.unit),
-        "unit": figure.unit,
-        "precision": _plain_number(figure.precision),
-        "reference_date": figure.reference_date.isoformat(),
-        "comparison": figure.comparison,
-        "approximate": figure.approximate,
-        "registry_value": figure_in_unit(result.registry_value, figure.unit),
-        "difference": figure_in_unit(result.difference, figure.unit),
-        "faithful": result.faithful,
-        "sentence": figure.sentence,
-        "note": figure.note,
-    }

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from core.access import principal_of
 from registry.choices import DivisionLevel, OrgType
 from registry.models import Division
-from reports import charts, selectors
+from reports import charts, published, selectors
+from reports.dashboard import district_table, registrations_per_year
 from reports.labels import label_for
 
 # The figures shown as cards at the top, when their section is in the statistics.
@@ -116,7 +117,7 @@ def plain_number(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _comparison_rows(results: list[selectors.FigureCheck]) -> list[dict]:
+def _comparison_rows(results: list[published.FigureCheck]) -> list[dict]:
     return [
         {
             "figure": result.figure,
@@ -152,11 +153,11 @@ def dashboard(request):
         district = form.cleaned_data["district"] or None
     figures = selectors.statistics(as_of, district)
     district_name = Division.objects.filter(code=district).values_list("name", flat=True).first() if district else None
-    table = selectors.district_table(as_of)
+    table = district_table(as_of)
     if district:
         # The district chosen narrows every part of the page: its row of the table, its bars in the charts.
         table = [row for row in table if row["code"] == district]
-    years = selectors.registrations_per_year(as_of, district)
+    years = registrations_per_year(as_of, district)
     cards = [
         {"key": key, "label": label_for(key), "value": selectors.value_at(figures, key)}
         for key in KEY_FIGURES
@@ -175,6 +176,6 @@ def dashboard(request):
         "table": table,
         "charts": _charts(table, years, figures, district_name),
         "exports": _export_links(as_of, district),
-        "comparisons": _comparison_rows(selectors.published_comparisons(district)),
+        "comparisons": _comparison_rows(published.published_comparisons(district)),
     }
     return render(request, "admin/reports/dashboard.html", context)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import RegistryAdmin, StatusActionForm, form_action
+from core.admin.actions import StatusActionForm, form_action
+from core.admin.bases import RegistryAdmin
 from supervision import selectors, services
 from supervision.choices import CalendarSource, ProposalStatus
 from supervision.models import CalendarDay, CalendarYear, OverdueReporter, ReportDeadline, SupervisionProposal

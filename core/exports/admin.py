@@ -50,7 +50,7 @@ def export_selected_xlsx(modeladmin, request, queryset):
     return modeladmin.export_queryset(request, queryset, XLSX, filters=_selection_filters(request))
 
 
-# Auditors keep these (see core.admin.RegistryAdmin.get_actions): reading out is not a change.
+# Auditors keep these (see core.admin.bases.RegistryAdmin.get_actions): reading out is not a change.
 export_selected_csv.read_only_action = True
 export_selected_xlsx.read_only_action = True
 EXPORT_ACTIONS = (export_selected_csv, export_selected_xlsx)

@@ -8,7 +8,8 @@ from rest_framework.exceptions import ValidationError
 from core.access import principal_of
 from core.api.views import RegistryReadOnlyViewSet, RegistryViewSet, status_action
 from core.asof import requested_day
-from core.bulk import BulkSync, BulkSyncMixin, plain_errors
+from core.bulk.api import BulkSyncMixin
+from core.bulk.engine import BulkSync, plain_errors
 from registry import extensions, selectors, services
 from registry.api.serializers import (
     AdministrativePenaltySerializer,

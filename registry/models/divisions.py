@@ -139,7 +139,7 @@ class Division(models.Model):
 
     # Exports show a division's name beside its code (core.exports.tables.NameColumn).
     export_name_field = "name"
-    # Lists show it by its name, the code on hover (core.admin.short_label).
+    # Lists show it by its name, the code on hover (core.admin.bases.short_label).
     short_label_field = "name"
 
     code = models.CharField(_("code"), max_length=12, primary_key=True)

@@ -15,6 +15,7 @@ from core.validators import not_in_future
 from registry.choices import DivisionLevel, Field, FilingCategory, FilingStatus
 from registry.models.divisions import Division
 from registry.models.organizations import Organization
+from registry.models.publicity import PublicRecord
 
 # 330212001-2023-0007: township code, year of filing, sequence within that township and year.
 FILING_NUMBER_FORMAT = "{township}-{year}-{sequence:04d}"
@@ -122,7 +123,7 @@ def next_filing_number(*, township_id: str, year: int) -> str:
             return number
 
 
-class CommunityOrganization(HistoryModel):
+class CommunityOrganization(HistoryModel, PublicRecord):
     """A community social organization filed with its township (社区社会组织备案).
 
     Not a legal person and without a credit code: it is known by its filing number. `district`
@@ -198,23 +199,7 @@ class CommunityOrganization(HistoryModel):
         verbose_name=_("registered as (organization)"),
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
-    # DESIGN §11: a record not public is absent from the public pages, the public API and open data.
-    public = models.BooleanField(
-        _("public"),
-        default=True,
-        db_default=True,
-        help_text=_("Shown on the public register and in open data (clerks only)."),
-    )
-    not_public_reason = models.TextField(
-        _("reason for not publishing"),
-        blank=True,
-        default="",
-        db_default="",
-        help_text=_("Required when the record is not public."),
-    )
 
-    # Only a clerk of the bureau writes these (core.access.check_write).
-    clerk_only_fields = ("public", "not_public_reason")
     # Saying which organization a filing became is a statement about that organization (0100-…).
     guarded_links = ("registered_as",)
 
@@ -250,11 +235,7 @@ class CommunityOrganization(HistoryModel):
                 name="filing_status_has_date",
                 violation_error_message=_("A cancelled filing needs the date of its cancellation."),
             ),
-            models.CheckConstraint(
-                condition=Q(public=True) | ~Q(not_public_reason=""),
-                name="filing_not_public_has_reason",
-                violation_error_message=_("A record that is not public needs the reason."),
-            ),
+            PublicRecord.not_public_has_reason("filing_not_public_has_reason"),
         ]
         indexes = [
             models.Index(fields=["district", "status"], name="filing_district_status_idx"),
@@ -345,8 +326,7 @@ class CommunityOrganization(HistoryModel):
             )
             if number_errors:
                 errors["filing_number"] = number_errors
-        if not self.public and not self.not_public_reason.strip():
-            errors["not_public_reason"] = [gettext("A record that is not public needs the reason.")]
+        errors.update(self.publicity_errors())
         try:
             not_in_future(filed_on=self.filed_on, last_active_on=self.last_active_on)
         except ValidationError as error:

@@ -17,10 +17,11 @@ from registry.choices import (
     RegistrationLevel,
 )
 from registry.models.divisions import Division
+from registry.models.publicity import PublicRecord
 from registry.validators import check_uscc_form, normalise_uscc
 
 
-class Organization(HistoryModel):
+class Organization(HistoryModel, PublicRecord):
     """A legal-person social organization (法人社会组织): social group, social service institution or
     foundation, registered by the city bureau (330200) or a district's civil affairs bureau."""
 
@@ -101,25 +102,9 @@ class Organization(HistoryModel):
         _("investigation"), blank=True, default="", db_default="", help_text=_("Who investigates and why.")
     )
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
-    # DESIGN §11: a record not public is absent from the public pages, the public API and open data.
-    public = models.BooleanField(
-        _("public"),
-        default=True,
-        db_default=True,
-        help_text=_("Shown on the public register and in open data (clerks only)."),
-    )
-    not_public_reason = models.TextField(
-        _("reason for not publishing"),
-        blank=True,
-        default="",
-        db_default="",
-        help_text=_("Required when the record is not public."),
-    )
 
     # A district system keeps the domicile in its own district (docs/decisions/0100-…).
     guarded_links = ("domicile",)
-    # Only a clerk of the bureau writes these (core.access.check_write).
-    clerk_only_fields = ("public", "not_public_reason")
 
     class Meta:
         verbose_name = _("organization")
@@ -157,11 +142,7 @@ class Organization(HistoryModel):
                 name="organization_investigation_has_date_and_reason",
                 violation_error_message=_("An investigation needs both its date and its reason."),
             ),
-            models.CheckConstraint(
-                condition=Q(public=True) | ~Q(not_public_reason=""),
-                name="organization_not_public_has_reason",
-                violation_error_message=_("A record that is not public needs the reason."),
-            ),
+            PublicRecord.not_public_has_reason("organization_not_public_has_reason"),
         ]
         indexes = [
             # With the list's order (id) last: a page filtered by level or district and type is read
@@ -238,8 +219,7 @@ class Organization(HistoryModel):
             errors[
                 "under_investigation_since" if self.under_investigation_since is None else "investigation_reason"
             ] = [_("An investigation needs both its date and its reason.")]
-        if not self.public and not self.not_public_reason.strip():
-            errors["not_public_reason"] = [_("A record that is not public needs the reason.")]
+        errors.update(self.publicity_errors())
         if self.registered_by_id:
             authority = self.registered_by
             if authority.level not in {DivisionLevel.CITY, DivisionLevel.DISTRICT}:

@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import HistoryModel
+from core.validators import not_in_future
 from registry.choices import PenaltyKind
 from registry.models.organizations import Organization
 
@@ -60,7 +60,6 @@ class AdministrativePenalty(HistoryModel):
         return self.organization.jurisdiction_district() if self.organization_id else None
 
     def clean(self):
-        if self.decided_on is not None and self.decided_on > timezone.localdate():
-            raise ValidationError({"decided_on": [gettext("The date may not lie in the future.")]})
+        not_in_future(decided_on=self.decided_on)
         if self.kind == PenaltyKind.FINE and self.amount is None:
             raise ValidationError({"amount": [gettext("A fine needs its amount.")]})

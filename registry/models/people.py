@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError as NumberError
 from core.filters import normalise_text
 from core.models import HistoryModel
 from core.personal_data import PersonalDataField, blind_index, mask_id_number
+from core.validators import not_in_future
 from registry.choices import PersonRole
 from registry.models.organizations import Organization
 
@@ -119,10 +120,12 @@ class OrganizationPerson(HistoryModel):
         errors = {}
         if self.id_number and (message := id_number_error(self.id_number)):
             errors["id_number"] = [message]
-        if self.started_on and self.started_on > timezone.localdate():
-            errors["started_on"] = [gettext("The date may not lie in the future.")]
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = [gettext("A person's period ends on or after the day it starts.")]
+        try:
+            not_in_future(started_on=self.started_on)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.exports.renderers import CSVRenderer, ExportRenderer, XLSXRenderer
-from reports import selectors
+from reports import published, selectors
 from reports.api.serializers import StatsQuerySerializer, StatsSerializer
 from reports.exports import statistics_export
 
@@ -57,7 +57,7 @@ class StatsView(APIView):
                                      compare=compare)  # fmt: skip
         if compare:
             data["published"] = [
-                selectors.comparison_row(result)
-                for result in selectors.published_comparisons(district=query.get("district"))
+                published.comparison_row(result)
+                for result in published.published_comparisons(district=query.get("district"))
             ]
         return Response(data)

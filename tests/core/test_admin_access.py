@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from core.admin import RegistryAdmin
+from core.admin.bases import RegistryAdmin
 from core.choices import Role
 from core.models import ChangeRecord
 from registry.models import Organization

@@ -1,5 +1,5 @@
 """Every curl example of docs/api.md runs as written against `make run`'s data and answers what the
-doc shows (issue #19; docs/decisions/0191-api-doc-examples.md).
+doc shows (docs/decisions/0191-api-doc-examples.md).
 
 The examples are read from the doc's ```sh blocks: each `curl` (continuation lines joined) with its
 method, URL, query, body and headers (If-Match, Accept-Language, X-Request-ID), and the answer shown

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from core.admin import describe_changes
+from core.admin.history import describe_changes
 from core.choices import Role
 from core.models import ChangeRecord
 from ratings.models import Evaluation

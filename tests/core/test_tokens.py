@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 
 from core.access import principal_of
 from core.choices import ChangeAction, ChangeSource, Role
-from core.models import AccessProfile, ApiToken, ChangeRecord, hash_token_key
+from core.models import AccessProfile, ApiToken, ChangeRecord
+from core.models.access import hash_token_key
 from tests.conftest import make_organization, make_user
 from tests.core.conftest import admin_form_data, make_client_account
 

@@ -1,6 +1,6 @@
-"""Exports people open in Excel (issue 19): grades as 4A, dates as date cells, division names beside
-their codes, codes as text, widths from the content, an auto-filter, Chinese file names, no column twice,
-and an export log that names lists in Chinese."""
+"""Exports people open in Excel: grades as 4A, dates as date cells, division names beside their codes,
+codes as text, widths from the content, an auto-filter, Chinese file names, no column twice, and an
+export log that names lists in Chinese (docs/decisions/0180-excel-ready-exports.md)."""
 
 import datetime
 from urllib.parse import unquote
@@ -101,7 +101,7 @@ def column_of(sheet, header: str):
 
 @pytest.mark.today("2026-06-01")
 def test_organizations_xlsx_opens_in_excel_as_people_read_it(clerk_api):
-    """Done when (issue 19): grade 4A, dates as date cells, an auto-filter on the header row, the file
+    """Grade 4A, dates as date cells, an auto-filter on the header row, the file
     named in Chinese."""
     organization = make_organization(registered_on=D(2016, 2, 29), registered_by="330212", domicile_id="330212")
     make_evaluation(organization, grade=4, concluded_on=D(2024, 3, 1))
@@ -123,7 +123,7 @@ def test_organizations_xlsx_opens_in_excel_as_people_read_it(clerk_api):
 
 
 def test_community_township_district_codes_and_phones_are_text_cells(clerk_api):
-    """Done when (issue 19): a 12-digit community code is a text cell (never 3.30212E+11), as are the
+    """A 12-digit community code is a text cell (never 3.30212E+11), as are the
     other long digit strings."""
     filing = make_filing(contact_phone="13812345678")
     _, sheet = xlsx_of(clerk_api, "/api/v1/community-organizations/")
@@ -157,7 +157,7 @@ def all_export_headers(user) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_no_export_has_a_column_twice(language):
-    """Done when (issue 19): every list's export, no header twice (the evaluations export had 评估等级
+    """Every list's export, no header twice (the evaluations export had 评估等级
     and 等级（1A–5A）)."""
     with translation.override(language):
         headers = all_export_headers(make_user(Role.CLERK))

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from core.choices import ChangeAction, ChangeSource, Role
-from core.imports import CellError
+from core.imports.tables import CellError
 from core.models import ChangeRecord
 from registry.choices import OrgType
 from registry.models import Organization

@@ -1,4 +1,4 @@
-"""The data migrations of issue #17 keep existing records and bring them under the new rules."""
+"""Data migrations keep existing records and bring them under the new rules."""
 
 import importlib
 

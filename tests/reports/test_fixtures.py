@@ -11,7 +11,8 @@ from ratings.choices import HonourKind
 from ratings.models import Honour
 from reports.choices import Comparison
 from reports.models import Citation, Document, PublishedFigure
-from reports.selectors import compare, honour_figures
+from reports.published import compare
+from reports.selectors import honour_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from procurement.models import ProjectCap, PurchasedServiceProject
 from registry.models import CommunityOrganization, Division, Organization, PartyOrganization
 from registry.validators import check_uscc_form
 from reports.models import PublishedFigure
-from reports.selectors import published_comparisons, statistics
+from reports.published import published_comparisons
+from reports.selectors import statistics
 from tests.conftest import make_organization
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]

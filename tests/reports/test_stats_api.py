@@ -14,7 +14,7 @@ from registry.choices import OrgType
 from reports.choices import Comparison
 from reports.labels import flatten
 from reports.models import PublishedFigure
-from reports.selectors import compare
+from reports.published import compare
 from tests.conftest import make_organization
 from tests.reports.builders import D, ended_organization
 

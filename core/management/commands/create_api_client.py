@@ -11,7 +11,8 @@ from django.db import transaction
 
 from core.choices import Role
 from core.management.base import RecordedCommand
-from core.models import AccessProfile, ApiToken, current_district_codes, current_township_codes
+from core.models import AccessProfile, ApiToken
+from core.models.access import current_district_codes, current_township_codes
 from core.roles import ensure_role_groups
 
 

@@ -1,4 +1,4 @@
-/* The admin's calendar for a date field with data-latest="YYYY-MM-DD" (core.admin.LatestDateWidget): the
+/* The admin's calendar for a date field with data-latest="YYYY-MM-DD" (core.admin.actions.LatestDateWidget): the
    days after it are shown greyed, not offered (no link), and the "tomorrow" shortcut is left out, so a
    clerk cannot pick a day after today. The form still refuses such a day typed by hand.
    Installed on load: the admin's media may place this file before DateTimeShortcuts.js. */

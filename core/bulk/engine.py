@@ -1,19 +1,5 @@
-"""Bulk sync (DESIGN §4): a batch of rows keyed by one field (`uscc`, `filing_number`), each created or
-updated through the resource's own serializer, all in one transaction, or none.
-
-Every row is validated before any is written: the serializer (normalisation of the key, related records
-by code, field rules), the model's full validation and the jurisdiction check (the same
-`core.access.check_write` that `HistoryModel.save` calls). Only a batch without a bad row is written,
-row by row: each record exactly as validated, through `HistoryModel.save` (the jurisdiction checked
-again, the history written with source `bulk`), or through the serializer's own `create`/`update` when
-it has them. The admin's imports run the same engine with source `import`. See
-docs/decisions/0041-bulk-sync-validate-then-write.md.
-
-To give a resource `POST <resource>/bulk/`, put `BulkSyncMixin` before `RegistryViewSet` and name the key:
-
-    class CommunityOrganizationViewSet(BulkSyncMixin, RegistryViewSet):
-        bulk_key = "filing_number"   # rows without it are created (the serializer makes the number)
-"""
+"""The bulk sync engine: every row of a batch validated, then all written or none; the outcome per row
+(created or updated) or the errors of every bad row."""
 
 from __future__ import annotations
 
@@ -21,34 +7,32 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from django import forms
-from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, connection, models, router, transaction
-from django.db.models.functions import Upper
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.decorators import action
+from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.relations import PrimaryKeyRelatedField, SlugRelatedField
-from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from core.access import WriteForbidden, check_write
 from core.api.serializers import RegistrySerializer
+from core.bulk.validation import BatchModelValidator
 from core.choices import ChangeSource
 from core.context import change_context
-from core.exceptions import PayloadTooLarge, integrity_error_detail
-from core.filters import StrictBooleanField, normalise_text
-from core.parsers import RegistryJSONParser
+from core.exceptions import integrity_error_detail
+from core.filters import normalise_text
 
 CREATED = "created"
+
+
 UPDATED = "updated"
+
+
 # The key of a row's errors that concern the whole row (DRF's "non_field_errors").
 ROW_ERRORS_KEY = api_settings.NON_FIELD_ERRORS_KEY
+
+
 FORBIDDEN_KEY = "detail"
 
 
@@ -351,114 +335,6 @@ class BulkSync:
         return BulkOutcome(results=[], errors=[{"index": row.index, **errors}], forbidden=forbidden)
 
 
-class BatchModelValidator:
-    """`Model.full_clean()` for many records of one batch, with the verdicts that depend only on values
-    remembered, so validating 1,000 rows does not cost 1,000 times the same queries:
-
-    - a foreign key's existence (`ForeignKey.validate`, one query each) per (field, value);
-    - a check constraint (`CheckConstraint.validate`, a query each) per values of the fields it reads;
-    - the uniqueness of the batch's key is not checked again: the batch looked every key up already
-      (and the database still refuses a duplicate).
-
-    Everything else (`clean_fields`, `clean`, other unique checks and constraints) runs per record.
-    """
-
-    def __init__(self, *, key: str):
-        self.key = key
-        self._foreign_keys: dict = {}
-        self._checks: dict = {}
-
-    def full_clean(self, instance: models.Model) -> dict:
-        """The record's errors by field (empty when it is valid)."""
-        foreign_keys = [field for field in instance._meta.concrete_fields if field.many_to_one or field.one_to_one]
-        errors: dict = {}
-        try:
-            instance.full_clean(
-                exclude=[field.name for field in foreign_keys], validate_unique=False, validate_constraints=False
-            )
-        except DjangoValidationError as error:
-            errors = error.update_error_dict(errors)
-        for field in foreign_keys:
-            raw = getattr(instance, field.attname)
-            if field.blank and raw in field.empty_values:
-                continue
-            try:
-                setattr(instance, field.attname, self._clean_foreign_key(field, raw, instance))
-            except DjangoValidationError as error:
-                errors.setdefault(field.name, []).extend(error.error_list)
-        exclude = set(errors)
-        try:
-            instance.validate_unique(exclude=exclude | {self.key})
-        except DjangoValidationError as error:
-            errors = error.update_error_dict(errors)
-        using = router.db_for_write(type(instance), instance=instance)
-        for model_class, constraints in instance.get_constraints():
-            for constraint in constraints:
-                if self._is_key_uniqueness(constraint):
-                    continue
-                try:
-                    self._validate_constraint(constraint, model_class, instance, exclude, using)
-                except DjangoValidationError as error:
-                    fields = getattr(constraint, "fields", ())
-                    if getattr(error, "code", None) == "unique" and len(fields) == 1:
-                        errors.setdefault(fields[0], []).append(error)  # as Model.validate_constraints does
-                    else:
-                        errors = error.update_error_dict(errors)
-        return errors
-
-    def _clean_foreign_key(self, field, raw, instance):
-        try:
-            memo_key = (field, raw)
-            hash(memo_key)
-        except TypeError:
-            return field.clean(raw, instance)
-        if memo_key not in self._foreign_keys:
-            try:
-                self._foreign_keys[memo_key] = (field.clean(raw, instance), None)
-            except DjangoValidationError as error:
-                self._foreign_keys[memo_key] = (None, error)
-        value, error = self._foreign_keys[memo_key]
-        if error is not None:
-            raise error
-        return value
-
-    def _validate_constraint(self, constraint, model_class, instance, exclude, using) -> None:
-        condition = getattr(constraint, "condition", None)
-        if not isinstance(constraint, models.CheckConstraint) or not isinstance(condition, models.Q):
-            constraint.validate(model_class, instance, exclude=exclude, using=using)
-            return
-        names = condition.referenced_base_fields
-        if names & exclude:
-            return  # as Django does: a constraint on a field that already has an error is not checked
-        meta = model_class._meta
-        try:
-            values = tuple(
-                getattr(instance, meta.pk.attname if name == "pk" else meta.get_field(name).attname)
-                for name in sorted(names)
-            )
-            memo_key = (constraint.name, values)
-            hash(memo_key)
-        except (FieldDoesNotExist, TypeError):
-            constraint.validate(model_class, instance, exclude=exclude, using=using)
-            return
-        if memo_key not in self._checks:
-            try:
-                constraint.validate(model_class, instance, exclude=exclude, using=using)
-                self._checks[memo_key] = None
-            except DjangoValidationError as error:
-                self._checks[memo_key] = error
-        if self._checks[memo_key] is not None:
-            raise self._checks[memo_key]
-
-    def _is_key_uniqueness(self, constraint) -> bool:
-        """The key unique as stored, or ignoring case (Upper(key)): keys are looked up normalised."""
-        if not isinstance(constraint, models.UniqueConstraint) or constraint.condition is not None:
-            return False
-        if constraint.expressions:
-            return len(constraint.expressions) == 1 and constraint.expressions[0] == Upper(self.key)
-        return tuple(constraint.fields) == (self.key,)
-
-
 def _forbidden(refusal: WriteForbidden) -> dict:
     return {refusal.field or FORBIDDEN_KEY: [refusal.message]}
 
@@ -472,113 +348,3 @@ def _cached_lookup(lookup, found: dict):
         return lookup(data)
 
     return to_internal_value
-
-
-BulkResultSerializer = inline_serializer(
-    "BulkResult",
-    {
-        "results": serializers.ListField(
-            child=inline_serializer(
-                "BulkResultRow",
-                {
-                    "index": serializers.IntegerField(),
-                    "id": serializers.IntegerField(),
-                    "action": serializers.ChoiceField(choices=[CREATED, UPDATED]),
-                },
-            )
-        )
-    },
-)
-BulkErrorsSerializer = inline_serializer(
-    "BulkErrors",
-    {
-        "errors": serializers.ListField(
-            child=serializers.DictField(),
-            help_text=gettext_lazy('Every bad row: {"index": 317, "<field>": ["message", ...]}.'),
-        )
-    },
-)
-
-# A 400 is the rows' errors, or an error about the whole body (not a list; not JSON).
-BulkBadRequestSerializer = PolymorphicProxySerializer(
-    component_name="BulkBadRequest",
-    serializers=[
-        BulkErrorsSerializer,
-        inline_serializer("BulkBodyError", {ROW_ERRORS_KEY: serializers.ListField(child=serializers.CharField())}),
-        inline_serializer("BulkParseError", {"detail": serializers.CharField()}),
-    ],
-    resource_type_field_name=None,
-)
-
-
-# `POST <resource>/bulk/` on a RegistryViewSet: a JSON list of at most REGISTRY_BULK_MAX_ROWS rows keyed by
-# `bulk_key`; 200 `{"results": [...]}`, or 400/403 `{"errors": [...]}` and nothing written, or 413 for too
-# many rows (DESIGN §4). (A comment, not a docstring: the OpenAPI schema would show it on every operation.)
-class BulkSyncMixin:
-    bulk_key: str | None = None
-    # `?dry_run=true`: validate everything and answer what the batch would give, writing nothing.
-    write_query_parameters = {"bulk": frozenset({"dry_run"})}
-    # A resource keyed by more than one field (annual reports: organization and year) names its own.
-    bulk_sync_class: type[BulkSync] = BulkSync
-
-    def get_bulk_key(self) -> str:
-        """`bulk_key` of the viewset, else `Meta.bulk_key` of its serializer."""
-        key = self.bulk_key or getattr(getattr(self.get_serializer_class(), "Meta", None), "bulk_key", None)
-        if not key:
-            raise ImproperlyConfigured(f"{type(self).__name__} names no bulk_key")
-        return key
-
-    def get_bulk_queryset(self) -> models.QuerySet:
-        """Where rows are looked up by key, locked with SELECT … FOR UPDATE until the batch is written: the
-        viewset's base queryset (its select_related), without the list's annotations and prefetches."""
-        if self.queryset is not None:
-            return self.queryset.all()
-        return self.get_queryset()
-
-    def get_serializer(self, *args, **kwargs):
-        if getattr(self, "swagger_fake_view", False) and getattr(self, "action", None) == "bulk":
-            kwargs["many"] = True  # so the schema shows the request body as a list of rows
-        return super().get_serializer(*args, **kwargs)
-
-    @extend_schema(
-        responses={200: BulkResultSerializer, 400: BulkBadRequestSerializer, 403: BulkErrorsSerializer, 413: None},
-        description="Create or update up to REGISTRY_BULK_MAX_ROWS rows in one transaction (docs/api.md).",
-        parameters=[
-            OpenApiParameter(
-                "dry_run",
-                bool,
-                description="true: validate every row and answer what the batch would give (`id` null for rows "
-                "that would be created), writing nothing.",
-            )
-        ],
-    )
-    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[RegistryJSONParser])
-    def bulk(self, request, *args, **kwargs):
-        limit = settings.REGISTRY_BULK_MAX_ROWS
-        too_many = _("At most %(limit)d rows per request.") % {"limit": limit}
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise PayloadTooLarge(too_many)
-        try:
-            dry_run = bool(StrictBooleanField(required=False).clean(request.query_params.get("dry_run")))
-        except forms.ValidationError as error:
-            raise ValidationError({"dry_run": error.messages}) from None
-        rows = request.data
-        if not isinstance(rows, list):
-            raise ValidationError({ROW_ERRORS_KEY: [_("Send a JSON list of rows.")]})
-        if len(rows) > limit:
-            raise PayloadTooLarge(f"{too_many} ({len(rows)})")
-        outcome = self.bulk_sync_class(
-            serializer=self.get_serializer(),
-            queryset=self.get_bulk_queryset(),
-            key=self.get_bulk_key(),
-            actor=request.user,
-            source=ChangeSource.BULK,
-        ).run(rows, commit=not dry_run)
-        if not outcome.ok:
-            code = status.HTTP_403_FORBIDDEN if outcome.forbidden else status.HTTP_400_BAD_REQUEST
-            return Response({"errors": outcome.errors}, status=code)
-        return Response({"results": outcome.results})

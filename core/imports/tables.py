@@ -1,69 +1,34 @@
-"""Imports of spreadsheets in the admin (CSV or XLSX): upload, a dry run that lists every error (row,
-column, value, message) and writes nothing, then the import, atomic.
-
-A file is read into rows of the resource's API serializer fields, then goes through the bulk sync engine
-(`core.bulk.BulkSync`): the same validation, key normalisation, jurisdiction and history (source
-`import`) as `POST <resource>/bulk/`. Columns are named by the field (`uscc`) or its verbose name in
-Chinese or English (`统一社会信用代码`, `Unified social credit code`), so a file exported from the registry
-comes back in as it is; a column the resource does not know refuses the file; read-only columns (id,
-status, timestamps) are ignored, and the dry run says so. Related records are named by their codes:
-divisions by division code, organizations by credit code (the key of their bulk sync), never by
-database id. Choice values are accepted as labels (`社会团体`) or values (`social_group`), booleans as
-是/否, yes/no, true/false, 1/0; an empty cell leaves the stored value as it is.
-
-An admin opts in with `importable = True` (the model needs an API list with `BulkSyncMixin`):
-
-    class CommunityOrganizationAdmin(RegistryAdmin):
-        importable = True
-"""
+"""A table read from a file into a resource: columns matched to the API serializer's fields, cells
+turned into values, rows written through the bulk sync engine, every error reported by row and column."""
 
 from __future__ import annotations
 
-import base64
-import csv
 import dataclasses
 import datetime
-import io
 import re
 import unicodedata
-import zlib
-from collections.abc import Iterable
 
-from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, override
+from django.utils.translation import override
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField, PrimaryKeyRelatedField
 
-from core.bulk import BulkSync
+from core.bulk.engine import BulkSync
 from core.choices import ChangeSource
-from core.exports.resources import api_resource_for, record_code_field
+from core.exports.resources import record_code_field
 from core.exports.tables import NO, YES, ExportTable, field_header
 from core.exports.writers import FORMULA_TRIGGERS
+from core.imports.files import ImportFileError, read_table
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-SIGNING_SALT = "core.imports"
-# The reviewed file stays valid for confirmation this long.
-CONFIRM_MAX_AGE_SECONDS = 3600
 TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "√"}
+
+
 FALSE_WORDS = {"false", "0", "no", "n", "否", "不是", "×"}
+
+
 LIST_SEPARATORS = re.compile(r"[、,，;；]")
-
-
-def max_rows() -> int:
-    return settings.REGISTRY_IMPORT_MAX_ROWS
-
-
-class ImportFileError(Exception):
-    """The file cannot be read as a table (wrong format, encoding, empty, too large)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,61 +56,6 @@ class ImportReport:
 def _key(text) -> str:
     """How headers and labels are compared: NFKC, no surrounding spaces or required-markers, case-folded."""
     return unicodedata.normalize("NFKC", str(text)).strip().strip("*").strip().casefold()
-
-
-def read_table(name: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """The header row and the data rows (with their row numbers in the file; blank rows skipped)."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        records = _xlsx_records(content)
-    elif lower.endswith(".csv") or lower.endswith(".txt"):
-        records = _csv_records(content)
-    else:
-        raise ImportFileError(_("Upload a CSV file or an Excel .xlsx file (an old .xls must be saved as .xlsx)."))
-    header = None
-    rows = []
-    for number, values in enumerate(records, start=1):
-        values = list(values)
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
-            continue
-        if header is None:
-            header = ["" if value is None else str(value).strip() for value in values]
-            continue
-        rows.append((number, values))
-        if len(rows) > max_rows():
-            raise ImportFileError(_("The file has more than %(n)d rows; split it.") % {"n": max_rows()})
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    return header, rows
-
-
-def _csv_records(content: bytes) -> Iterable[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("gb18030")  # Excel in Chinese saves "CSV" in GBK
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The CSV file is neither UTF-8 nor GBK text.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _xlsx_records(content: bytes) -> Iterable[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, KeyError) for a file that is not XLSX
-        raise ImportFileError(_("The file is not a readable Excel .xlsx file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
 
 
 def _flatten(messages) -> list[str]:
@@ -391,103 +301,3 @@ class TableImport:
         report.updated = outcome.count("updated")
         report.written = commit and outcome.ok and not report.errors
         return report
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (CSV or Excel .xlsx)"))
-
-
-def _sign_file(name: str, content: bytes, user) -> str:
-    data = base64.b64encode(zlib.compress(content)).decode("ascii")
-    return signing.dumps({"name": name, "data": data, "user": user.pk}, salt=SIGNING_SALT)
-
-
-def _unsign_file(token: str, user) -> tuple[str, bytes]:
-    payload = signing.loads(token, salt=SIGNING_SALT, max_age=CONFIRM_MAX_AGE_SECONDS)
-    if payload.get("user") != user.pk:
-        raise signing.BadSignature("another user's file")
-    return payload["name"], zlib.decompress(base64.b64decode(payload["data"]))
-
-
-class ImportAdminMixin:
-    """For RegistryAdmin: an "Import from a file" page for clerks, on admins with `importable = True`."""
-
-    importable = False
-    # The column that says which record a row is; by default the API list's `bulk_key`.
-    import_key: str | None = None
-
-    def get_urls(self):
-        urls = super().get_urls()
-        if not self.importable:
-            return urls
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import"
-        return [path("import/", self.admin_site.admin_view(self.import_view), name=name), *urls]
-
-    def may_import(self, request) -> bool:
-        return self.importable and self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        extra = dict(extra_context or {})
-        if self.may_import(request):
-            extra["registry_import_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        return super().changelist_view(request, extra)
-
-    def table_import(self, request) -> TableImport:
-        resource = api_resource_for(self.model)
-        if resource is None:
-            raise ImproperlyConfigured(f"{self.model.__name__} has no API list to import through")
-        viewset = resource.viewset_for(request, action="bulk")
-        key = self.import_key or record_code_field(self.model)
-        if not key:
-            raise ImproperlyConfigured(f"{resource.viewset_class.__name__} names no bulk_key to import by")
-        queryset = viewset.get_bulk_queryset() if hasattr(viewset, "get_bulk_queryset") else viewset.get_queryset()
-        return TableImport(serializer=viewset.get_serializer(), key=key, queryset=queryset, actor=request.user)
-
-    def import_view(self, request):
-        if not self.may_import(request):
-            raise PermissionDenied
-        changelist_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        form = ImportUploadForm()
-        report = token = None
-        file_name = ""
-        if request.method == "POST" and "confirm" in request.POST:
-            try:
-                file_name, content = _unsign_file(request.POST.get("token", ""), request.user)
-            except (signing.BadSignature, ValueError, zlib.error):
-                messages.error(request, _("The reviewed file has expired or was altered; upload it again."))
-                return HttpResponseRedirect(request.path)
-            report = self.table_import(request).run(file_name, content, commit=True)
-            if report.written:
-                self.message_user(
-                    request,
-                    _("Imported %(name)s: %(created)d created, %(updated)d updated.")
-                    % {"name": file_name, "created": report.created, "updated": report.updated},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(changelist_url)
-        elif request.method == "POST":
-            form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                file_name = upload.name
-                if upload.size > MAX_FILE_BYTES:
-                    form.add_error(
-                        "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-                    )
-                else:
-                    content = upload.read()
-                    report = self.table_import(request).run(file_name, content, commit=False)
-                    if report.ok:
-                        token = _sign_file(file_name, content, request.user)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import %(model)s from a file") % {"model": self.opts.verbose_name_plural},
-            "opts": self.opts,
-            "form": form,
-            "report": report,
-            "token": token,
-            "file_name": file_name,
-            "changelist_url": changelist_url,
-            "max_rows": max_rows(),
-        }
-        return TemplateResponse(request, "admin/core/import.html", context)

@@ -4,14 +4,17 @@ the change's own transaction, so every door (admin, API, bulk, imports, services
 Core knows no domain: a higher app (integration) registers the models whose changes are events, with
 the name of their resource and their status fields (`register`). The event keeps what the readers
 need without reading the change again: the action, the record's district before and after the change
-(a district reader gets a tombstone when its record leaves), and the ETag. Why the transaction id:
-docs/decisions/0260-gapless-feed.md.
+(a district reader gets a tombstone when its record leaves), the ETag, and the record as its GET answers
+in the change's transaction, rendered by the function the higher app registers (one JSON text for a reader
+who sees the record's personal data, one for every other reader). Why the transaction id:
+docs/decisions/0260-gapless-feed.md; why the rendering is stored: docs/decisions/0390-feed-renderings-stored.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -31,19 +34,26 @@ class EventAction(models.TextChoices):
 LEFT_JURISDICTION = "left_jurisdiction"
 
 
+# A model's renderer: the ids of records just written -> {id: (JSON text for a reader who sees the record's
+# personal data, JSON text for every other reader or "" when the same)}; an id it leaves out stores nothing.
+Renderer = Callable[[list[int]], dict[int, tuple[str, str]]]
+
+
 @dataclasses.dataclass(frozen=True)
 class FeedModel:
     resource: str
     status_fields: frozenset[str]
+    render: Renderer | None = None
 
 
 _registered: dict[type, FeedModel] = {}
 
 
-def register(model: type, *, resource: str, status_fields=()) -> None:
+def register(model: type, *, resource: str, status_fields=(), render: Renderer | None = None) -> None:
     """Make every change of `model` an event of `resource`; a change of one of `status_fields` is a
-    `status_changed` event. Called by the integration app when it is ready."""
-    _registered[model] = FeedModel(resource=resource, status_fields=frozenset(status_fields))
+    `status_changed` event; `render` gives the records' renderings stored with their events. Called by
+    the integration app when it is ready."""
+    _registered[model] = FeedModel(resource=resource, status_fields=frozenset(status_fields), render=render)
 
 
 def unregister_all() -> None:
@@ -129,7 +139,25 @@ def write_events(entries) -> None:
         if change_action == "update" and before != after:
             events.extend(_dependants_moved(instance, before))
     if events:
+        _store_renderings(events)
         OutboxEvent.objects.bulk_create(events)
+
+
+def _store_renderings(events: list) -> None:
+    """Set each event's renderings (not a removal's): one call of its model's renderer per model, so a
+    write of many records reads them back in one query set per model."""
+    wanted: dict[type, list] = {}
+    for event in events:
+        if event.action != EventAction.REMOVED:
+            wanted.setdefault(event.content_type.model_class(), []).append(event)
+    for model, found in wanted.items():
+        render = _registered[model].render
+        if render is None:
+            continue
+        renderings = render(list(dict.fromkeys(event.object_id for event in found)))
+        for event in found:
+            if event.object_id in renderings:
+                event.data, event.masked_data = renderings[event.object_id]
 
 
 def _dependants_moved(instance, before: str) -> list:

@@ -5,8 +5,8 @@ Core knows no domain: a higher app (integration) registers the models whose chan
 the name of their resource and their status fields (`register`). The event keeps what the readers
 need without reading the change again: the action, the record's district before and after the change
 (a district reader gets a tombstone when its record leaves), the ETag, and the record as its GET answers
-in the change's transaction, rendered by the function the higher app registers (one JSON text for a reader
-who sees the record's personal data, one for every other reader). Why the transaction id:
+in the change's transaction, rendered by the function the higher app registers (JSON text for a reader who
+sees the record's personal data, and the fields every other reader sees masked). Why the transaction id:
 docs/decisions/0260-gapless-feed.md; why the rendering is stored: docs/decisions/0390-feed-renderings-stored.md.
 """
 
@@ -35,7 +35,7 @@ LEFT_JURISDICTION = "left_jurisdiction"
 
 
 # A model's renderer: the ids of records just written -> {id: (JSON text for a reader who sees the record's
-# personal data, JSON text for every other reader or "" when the same)}; an id it leaves out stores nothing.
+# personal data, JSON object of the fields every other reader sees masked or "")}; an id left out stores nothing.
 Renderer = Callable[[list[int]], dict[int, tuple[str, str]]]
 
 
@@ -157,7 +157,7 @@ def _store_renderings(events: list) -> None:
         renderings = render(list(dict.fromkeys(event.object_id for event in found)))
         for event in found:
             if event.object_id in renderings:
-                event.data, event.masked_data = renderings[event.object_id]
+                event.data, event.masked_fields = renderings[event.object_id]
 
 
 def _dependants_moved(instance, before: str) -> list:

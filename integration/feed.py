@@ -7,9 +7,10 @@ already handed out. SQLite serialises its writers: there the id is commit order 
 
 `data` is the record as the reader's GET answered in the change's own transaction (masked alike), null
 for a tombstone: a record removed, or one that left a district reader's jurisdiction. It is rendered when
-the event is written (`render_stored`, registered with core.outbox), once for a reader who sees the
-record's personal data and once for every other reader, and served as the stored JSON text: a page is one
-index scan and a concatenation (docs/decisions/0390-feed-renderings-stored.md). An event written before
+the event is written (`render_stored`, registered with core.outbox) for a reader who sees the record's
+personal data, with the fields every other reader sees masked beside it, and served as the stored JSON
+text: a page is one index scan and a concatenation (docs/decisions/0390-feed-renderings-stored.md); only
+a reader who sees the masked fields has its records parsed and written again. An event written before
 renderings were stored is rendered when read, as the reader's GET answers then.
 """
 
@@ -126,10 +127,10 @@ def as_json(value) -> str:
 
 
 def render_stored(name: str, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """The records of resource `name` with these ids as their GET answers now, for an insider and for an
-    outsider ("" when it is the insider's): one query set and one list rendering for them all, as the
-    resource's list renders a page, the outsider's by the serializer's own masking of the insider's. A
-    record its list does not hold (a GET would not find it) stores null."""
+    """The records of resource `name` with these ids as their GET answers now: the insider's rendering,
+    and the fields the outsider's differs in ("" when none; the serializer's own masking of the
+    insider's). One query set and one list rendering for them all, as the resource's list renders a page.
+    A record its list does not hold (a GET would not find it) stores null."""
     with translation.override(settings.LANGUAGE_CODE):  # every reader is served the same text
         return _render_stored(feed_resources()[name], ids)
 
@@ -143,9 +144,9 @@ def _render_stored(resource: Resource, ids: list[int]) -> dict[int, tuple[str, s
     outsider = serializer_class(context=context)
     stored = {pk: ("null", "") for pk in ids}
     for instance, row in zip(found, insiders, strict=True):
-        text = as_json(row)
-        masked = as_json(outsider.finish_representation(instance, dict(row)))
-        stored[instance.pk] = (text, "" if masked == text else masked)
+        masked = outsider.finish_representation(instance, dict(row))
+        differ = {name: value for name, value in masked.items() if name not in row or row[name] != value}
+        stored[instance.pk] = (as_json(row), as_json(differ) if differ else "")
     return stored
 
 
@@ -258,8 +259,8 @@ def reader_rows(events: list[OutboxEvent], user, request=None) -> list[tuple[Out
         elif event.data is None:
             text = None
             unstored.setdefault(event.resource, set()).add(event.object_id)
-        elif event.masked_data and not reads_unmasked(principal, event.district_after):
-            text = event.masked_data
+        elif event.masked_fields and not reads_unmasked(principal, event.district_after):
+            text = as_json({**json.loads(event.data), **json.loads(event.masked_fields)})
         else:
             text = event.data
         rows.append((event, action, text))

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="outboxevent",
-            name="masked_data",
-            field=models.TextField(blank=True, default="", editable=False, verbose_name="record, masked"),
+            name="masked_fields",
+            field=models.TextField(blank=True, default="", editable=False, verbose_name="masked fields"),
         ),
     ]

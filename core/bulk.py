@@ -37,6 +37,7 @@ from rest_framework.relations import PrimaryKeyRelatedField, SlugRelatedField
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from core import outbox
 from core.access import WriteForbidden, check_write
 from core.api.serializers import RegistrySerializer
 from core.choices import ChangeSource
@@ -153,7 +154,8 @@ class BulkSync:
                     ]
                 )
                 return BulkOutcome(results=results, errors=errors, forbidden=forbidden)
-            return self.write(batch)
+            with outbox.renderings_deferred():  # the feed's renderings of the batch in one query set
+                return self.write(batch)
 
     # Validation: nothing is written here.
 

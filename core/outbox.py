@@ -12,12 +12,14 @@ docs/decisions/0260-gapless-feed.md; why the rendering is stored: docs/decisions
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import hashlib
 from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from core.access import jurisdiction_of
@@ -47,6 +49,8 @@ class FeedModel:
 
 
 _registered: dict[type, FeedModel] = {}
+# The events written without their renderings inside `renderings_deferred` (None outside it).
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("outbox_deferred", default=None)
 
 
 def register(model: type, *, resource: str, status_fields=(), render: Renderer | None = None) -> None:
@@ -138,9 +142,38 @@ def write_events(entries) -> None:
         )
         if change_action == "update" and before != after:
             events.extend(_dependants_moved(instance, before))
-    if events:
+    if not events:
+        return
+    deferred = _deferred.get()
+    if deferred is None:
         _store_renderings(events)
-        OutboxEvent.objects.bulk_create(events)
+    OutboxEvent.objects.bulk_create(events)
+    if deferred is not None:
+        deferred.extend(events)
+
+
+@contextlib.contextmanager
+def renderings_deferred():
+    """Inside a transaction, a batch of writes (bulk sync, an import, a queryset update) renders its
+    events' records together when it ends, in one query set per model, instead of once per row (the
+    rendering's fixed cost is several times a row's: bench/README.md). Each event still gets the record
+    as its GET answers inside the change's transaction, at the end of the batch rather than just after
+    its own row. An event a savepoint rolled back meanwhile is not found by the update: harmless. On an
+    exception nothing is rendered (the transaction is on its way back)."""
+    if _deferred.get() is not None or not connection.in_atomic_block:
+        yield  # an outer batch renders; outside a transaction each write renders its own (autocommit)
+        return
+    from core.models import OutboxEvent
+
+    pending: list = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending and not connection.get_rollback():
+        _store_renderings(pending)
+        OutboxEvent.objects.bulk_update(pending, ["data", "masked_fields"], batch_size=500)
 
 
 def _store_renderings(events: list) -> None:

@@ -11,7 +11,7 @@ from core.choices import Role
 from core.models import OutboxEvent
 from integration import feed
 from registry.models import Organization
-from tests.conftest import api_client_for, make_organization, make_user
+from tests.conftest import api_client_for, make_organization, make_uscc, make_user
 from tests.platforms.builders import make_platform
 from tests.ratings.builders import make_evaluation
 from tests.registry.builders import (
@@ -160,3 +160,37 @@ def test_every_feed_resource_masks_by_its_personal_fields_alone():
     for resource in feed.feed_resources().values():
         serializer = resource.viewset.serializer_class
         assert serializer.finish_representation is RegistrySerializer.finish_representation, resource.name
+
+
+def test_a_bulk_sync_stores_each_rows_rendering(clerk, clerk_api):
+    """Rendered together when the batch ends (core.outbox.renderings_deferred; tests/exports/test_bulk.py
+    holds the queries of a batch constant per row)."""
+    kept = make_organization(registered_by="330212")
+    rows = [{"uscc": kept.uscc, "address": "批量地址"}]
+    new = [
+        {
+            "uscc": make_uscc(),
+            "name": f"批量同步社会团体{index}",
+            "org_type": "social_group",
+            "registered_by": "330212",
+            "registered_on": "2020-05-01",
+            "legal_representative": "王五",
+            "phone": "13900001111",
+        }
+        for index in range(3)
+    ]
+    response = clerk_api.post("/api/v1/organizations/bulk/", rows + new, format="json")
+    assert response.status_code == 200, response.content
+    for result in response.json()["results"]:
+        event = OutboxEvent.objects.filter(resource="organizations", object_id=result["id"]).latest("id")
+        for kind in ("clerk", "another district"):
+            user = clerk if kind == "clerk" else reader(kind)
+            assert served(user, event) == get(user, event), kind
+    assert served(clerk, last_event(kept))["address"] == "批量地址"
+
+
+def test_a_refused_bulk_sync_leaves_no_event(clerk_api):
+    before = OutboxEvent.objects.count()
+    rows = [{"uscc": make_uscc(), "name": "缺少字段"}]
+    assert clerk_api.post("/api/v1/organizations/bulk/", rows, format="json").status_code == 400
+    assert OutboxEvent.objects.count() == before

@@ -19,9 +19,12 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime
 import functools
 import json
 import re
+import typing
+from json.encoder import encode_basestring
 
 from django.conf import settings
 from django.db import connection
@@ -216,7 +219,24 @@ def committed_events():
     return events
 
 
-def events_after(cursor: tuple[int, int] | None, *, district: str | None, resources=None, limit: int):
+class Event(typing.NamedTuple):
+    """An event as the feed reads it (the columns of core.models.OutboxEvent it serves, without a model
+    instance: a page of 1,000 is read in a fraction of the time)."""
+
+    pk: int
+    xid: int
+    occurred_at: datetime.datetime
+    resource: str
+    object_id: int
+    action: str
+    district_before: str
+    district_after: str
+    etag: str
+    data: str | None
+    masked_fields: str
+
+
+def events_after(cursor: tuple[int, int] | None, *, district: str | None, resources=None, limit: int) -> list[Event]:
     events = committed_events()
     if resources is not None:
         events = events.filter(resource__in=list(resources))
@@ -225,7 +245,7 @@ def events_after(cursor: tuple[int, int] | None, *, district: str | None, resour
     if cursor is not None:
         table = OutboxEvent._meta.db_table
         events = events.extra(where=[f'("{table}"."xid", "{table}"."id") > (%s, %s)'], params=list(cursor))
-    return list(events.order_by("xid", "id")[:limit])
+    return [Event(*row) for row in events.order_by("xid", "id").values_list(*Event._fields)[:limit]]
 
 
 def reader_action(event: OutboxEvent, district: str | None) -> str:
@@ -245,7 +265,7 @@ def reader_request(user, request=None) -> Request:
     return wrapped
 
 
-def reader_rows(events: list[OutboxEvent], user, request=None) -> list[tuple[OutboxEvent, str, str]]:
+def reader_rows(events: list[Event | OutboxEvent], user, request=None) -> list[tuple[Event | OutboxEvent, str, str]]:
     """Each event as the reader sees it: (event, its action — a tombstone when it left the reader's
     district —, the record as JSON text: the rendering stored for the reader's kind, or null for a
     tombstone). An event stored without renderings is rendered now, by the reader's GET."""
@@ -274,7 +294,7 @@ def reader_rows(events: list[OutboxEvent], user, request=None) -> list[tuple[Out
     return rows
 
 
-def _head(event: OutboxEvent, action: str) -> dict:
+def _head(event: Event | OutboxEvent, action: str) -> dict:
     return {
         "cursor": encode_cursor(event.xid, event.pk),
         "occurred_at": event.occurred_at,
@@ -285,21 +305,30 @@ def _head(event: OutboxEvent, action: str) -> dict:
     }
 
 
-def render(events: list[OutboxEvent], user, request=None) -> list[dict]:
+def render(events: list[Event | OutboxEvent], user, request=None) -> list[dict]:
     """The events as the reader sees them (`reader_rows`), each a dict of the feed's event."""
     return [
         {**_head(event, action), "data": json.loads(text)} for event, action, text in reader_rows(events, user, request)
     ]
 
 
-def page_json(events: list[OutboxEvent], user, next_cursor: str, request=None) -> str:
+def page_json(events: list[Event], user, next_cursor: str, request=None) -> str:
     """A page of the feed as JSON text, `{"results": [...], "next_cursor": "..."}`, written around the
-    stored renderings without reading them (what `render` gives, as the API's renderer writes it)."""
+    stored renderings without reading them: what `render` gives, as the API's renderer writes it (the
+    event's own fields written here, as rest_framework's JSON encoder writes them)."""
     results = ",".join(
-        f'{as_json(_head(event, action))[:-1]},"data":{text}}}'
+        f'{{"cursor":"{encode_cursor(event.xid, event.pk)}","occurred_at":{_timestamp(event.occurred_at)},'
+        f'"resource":{encode_basestring(event.resource)},"id":{int(event.object_id)},'
+        f'"action":{encode_basestring(action)},"etag":{encode_basestring(event.etag) if event.etag else "null"},'
+        f'"data":{text}}}'
         for event, action, text in reader_rows(events, user, request)
     )
     return f'{{"results":[{results}],"next_cursor":{as_json(next_cursor)}}}'
+
+
+def _timestamp(moment: datetime.datetime) -> str:
+    text = moment.isoformat()
+    return f'"{text[:-6]}Z"' if text.endswith("+00:00") else f'"{text}"'
 
 
 def _records(name: str, ids: set[int], request) -> dict[int, dict]:

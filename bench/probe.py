@@ -124,37 +124,76 @@ def bulk_rows(count: int, offset: int) -> list[dict]:
     return rows
 
 
-def feed_fill(total: int) -> dict:
-    """Fill the outbox up to `total` events in one INSERT … SELECT (about a minute per 5 M rows): events
-    of the organizations and filings present, alternately, all at transaction id 1 (committed long ago,
-    so every reader sees them; the feed's order is (xid, id)). Returns the events then stored."""
+# Records of each resource rendered for the filled events (spread over the ids): each event carries the
+# stored rendering of the record it names, as an event written by a change does.
+FEED_FILL_SAMPLE = 2000
+
+
+def feed_sample() -> list[tuple]:
+    """Organizations and filings, alternately, with what an event of each stores: (resource, content
+    type, id, district, ETag, rendering, masked fields), rendered by the feed's own renderer."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
+
+    from core.access import jurisdiction_of
+    from core.outbox import record_etag
+    from integration import feed
+    from registry.models import CommunityOrganization, Organization
+
+    samples = []
+    for name, model in (("organizations", Organization), ("community-organizations", CommunityOrganization)):
+        ids = list(model.objects.order_by("id").values_list("id", flat=True))
+        ids = ids[:: max(1, len(ids) // FEED_FILL_SAMPLE)][:FEED_FILL_SAMPLE]
+        content_type = ContentType.objects.get_for_model(model).pk
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            stored = feed.render_stored(name, chunk)
+            for record in model.objects.filter(pk__in=chunk).select_related(*feed_sample_joins(model)):
+                data, masked = stored[record.pk]
+                district = jurisdiction_of(record) or ""
+                rows.append((name, content_type, record.pk, district, record_etag(record), data, masked))
+        samples.append(rows)
+    organizations, filings = samples
+    size = min(len(organizations), len(filings))
+    return [row for pair in zip(organizations[:size], filings[:size], strict=True) for row in pair]
+
+
+def feed_sample_joins(model) -> list[str]:
+    return ["township"] if any(field.name == "township" for field in model._meta.concrete_fields) else []
+
+
+def feed_fill(total: int) -> dict:
+    """Fill the outbox up to `total` events in one INSERT … SELECT: `updated` events cycling over a sample
+    of organizations and filings (FEED_FILL_SAMPLE of each, rendered once by the feed's renderer), each
+    with the record's district, ETag and stored rendering, all at transaction id 1 (committed long ago,
+    so every reader sees them; the feed's order is (xid, id)). Returns the events then stored."""
+    from django.db import connection, transaction
 
     from core.models import OutboxEvent
-    from registry.models import CommunityOrganization, Organization
 
     missing = total - OutboxEvent.objects.count()
     if missing > 0:
-        organizations = ContentType.objects.get_for_model(Organization).pk
-        filings = ContentType.objects.get_for_model(CommunityOrganization).pk
-        with connection.cursor() as cursor:
+        sample = feed_sample()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE feed_sample (n int PRIMARY KEY, resource text, content_type_id int, object_id "
+                "bigint, district text, etag text, data text, masked_fields text) ON COMMIT DROP"
+            )
+            cursor.executemany(
+                "INSERT INTO feed_sample VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                [(index, *row) for index, row in enumerate(sample)],
+            )
             cursor.execute(
                 """
-                WITH o AS (SELECT array_agg(id) AS ids FROM registry_organization),
-                     f AS (SELECT array_agg(id) AS ids FROM registry_communityorganization)
                 INSERT INTO core_outboxevent (xid, occurred_at, resource, content_type_id, object_id, action,
-                                              district_before, district_after, etag)
-                SELECT 1, now(),
-                       CASE WHEN mod(i, 2) = 0 THEN 'organizations' ELSE 'community-organizations' END,
-                       CASE WHEN mod(i, 2) = 0 THEN %s ELSE %s END,
-                       CASE WHEN mod(i, 2) = 0 THEN o.ids[1 + mod(i / 2, cardinality(o.ids))]
-                            ELSE f.ids[1 + mod(i / 2, cardinality(f.ids))] END,
-                       'updated', '330212', '330212', ''
-                FROM generate_series(1, %s) AS i, o, f
+                                              district_before, district_after, etag, data, masked_fields)
+                SELECT 1, now(), s.resource, s.content_type_id, s.object_id, 'updated', s.district, s.district,
+                       s.etag, s.data, s.masked_fields
+                FROM generate_series(0, %s - 1) AS i JOIN feed_sample AS s ON s.n = mod(i, %s)
                 """,
-                [organizations, filings, missing],
+                [missing, len(sample)],
             )
+        with connection.cursor() as cursor:
             cursor.execute("ANALYZE core_outboxevent")
     return {"events": OutboxEvent.objects.count()}
 

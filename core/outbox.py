@@ -4,17 +4,22 @@ the change's own transaction, so every door (admin, API, bulk, imports, services
 Core knows no domain: a higher app (integration) registers the models whose changes are events, with
 the name of their resource and their status fields (`register`). The event keeps what the readers
 need without reading the change again: the action, the record's district before and after the change
-(a district reader gets a tombstone when its record leaves), and the ETag. Why the transaction id:
-docs/decisions/0260-gapless-feed.md.
+(a district reader gets a tombstone when its record leaves), the ETag, and the record as its GET answers
+in the change's transaction, rendered by the function the higher app registers (JSON text for a reader who
+sees the record's personal data, and the fields every other reader sees masked). Why the transaction id:
+docs/decisions/0260-gapless-feed.md; why the rendering is stored: docs/decisions/0390-feed-renderings-stored.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import hashlib
+from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from core.access import jurisdiction_of
@@ -31,19 +36,28 @@ class EventAction(models.TextChoices):
 LEFT_JURISDICTION = "left_jurisdiction"
 
 
+# A model's renderer: the ids of records just written -> {id: (JSON text for a reader who sees the record's
+# personal data, JSON object of the fields every other reader sees masked or "")}; an id left out stores nothing.
+Renderer = Callable[[list[int]], dict[int, tuple[str, str]]]
+
+
 @dataclasses.dataclass(frozen=True)
 class FeedModel:
     resource: str
     status_fields: frozenset[str]
+    render: Renderer | None = None
 
 
 _registered: dict[type, FeedModel] = {}
+# The events written without their renderings inside `renderings_deferred` (None outside it).
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("outbox_deferred", default=None)
 
 
-def register(model: type, *, resource: str, status_fields=()) -> None:
+def register(model: type, *, resource: str, status_fields=(), render: Renderer | None = None) -> None:
     """Make every change of `model` an event of `resource`; a change of one of `status_fields` is a
-    `status_changed` event. Called by the integration app when it is ready."""
-    _registered[model] = FeedModel(resource=resource, status_fields=frozenset(status_fields))
+    `status_changed` event; `render` gives the records' renderings stored with their events. Called by
+    the integration app when it is ready."""
+    _registered[model] = FeedModel(resource=resource, status_fields=frozenset(status_fields), render=render)
 
 
 def unregister_all() -> None:
@@ -128,8 +142,55 @@ def write_events(entries) -> None:
         )
         if change_action == "update" and before != after:
             events.extend(_dependants_moved(instance, before))
-    if events:
-        OutboxEvent.objects.bulk_create(events)
+    if not events:
+        return
+    deferred = _deferred.get()
+    if deferred is None:
+        _store_renderings(events)
+    OutboxEvent.objects.bulk_create(events)
+    if deferred is not None:
+        deferred.extend(events)
+
+
+@contextlib.contextmanager
+def renderings_deferred():
+    """Inside a transaction, a batch of writes (bulk sync, an import, a queryset update) renders its
+    events' records together when it ends, in one query set per model, instead of once per row (the
+    rendering's fixed cost is several times a row's: bench/README.md). Each event still gets the record
+    as its GET answers inside the change's transaction, at the end of the batch rather than just after
+    its own row. An event a savepoint rolled back meanwhile is not found by the update: harmless. On an
+    exception nothing is rendered (the transaction is on its way back)."""
+    if _deferred.get() is not None or not connection.in_atomic_block:
+        yield  # an outer batch renders; outside a transaction each write renders its own (autocommit)
+        return
+    from core.models import OutboxEvent
+
+    pending: list = []
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending and not connection.get_rollback():
+        _store_renderings(pending)
+        OutboxEvent.objects.bulk_update(pending, ["data", "masked_fields"], batch_size=500)
+
+
+def _store_renderings(events: list) -> None:
+    """Set each event's renderings (not a removal's): one call of its model's renderer per model, so a
+    write of many records reads them back in one query set per model."""
+    wanted: dict[type, list] = {}
+    for event in events:
+        if event.action != EventAction.REMOVED:
+            wanted.setdefault(event.content_type.model_class(), []).append(event)
+    for model, found in wanted.items():
+        render = _registered[model].render
+        if render is None:
+            continue
+        renderings = render(list(dict.fromkeys(event.object_id for event in found)))
+        for event in found:
+            if event.object_id in renderings:
+                event.data, event.masked_fields = renderings[event.object_id]
 
 
 def _dependants_moved(instance, before: str) -> list:

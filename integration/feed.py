@@ -5,8 +5,13 @@ transaction's id; a page holds only events of transactions older than every tran
 running in its database (FEED_HORIZON_SQL), ordered by (xid, id), so no event can later appear before a cursor
 already handed out. SQLite serialises its writers: there the id is commit order (xid is 0).
 
-`data` is the record as the reader would GET it at the time of reading (masked alike), null for a
-tombstone: a record removed, or one that left a district reader's jurisdiction.
+`data` is the record as the reader's GET answered in the change's own transaction (masked alike), null
+for a tombstone: a record removed, or one that left a district reader's jurisdiction. It is rendered when
+the event is written (`render_stored`, registered with core.outbox) for a reader who sees the record's
+personal data, with the fields every other reader sees masked beside it, and served as the stored JSON
+text: a page is one index scan and a concatenation (docs/decisions/0390-feed-renderings-stored.md); only
+a reader who sees the masked fields has its records parsed and written again. An event written before
+renderings were stored is rendered when read, as the reader's GET answers then.
 """
 
 from __future__ import annotations
@@ -14,20 +19,25 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import datetime
 import functools
+import json
 import re
+import typing
+from json.encoder import encode_basestring
 
 from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.utils.encoders import JSONEncoder
 
 from core import outbox
-from core.access import principal_of
+from core.access import Principal, principal_of
 from core.choices import Role
 from core.models import OutboxEvent
 
@@ -79,7 +89,68 @@ def register_outbox_models() -> None:
     for resource in feed_resources().values():
         model = resource.model
         fields = {field.name for field in model._meta.concrete_fields}
-        outbox.register(model, resource=resource.name, status_fields=fields & set(STATUS_FIELDS))
+        outbox.register(
+            model,
+            resource=resource.name,
+            status_fields=fields & set(STATUS_FIELDS),
+            render=functools.partial(render_stored, resource.name),
+        )
+
+
+# The renderings stored with an event: the two kinds of reader whose GETs of one record differ. Every feed
+# resource masks by its serializer's `personal_fields` alone (core.api.serializers.RegistrySerializer;
+# tests/integration/test_feed_renderings.py holds each reader's GET equal to the rendering it is served).
+
+
+class _PrincipalOnly:
+    """A user who is nothing but a principal (core.access.principal_of reads it first)."""
+
+    is_authenticated = True
+    pk = None
+
+    def __init__(self, principal: Principal):
+        self._registry_principal = principal
+
+
+# Sees every record's personal data: clerks, auditors, the district (or its township desks) holding it.
+INSIDER = _PrincipalOnly(Principal(Role.CLERK, read_only=True))
+# Sees none: any other reader. Its list queryset is the one that joins what masking reads (a filing's township).
+OUTSIDER = _PrincipalOnly(Principal(Role.DISTRICT, read_only=True))
+
+
+def reads_unmasked(principal: Principal, district: str) -> bool:
+    """Whether the reader's GET of a record of `district` ("" for a city-level record) shows its personal data."""
+    return principal.sees_all_personal_data or principal.sees_personal_data_of(district or None)
+
+
+def as_json(value) -> str:
+    """JSON text as the API's renderer writes it (rest_framework.renderers.JSONRenderer with our settings)."""
+    text = json.dumps(value, cls=JSONEncoder, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def render_stored(name: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """The records of resource `name` with these ids as their GET answers now: the insider's rendering,
+    and the fields the outsider's differs in ("" when none; the serializer's own masking of the
+    insider's). One query set and one list rendering for them all, as the resource's list renders a page.
+    A record its list does not hold (a GET would not find it) stores null."""
+    with translation.override(settings.LANGUAGE_CODE):  # every reader is served the same text
+        return _render_stored(feed_resources()[name], ids)
+
+
+def _render_stored(resource: Resource, ids: list[int]) -> dict[int, tuple[str, str]]:
+    view = resource.viewset(request=reader_request(OUTSIDER), action="list", format_kwarg=None, kwargs={}, args=())
+    found = list(view.get_queryset().filter(pk__in=ids))
+    serializer_class = view.get_serializer_class()
+    context = view.get_serializer_context()
+    insiders = serializer_class(found, many=True, context={**context, "request": reader_request(INSIDER)}).data
+    outsider = serializer_class(context=context)
+    stored = {pk: ("null", "") for pk in ids}
+    for instance, row in zip(found, insiders, strict=True):
+        masked = outsider.finish_representation(instance, dict(row))
+        differ = {name: value for name, value in masked.items() if name not in row or row[name] != value}
+        stored[instance.pk] = (as_json(row), as_json(differ) if differ else "")
+    return stored
 
 
 # Cursors: opaque to clients, "<xid>.<id>" in URL-safe base64 to us.
@@ -148,7 +219,24 @@ def committed_events():
     return events
 
 
-def events_after(cursor: tuple[int, int] | None, *, district: str | None, resources=None, limit: int):
+class Event(typing.NamedTuple):
+    """An event as the feed reads it (the columns of core.models.OutboxEvent it serves, without a model
+    instance: a page of 1,000 is read in a fraction of the time)."""
+
+    pk: int
+    xid: int
+    occurred_at: datetime.datetime
+    resource: str
+    object_id: int
+    action: str
+    district_before: str
+    district_after: str
+    etag: str
+    data: str | None
+    masked_fields: str
+
+
+def events_after(cursor: tuple[int, int] | None, *, district: str | None, resources=None, limit: int) -> list[Event]:
     events = committed_events()
     if resources is not None:
         events = events.filter(resource__in=list(resources))
@@ -157,7 +245,7 @@ def events_after(cursor: tuple[int, int] | None, *, district: str | None, resour
     if cursor is not None:
         table = OutboxEvent._meta.db_table
         events = events.extra(where=[f'("{table}"."xid", "{table}"."id") > (%s, %s)'], params=list(cursor))
-    return list(events.order_by("xid", "id")[:limit])
+    return [Event(*row) for row in events.order_by("xid", "id").values_list(*Event._fields)[:limit]]
 
 
 def reader_action(event: OutboxEvent, district: str | None) -> str:
@@ -177,34 +265,70 @@ def reader_request(user, request=None) -> Request:
     return wrapped
 
 
-def render(events: list[OutboxEvent], user, request=None) -> list[dict]:
-    """Each event as the reader sees it: its action (a tombstone when it left the reader's district),
-    and the record as the reader's GET of it answers now, or null for a tombstone or a record gone."""
-    request = reader_request(user, request)
+def reader_rows(events: list[Event | OutboxEvent], user, request=None) -> list[tuple[Event | OutboxEvent, str, str]]:
+    """Each event as the reader sees it: (event, its action — a tombstone when it left the reader's
+    district —, the record as JSON text: the rendering stored for the reader's kind, or null for a
+    tombstone). An event stored without renderings is rendered now, by the reader's GET."""
+    principal = principal_of(user)
     district = reader_district(user)
-    actions = {event.pk: reader_action(event, district) for event in events}
-    wanted: dict[str, set[int]] = {}
+    rows, unstored = [], {}
     for event in events:
-        if actions[event.pk] not in {outbox.EventAction.REMOVED, outbox.LEFT_JURISDICTION}:
-            wanted.setdefault(event.resource, set()).add(event.object_id)
-    records = {name: _records(name, ids, request) for name, ids in wanted.items()}
-    rows = []
-    for event in events:
-        data = records.get(event.resource, {}).get(event.object_id)
-        if actions[event.pk] in {outbox.EventAction.REMOVED, outbox.LEFT_JURISDICTION}:
-            data = None
-        rows.append(
-            {
-                "cursor": encode_cursor(event.xid, event.pk),
-                "occurred_at": event.occurred_at,
-                "resource": event.resource,
-                "id": event.object_id,
-                "action": actions[event.pk],
-                "etag": event.etag or None,
-                "data": data,
-            }
-        )
+        action = reader_action(event, district)
+        if action in {outbox.EventAction.REMOVED, outbox.LEFT_JURISDICTION}:
+            text = "null"
+        elif event.data is None:
+            text = None
+            unstored.setdefault(event.resource, set()).add(event.object_id)
+        elif event.masked_fields and not reads_unmasked(principal, event.district_after):
+            text = as_json({**json.loads(event.data), **json.loads(event.masked_fields)})
+        else:
+            text = event.data
+        rows.append((event, action, text))
+    if unstored:
+        request = reader_request(user, request)
+        records = {name: _records(name, ids, request) for name, ids in unstored.items()}
+        rows = [
+            (event, action, as_json(records[event.resource].get(event.object_id)) if text is None else text)
+            for event, action, text in rows
+        ]
     return rows
+
+
+def _head(event: Event | OutboxEvent, action: str) -> dict:
+    return {
+        "cursor": encode_cursor(event.xid, event.pk),
+        "occurred_at": event.occurred_at,
+        "resource": event.resource,
+        "id": event.object_id,
+        "action": action,
+        "etag": event.etag or None,
+    }
+
+
+def render(events: list[Event | OutboxEvent], user, request=None) -> list[dict]:
+    """The events as the reader sees them (`reader_rows`), each a dict of the feed's event."""
+    return [
+        {**_head(event, action), "data": json.loads(text)} for event, action, text in reader_rows(events, user, request)
+    ]
+
+
+def page_json(events: list[Event], user, next_cursor: str, request=None) -> str:
+    """A page of the feed as JSON text, `{"results": [...], "next_cursor": "..."}`, written around the
+    stored renderings without reading them: what `render` gives, as the API's renderer writes it (the
+    event's own fields written here, as rest_framework's JSON encoder writes them)."""
+    results = ",".join(
+        f'{{"cursor":"{encode_cursor(event.xid, event.pk)}","occurred_at":{_timestamp(event.occurred_at)},'
+        f'"resource":{encode_basestring(event.resource)},"id":{int(event.object_id)},'
+        f'"action":{encode_basestring(action)},"etag":{encode_basestring(event.etag) if event.etag else "null"},'
+        f'"data":{text}}}'
+        for event, action, text in reader_rows(events, user, request)
+    )
+    return f'{{"results":[{results}],"next_cursor":{as_json(next_cursor)}}}'
+
+
+def _timestamp(moment: datetime.datetime) -> str:
+    text = moment.isoformat()
+    return f'"{text[:-6]}Z"' if text.endswith("+00:00") else f'"{text}"'
 
 
 def _records(name: str, ids: set[int], request) -> dict[int, dict]:

@@ -116,7 +116,7 @@ def fan_out(subscription: WebhookSubscription, now: datetime.datetime) -> int:
             WebhookDelivery.objects.bulk_create(
                 WebhookDelivery(
                     subscription=subscription,
-                    event=event,
+                    event_id=event.pk,
                     message_id=f"msg_{event.xid}_{event.pk}",
                     payload=json.loads(json.dumps(row, cls=DjangoJSONEncoder)),
                     due_at=now,

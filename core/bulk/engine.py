@@ -15,6 +15,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.relations import PrimaryKeyRelatedField, SlugRelatedField
 from rest_framework.settings import api_settings
 
+from core import outbox
 from core.access import WriteForbidden, check_write
 from core.api.serializers import RegistrySerializer
 from core.bulk.validation import BatchModelValidator
@@ -137,7 +138,8 @@ class BulkSync:
                     ]
                 )
                 return BulkOutcome(results=results, errors=errors, forbidden=forbidden)
-            return self.write(batch)
+            with outbox.renderings_deferred():  # the feed's renderings of the batch in one query set
+                return self.write(batch)
 
     # Validation: nothing is written here.
 

@@ -41,6 +41,12 @@ class OutboxEvent(models.Model):
     district_before = models.CharField(_("district before"), max_length=6, blank=True)
     district_after = models.CharField(_("district after"), max_length=6, blank=True)
     etag = models.CharField(_("ETag"), max_length=40, blank=True)
+    # The record as its GET answered in the change's transaction, JSON text served as is to a reader who
+    # sees its personal data; `masked_fields`, a JSON object of the fields every other reader sees masked
+    # ("" when none). `data` null: nothing stored (a removal, or an event older than stored renderings).
+    # docs/decisions/0390-feed-renderings-stored.md.
+    data = models.TextField(_("record"), null=True, blank=True, editable=False)
+    masked_fields = models.TextField(_("masked fields"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("outbox event")

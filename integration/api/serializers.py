@@ -11,7 +11,7 @@ from integration.models import WebhookDelivery, WebhookSubscription
 
 
 class FeedEventSerializer(serializers.Serializer):
-    """One event of `feed/` (for the schema: the view renders events with integration.feed.render)."""
+    """One event of `feed/` (for the schema: the view writes its pages with integration.feed.page_json)."""
 
     cursor = serializers.CharField()
     occurred_at = serializers.DateTimeField()

@@ -1,8 +1,11 @@
+import json
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core.choices import Role
@@ -17,6 +20,22 @@ SUBSCRIBER_ROLES = frozenset({Role.CLERK, Role.DISTRICT, *([Role.TOWNSHIP] if ha
 FEED_PARAMETERS = {"after", "limit"}
 
 
+class FeedPage(str):
+    """A page of the feed as JSON text already written (integration.feed.page_json)."""
+
+
+class FeedRenderer(JSONRenderer):
+    """Sends a FeedPage as it is: the stored renderings are never parsed. Indented (the browsable API)
+    or anything else: as JSONRenderer writes it."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, FeedPage):
+            if self.get_indent(accepted_media_type or "", renderer_context or {}) is None:
+                return data.encode()
+            data = json.loads(data)
+        return super().render(data, accepted_media_type, renderer_context)
+
+
 class FeedViewSet(viewsets.GenericViewSet):
     """`feed/`: every committed change of the feed's resources, in commit order, as this client may read
     it: `?after=<next_cursor>&limit=<1–1000>`. District systems (and township desks) get the events of
@@ -24,6 +43,7 @@ class FeedViewSet(viewsets.GenericViewSet):
 
     queryset = None  # events are read by integration.feed, not through a queryset of the view
     pagination_class = None
+    renderer_classes = [FeedRenderer, BrowsableAPIRenderer]
     filter_backends = []
 
     @extend_schema(
@@ -45,7 +65,7 @@ class FeedViewSet(viewsets.GenericViewSet):
             next_cursor = feed.encode_cursor(events[-1].xid, events[-1].pk)
         else:
             next_cursor = raw if raw is not None else feed.encode_cursor(0, 0)
-        return Response({"results": feed.render(events, request.user, request), "next_cursor": next_cursor})
+        return Response(FeedPage(feed.page_json(events, request.user, next_cursor, request)))
 
 
 class WebhookViewSet(IdempotentPosts, NoQueryParametersOnWrites, viewsets.ModelViewSet):

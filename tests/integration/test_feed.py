@@ -38,8 +38,10 @@ def test_district_client_sees_created_updated_and_left_jurisdiction_of_a_record_
     events, _cursor = follow(district, after=after, until=lambda seen: len(events_of(seen, organization)) >= 3)
 
     assert events_of(events, organization) == [("created", False), ("updated", False), ("left_jurisdiction", True)]
-    created = next(e for e in events if e["id"] == organization.pk)
-    assert created["data"]["id"] == organization.pk and created["data"]["address"] == "新址"  # the record as read now
+    created, updated, _left = (e for e in events if e["resource"] == "organizations" and e["id"] == organization.pk)
+    # Each event carries the record as it was after its change, not as it is when read.
+    assert created["data"]["id"] == organization.pk and created["data"]["address"] == organization.address
+    assert updated["data"]["address"] == "新址" and updated["data"]["registered_by"] == "330212"
     assert set(created) == {"cursor", "occurred_at", "resource", "id", "action", "etag", "data"}
 
 

@@ -31,7 +31,8 @@ from registry.models.credit import in_force_on
 from reports.selectors import filings_counting_on, organizations_counting_on
 
 RELEASE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
-FILE_NAME = re.compile(r"[a-z_]+\.(csv|jsonl|json|md)|SHA256SUMS")
+# README.md is upper case, as the release writes it (a lower-case-only pattern hid it from /open-data/).
+FILE_NAME = re.compile(r"[a-z_]+\.(csv|jsonl|json)|README\.md|SHA256SUMS")
 FORMAT_VERSION = 1
 
 

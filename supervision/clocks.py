@@ -1,6 +1,8 @@
 """Every date of supervision, in one place, each with the provision it implements (DESIGN §7;
 docs/decisions/0201-supervision-clocks.md). Articles are those of 民政部令第60号《社会组织信用信息
-管理办法》as promulgated on 2018-01-24 (the 2017 draft numbers them differently).
+管理办法》as promulgated on 2018-01-24 (the 2017 draft numbers them differently). What each number was
+checked against is in docs/decisions/0401-credit-measures-articles-checked.md: every rule below is
+confirmed, the numbers of art. 8 and of art. 16 paragraph 2 are not.
 
 Working days (工作日) come from the calendar table (`CalendarDay`), seeded from the chinese-calendar
 package; a year the table does not cover counts weekends only and the computation says so
@@ -23,8 +25,9 @@ NO_DUTY_MONTHS = 6
 # Art. 14(1): 2 years on the abnormal list → the serious list; art. 16: removal after 2 years on it.
 TRANSFER_YEARS = 2
 SERIOUS_REMOVAL_YEARS = 2
-# Art. 8: credit information is recorded within 5 working days of being formed; we hold a listing
-# proposal to the same time, counted from the day after the report deadline.
+# Art. 8 (number unverified, 0401): credit information is recorded within 5 working days of being
+# formed or obtained; we hold a listing proposal to the same time, counted from the day after the
+# report deadline.
 LISTING_WORKING_DAYS = 5
 
 ART_LIST_ABNORMAL = "民政部令第60号第十条"
@@ -92,7 +95,8 @@ def serious_removal_due(counted_from: datetime.date, duty_done_on: datetime.date
 
 
 def serious_removal_due_on_deregistration(deregistered_on: datetime.date) -> datetime.date:
-    """Art. 16 (second paragraph): a listing for `revoked_or_cancelled` ends when deregistration is completed."""
+    """Art. 16 (second paragraph; the place unverified, 0401): a listing for `revoked_or_cancelled` ends
+    when deregistration is completed."""
     return deregistered_on
 
 

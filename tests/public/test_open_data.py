@@ -124,6 +124,10 @@ def test_open_data_page_lists_releases_and_serves_their_files(root, client):
     assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
     assert "宁波市下载测试协会".encode() in b"".join(download.streaming_content)
     assert client.get("/open-data/2024-05-09/manifest.json").status_code == 200
+    # Every file of the release is listed and served, README.md (upper case) included.
+    for name in ["README.md", "SHA256SUMS", "schema.json", "filings.jsonl"]:
+        assert f"/open-data/2024-05-09/{name}" in page.content.decode(), name
+        assert client.get(f"/open-data/2024-05-09/{name}").status_code == 200, name
     for bad in [
         "/open-data/2024-05-09/..%2Fsecret",
         "/open-data/latest/organizations.csv",

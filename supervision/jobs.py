@@ -205,6 +205,13 @@ def _serious_entries(props: _Proposals) -> None:
         origin.transferred_to_id: origin
         for origin in CreditListEntry.objects.filter(transferred_to__in=[e.pk for e in entries])
     }
+    # Art. 16: the two years must pass with no ground for either list; an abnormal listing made while on
+    # the serious list starts them again (a new serious ground moves `counted_from` itself).
+    abnormal_since: dict[int, list[datetime.date]] = {}
+    for organization_id, listed_on in CreditListEntry.objects.filter(
+        list_kind=CreditList.ABNORMAL, organization_id__in={e.organization_id for e in entries}, listed_on__lte=on
+    ).values_list("organization_id", "listed_on"):
+        abnormal_since.setdefault(organization_id, []).append(listed_on)
     for entry in entries:
         start = entry.counted_from or entry.listed_on
         organization = entry.organization
@@ -239,10 +246,11 @@ def _serious_entries(props: _Proposals) -> None:
                 )
                 if duty_done is None:
                     continue
-        due = clocks.serious_removal_due(start, duty_done)
+        window = max([start, *(d for d in abnormal_since.get(entry.organization_id, ()) if d > start)])
+        due = clocks.serious_removal_due(window, duty_done)
         if due <= on:
             props.add(
-                f"remove_serious:{entry.pk}:{start}",
+                f"remove_serious:{entry.pk}:{window}",
                 kind=ProposalKind.REMOVE_SERIOUS,
                 organization_id=entry.organization_id,
                 ground=entry.ground,

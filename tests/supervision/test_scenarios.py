@@ -206,3 +206,16 @@ def test_a_serious_listing_is_proposed_for_removal_two_years_after_its_clock():
     supervise(D(2026, 2, 28))
     [removal] = proposals(organization, ProposalKind.REMOVE_SERIOUS)
     assert removal.due_on == D(2026, 2, 28)
+
+
+def test_an_abnormal_listing_while_on_the_serious_list_starts_the_two_years_again():
+    # Art. 16: two years "with no ground for either list"; an abnormal listing on 2025-01-10 moves the
+    # serious listing's removal from 2026-02-28 to 2027-01-10.
+    organization = organization_with_reports(filed={2023: D(2024, 4, 1), 2024: D(2025, 4, 1)})
+    listed(organization, ground=CreditGround.LARGE_FINE, on=D(2024, 2, 29), kind=CreditList.SERIOUS)
+    listed(organization, ground=CreditGround.WARNING_OR_SMALL_FINE, on=D(2025, 1, 10))
+    supervise(D(2026, 3, 1))
+    assert not proposals(organization, ProposalKind.REMOVE_SERIOUS).exists()
+    supervise(D(2027, 1, 10))
+    [removal] = proposals(organization, ProposalKind.REMOVE_SERIOUS)
+    assert removal.due_on == D(2027, 1, 10)

@@ -2,8 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.bases import RegistryAdmin, is_clerk
-from core.admin.logs import ReadOnlyLogAdmin
+from core.admin.bases import ReadOnlyAdmin, RegistryAdmin, is_clerk
 from integration import webhooks
 from integration.models import WebhookDelivery, WebhookSubscription
 
@@ -42,7 +41,7 @@ class WebhookSubscriptionAdmin(RegistryAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyLogAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
         "subscription",

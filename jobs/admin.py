@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.access import principal_of
-from core.admin.logs import ReadOnlyLogAdmin
+from core.admin.bases import ReadOnlyAdmin
 from core.choices import Role
 from core.exports.views import CONTENT_TYPES, FORMATS, XLSX, attachment_header
 from jobs.exports import admin_rows, export_request_admin, exports_storage
@@ -30,7 +30,7 @@ def sees_every_export(user) -> bool:
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ReadOnlyLogAdmin):
+class ExportJobAdmin(ReadOnlyAdmin):
     list_display = ["created", "title", "file_format", "status", "progress_shown", "requested_by", "progress_link"]
     list_filter = ["status", "file_format"]
     list_select_related = ["requested_by"]
@@ -147,7 +147,7 @@ class ExportJobAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(PeriodicRun)
-class PeriodicRunAdmin(ReadOnlyLogAdmin):
+class PeriodicRunAdmin(ReadOnlyAdmin):
     list_display = ["slot", "name", "enqueued_at", "task_id"]
     list_filter = ["name"]
     date_hierarchy = "slot"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.actions import status_action
-from core.admin.bases import FilterSetListFilter, RegistryAdmin, RegistryTabularInline
+from core.admin.bases import FilterSetListFilter, ReadOnlyAdmin, RegistryAdmin, RegistryTabularInline
 from core.admin_filters import DateRangeFilter
 from core.exports.views import CONTENT_TYPES, CSV, FORMATS, XLSX, attachment_header, filters_of, log_title
 from core.exports.writers import csv_chunks, xlsx_chunks
@@ -271,18 +271,9 @@ def coverage_export(request, rows, *, as_of, file_format: str) -> HttpResponse:
 
 
 @admin.register(TownshipCoverage)
-class TownshipCoverageAdmin(RegistryAdmin):
+class TownshipCoverageAdmin(ReadOnlyAdmin):
     """Not a list of records but one page: the townships that no township-level platform open on a date
     sits in or serves."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

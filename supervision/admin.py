@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.actions import StatusActionForm, form_action
-from core.admin.bases import RegistryAdmin
+from core.admin.bases import ReadOnlyAdmin, RegistryAdmin
 from supervision import selectors, services
 from supervision.choices import CalendarSource, ProposalStatus
 from supervision.models import CalendarDay, CalendarYear, OverdueReporter, ReportDeadline, SupervisionProposal
@@ -146,7 +146,7 @@ class CalendarDayAdmin(RegistryAdmin):
 
 
 @admin.register(OverdueReporter)
-class OverdueReporterAdmin(RegistryAdmin):
+class OverdueReporterAdmin(ReadOnlyAdmin):
     """Organizations that owed last year's report and had not filed it by its deadline (DESIGN §7)."""
 
     list_display = ["name", "uscc", "org_type", "registered_by", "registered_on"]
@@ -156,9 +156,3 @@ class OverdueReporterAdmin(RegistryAdmin):
 
     def get_queryset(self, request):
         return selectors.overdue_reporters(timezone.localdate().year - 1, timezone.localdate())
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -88,8 +88,8 @@ def transfer_due(counted_from: datetime.date) -> datetime.date:
 
 def serious_removal_due(counted_from: datetime.date, duty_done_on: datetime.date | None = None) -> datetime.date:
     """Art. 16: removal may be applied for after 2 years on the serious list with no ground for either
-    list (`counted_from`: the listing, a new serious ground, or an abnormal listing since); art. 17: for `abnormal_two_years`, not before the original duty is
-    fulfilled (`duty_done_on`)."""
+    list (`counted_from`: the listing, a new serious ground, or an abnormal listing since); art. 17: for
+    `abnormal_two_years`, not before the original duty is fulfilled (`duty_done_on`)."""
     due = add_years(counted_from, SERIOUS_REMOVAL_YEARS)
     return max(due, duty_done_on) if duty_done_on is not None else due
 

@@ -305,3 +305,17 @@ def added_and_shown_at(modeladmin, request, obj, url: str):
     message = format_html(gettext("The {name} “{obj}” was added successfully."), name=obj._meta.verbose_name, obj=link)
     modeladmin.message_user(request, message, messages.SUCCESS)
     return HttpResponseRedirect(url)
+
+
+class ReadOnlyAdmin(RegistryAdmin):
+    """What the system writes or works out (logs, jobs, computed lists): nobody adds, changes or deletes
+    a row here."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.bases import RegistryAdmin
+from core.admin.bases import ReadOnlyAdmin
 from core.admin.history import describe_changes
 from core.models import ChangeRecord, ExportLog
 
@@ -35,21 +35,8 @@ def _record_type_name(content_type: ContentType) -> str:
     return str(model._meta.verbose_name) if model is not None else content_type.model
 
 
-class ReadOnlyLogAdmin(RegistryAdmin):
-    """Logs are written by the system only: nobody adds, changes or deletes an entry here."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(ReadOnlyLogAdmin):
+class ChangeRecordAdmin(ReadOnlyAdmin):
     list_display = ["time", "record_type", "record_link", "action", "actor_name", "source", "request_id"]
     list_filter = ["action", "source", RecordTypeFilter]
     list_select_related = ["content_type"]
@@ -98,7 +85,7 @@ class ChangeRecordAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(ReadOnlyLogAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     list_display = ["time", "user_name", "title", "file_format", "as_of", "row_count", "source", "request_id"]
     list_filter = ["title", "file_format", "source"]
     search_fields = ["user_name", "title", "resource", "request_id", "sha256"]

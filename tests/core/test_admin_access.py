@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
-from core.admin.bases import RegistryAdmin
+from core.admin.bases import ReadOnlyAdmin, RegistryAdmin
 from core.choices import Role
 from core.models import ChangeRecord
 from registry.models import Organization
@@ -173,3 +173,18 @@ def test_change_record_page_shows_a_readable_table(auditor_browser, clerk_api):
     assert "旧址" in text and "新址" in text
     assert auditor_browser.get("/admin/core/changerecord/").status_code == 200
     assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+READ_ONLY = [(model, model_admin) for model, model_admin in REGISTERED if isinstance(model_admin, ReadOnlyAdmin)]
+
+
+@pytest.mark.parametrize("model, model_admin", READ_ONLY, ids=[m._meta.label for m, _ in READ_ONLY])
+def test_what_the_system_writes_or_works_out_is_read_only_even_for_a_superuser(model, model_admin):
+    # Logs, jobs and computed lists (the overdue reporters are organizations: deleting one there would
+    # delete the organization).
+    superuser = make_user(Role.CLERK)
+    superuser.is_superuser = True
+    request = request_of(superuser)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)

@@ -3,11 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from core.models import ApiToken, hash_token_key
+from core.roles import GROUP_NAMES, role_flag, role_flags
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
@@ -30,8 +32,12 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(self.invalid) from None
+        # One query: the token, its user, the user's access profile and roles (core.access.principal_of).
         token = (
-            ApiToken.objects.select_related("user", "user__access_profile").filter(key_hash=hash_token_key(key)).first()
+            ApiToken.objects.select_related("user", "user__access_profile")
+            .annotate(**role_flags(OuterRef("user_id")))
+            .filter(key_hash=hash_token_key(key))
+            .first()
         )
         now = timezone.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
@@ -41,6 +47,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             token.touch(now)
         user = token.user
         user._registry_token_read_only = token.read_only
+        user._registry_roles = {role for role in GROUP_NAMES if getattr(token, role_flag(role))}
         return user, token
 
     def authenticate_header(self, request):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists
 
 from core.choices import Role
 
@@ -29,6 +30,20 @@ def roles_of_groups(names: Iterable[str]) -> set[str]:
 
 def group_names_of(role: str) -> list[str]:
     return [GROUP_NAMES[role], role]
+
+
+def role_flags(user_ref) -> dict:
+    """Annotations, one boolean per role, saying whether the user at `user_ref` (an OuterRef to a
+    user's id) is in one of the role's groups: read in the query that finds a token, so that a
+    request's authentication is one query (core.auth), with the roles that `roles_of_groups` gives."""
+    return {
+        role_flag(role): Exists(Group.objects.filter(user=user_ref, name__in=group_names_of(role)))
+        for role in GROUP_NAMES
+    }
+
+
+def role_flag(role: str) -> str:
+    return f"_in_role_{role}"
 
 
 def registry_app_labels() -> list[str]:

@@ -3,13 +3,12 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from core.models import ApiToken, hash_token_key
-from core.roles import GROUP_NAMES, role_flag, role_flags
+from core.roles import roles_of_bits, roles_read_with
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
@@ -35,7 +34,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         # One query: the token, its user, the user's access profile and roles (core.access.principal_of).
         token = (
             ApiToken.objects.select_related("user", "user__access_profile")
-            .annotate(**role_flags(OuterRef("user_id")))
+            .annotate(_registry_role_bits=roles_read_with(ApiToken))
             .filter(key_hash=hash_token_key(key))
             .first()
         )
@@ -47,7 +46,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             token.touch(now)
         user = token.user
         user._registry_token_read_only = token.read_only
-        user._registry_roles = {role for role in GROUP_NAMES if getattr(token, role_flag(role))}
+        user._registry_roles = roles_of_bits(token._registry_role_bits)
         return user, token
 
     def authenticate_header(self, request):

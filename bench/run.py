@@ -557,7 +557,9 @@ def measure(server: Server, token: str, sample: dict, url: str, django: Django, 
         workers = server.workers()
         items[name] = latency(session, [base + path for path in paths], args.requests, workers=workers)
 
-    if wanted_here("throughput"):
+    # `throughput` names the three rows it gives (throughput_api, throughput_minimal, throughput_ratio).
+    only = set(filter(None, args.only.split(",")))
+    if wanted_here("throughput") or any(name.startswith("throughput_") for name in only):
         items.update(throughput(session, base, token, args, server.workers()))
     if wanted_here("csv_export_filings"):
         log("  CSV export of every filing, and COPY of the same SELECT")

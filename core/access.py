@@ -92,7 +92,10 @@ def principal_of(user) -> Principal:
     if user.is_superuser:
         principal = Principal(Role.CLERK, read_only=read_only)
     else:
-        groups = roles_of_groups(user.groups.values_list("name", flat=True))
+        # The roles read with the token (core.auth), else from the user's groups.
+        groups = getattr(user, "_registry_roles", None)
+        if groups is None:
+            groups = roles_of_groups(user.groups.values_list("name", flat=True))
         if Role.CLERK in groups:
             principal = Principal(Role.CLERK, read_only=read_only)
         elif Role.DISTRICT in groups:

@@ -9,6 +9,7 @@ from rest_framework import authentication, exceptions
 
 from core.models import ApiToken
 from core.models.access import hash_token_key
+from core.roles import roles_of_bits, roles_read_with
 
 
 class HashedTokenAuthentication(authentication.BaseAuthentication):
@@ -31,8 +32,12 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(self.invalid) from None
+        # One query: the token, its user, the user's access profile and roles (core.access.principal_of).
         token = (
-            ApiToken.objects.select_related("user", "user__access_profile").filter(key_hash=hash_token_key(key)).first()
+            ApiToken.objects.select_related("user", "user__access_profile")
+            .annotate(_registry_role_bits=roles_read_with(ApiToken))
+            .filter(key_hash=hash_token_key(key))
+            .first()
         )
         now = timezone.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.is_active:
@@ -42,6 +47,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             token.touch(now)
         user = token.user
         user._registry_token_read_only = token.read_only
+        user._registry_roles = roles_of_bits(token._registry_role_bits)
         return user, token
 
     def authenticate_header(self, request):

@@ -6,7 +6,11 @@ see failed logins and locks (django-axes) and lift a lock (core.admin.accounts.L
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 
 from core.choices import Role
 
@@ -29,6 +33,33 @@ def roles_of_groups(names: Iterable[str]) -> set[str]:
 
 def group_names_of(role: str) -> list[str]:
     return [GROUP_NAMES[role], role]
+
+
+def roles_read_with(token_model) -> RawSQL:
+    """An annotation of a token query: the roles its user's groups give (`roles_of_groups`), as bits
+    (`roles_of_bits`), so that a request's authentication is one query (core.auth). Written as SQL: the
+    ORM's equivalent (an Exists per role) took 1 ms of compiling a request, twice the query it saves."""
+    quote = connection.ops.quote_name
+    user_groups = get_user_model().groups.through._meta
+    group_id = user_groups.get_field("group").column
+    user_id = user_groups.get_field("user").column
+    token_user = f"{quote(token_model._meta.db_table)}.{quote(token_model._meta.get_field('user').column)}"
+    whens, params = [], []
+    for bit, role in enumerate(GROUP_NAMES):
+        whens.append(f"WHEN g.{quote('name')} IN (%s, %s) THEN {1 << bit}")
+        params += group_names_of(role)
+    sql = (
+        f"SELECT COALESCE(SUM(DISTINCT CASE {' '.join(whens)} ELSE 0 END), 0) "
+        f"FROM {quote(Group._meta.db_table)} g INNER JOIN {quote(user_groups.db_table)} ug "
+        f"ON g.{quote('id')} = ug.{quote(group_id)} "
+        f"WHERE ug.{quote(user_id)} = {token_user}"
+    )
+    return RawSQL(sql, params, output_field=IntegerField())
+
+
+def roles_of_bits(bits: int) -> set[str]:
+    """The roles of `roles_read_with`'s bits."""
+    return {role for bit, role in enumerate(GROUP_NAMES) if bits & (1 << bit)}
 
 
 def registry_app_labels() -> list[str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework.relations import RelatedField
+from rest_framework.relations import ManyRelatedField, RelatedField
 from rest_framework.serializers import LIST_SERIALIZER_KWARGS, LIST_SERIALIZER_KWARGS_REMOVE
 
 from core.access import jurisdiction_of, principal_of
@@ -59,6 +59,17 @@ class RegistryPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("does_not_exist", pk_value=data)
 
 
+def _fresh_field(field: serializers.Field) -> serializers.Field:
+    """A copy of an unbound template field that binding (`Field.bind`, per serializer instance) cannot
+    reach back into: a plain field is shallow-copied (binding sets attributes of the copy alone; its
+    arguments, validators and choices are read, never changed, as in DRF's own deep copy, which
+    shares the validators too); a field that holds bound fields (a nested serializer, a list of
+    them, a many-related field's child) is deep-copied as DRF does."""
+    if isinstance(field, serializers.BaseSerializer | ManyRelatedField):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
 class RegistrySerializer(serializers.ModelSerializer):
     """Base of every model serializer.
 
@@ -100,14 +111,15 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         """DRF builds a model serializer's fields from the model again for every instance (every
-        request). They depend on the class alone, so they are built once per class and deep-copied
-        for each instance, as DRF copies declared fields (bench/README.md: about 0.7 ms a list page)."""
+        request). They depend on the class alone, so they are built once per class and copied for
+        each instance (bench/README.md: the deep copy DRF makes of declared fields cost about 0.8 ms
+        a list page)."""
         cls = type(self)
         template = cls.__dict__.get("_fields_template")
         if template is None:
             template = super().get_fields()
             cls._fields_template = template
-        return copy.deepcopy(template)
+        return {name: _fresh_field(field) for name, field in template.items()}
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

@@ -146,6 +146,30 @@ def test_a_deactivated_client_is_refused():
     assert client_with(key).get(URL).status_code == 401
 
 
+def test_the_roles_read_with_the_token_are_those_of_the_groups_at_each_request():
+    """core.auth reads the roles in the token's query (one query a request): a change of the groups or
+    a revocation takes effect on the next request, and a group still named by the role's value (a
+    database from before the Chinese names) counts, as roles_of_groups says."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(Role.AUDITOR)
+    token, key = ApiToken.issue(user=user)
+    client = client_with(key)
+    assert client.get(URL).status_code == 200
+    assert client.post(URL, {}, format="json").status_code == 403  # an auditor reads only
+    user.groups.clear()
+    assert client.get(URL).status_code == 403  # no role: nothing to read
+    user.groups.add(Group.objects.create(name=Role.CLERK))  # the legacy name of the clerks' group
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    assert not any("auth_user_groups" in query["sql"] and "apitoken" not in query["sql"] for query in queries)
+    user.groups.add(Group.objects.get(name="监督查询人员"))  # clerk and auditor: the clerk's role wins
+    assert client.post(URL, {}, format="json").status_code == 400  # a clerk may write (the body is empty)
+    token.revoked_at = timezone.now()
+    token.save()
+    assert client.get(URL).status_code == 401
+
+
 def test_anonymous_is_401(anonymous_api):
     response = anonymous_api.get(URL)
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"

@@ -229,8 +229,8 @@ def test_export_query_count_is_constant_per_chunk_whatever_the_size(clerk_api, m
         make_organization()
     with CaptureQueriesContext(connection) as five_chunks:
         content_of(clerk_api.get(URL, {"format": file_format}))
-    # token, role groups, count, export log, the rows (one cursor read in chunks; party_org and the
+    # token (with its user's roles), count, export log, the rows (one cursor read in chunks; party_org and the
     # latest annual report are annotations), then per chunk the current credit-list entries of its rows,
     # and at the end the manifest (rows, SHA-256) written to the export log
-    assert len(one_chunk) == 7, [query["sql"] for query in one_chunk.captured_queries]
-    assert len(five_chunks) == 6 + 5, [query["sql"] for query in five_chunks.captured_queries]
+    assert len(one_chunk) == 6, [query["sql"] for query in one_chunk.captured_queries]
+    assert len(five_chunks) == 5 + 5, [query["sql"] for query in five_chunks.captured_queries]

@@ -400,12 +400,12 @@ def query_count(api, url):
 @pytest.mark.parametrize(
     ("url", "pinned"),
     [
-        # token, role groups, count, page, and for platforms the served townships of the page (prefetch)
-        (URL, 5),
-        (ASSESSMENTS, 4),
-        (RATINGS, 4),
-        (FUNDING, 4),
-        (INCUBATIONS, 4),
+        # token (with its user's roles), count, page, and for platforms the served townships of the page (prefetch)
+        (URL, 4),
+        (ASSESSMENTS, 3),
+        (RATINGS, 3),
+        (FUNDING, 3),
+        (INCUBATIONS, 3),
     ],
 )
 def test_list_query_count_is_constant(clerk_api, url, pinned):
@@ -435,8 +435,8 @@ def test_coverage_and_totals_query_counts_are_constant(clerk_api):
     clerk_api.get(COVERAGE)
     coverage, _ = query_count(clerk_api, COVERAGE)
     totals, _ = query_count(clerk_api, f"{FUNDING}totals/")
-    # token, role groups, then: district check skipped, districts, townships / totals; filings per
+    # token (with its user's roles), then: district check skipped, districts, townships / totals; filings per
     # platform: assigned, the rest by township, the default platforms (own, served); their platforms
     # (none here: no filing)
-    assert coverage == 8
-    assert totals == 3
+    assert coverage == 7
+    assert totals == 2

@@ -383,13 +383,13 @@ def test_project_list_queries_are_constant(clerk_api):
         project = make_project(purchaser=department)
         award(project, make_organization(), AWARD_DAY)
 
-    # token, role groups, count, page (purchaser, provider, demand and cap in the same query)
-    assert_constant_queries(clerk_api, PROJECTS, build, 4)
+    # token (with its user's roles), count, page (purchaser, provider, demand and cap in the same query)
+    assert_constant_queries(clerk_api, PROJECTS, build, 3)
 
 
 def test_demand_list_queries_are_constant(clerk_api):
     department = make_department()
-    assert_constant_queries(clerk_api, DEMANDS, lambda: make_demand(department=department), 4)
+    assert_constant_queries(clerk_api, DEMANDS, lambda: make_demand(department=department), 3)
 
 
 def test_response_list_queries_are_constant(clerk_api):
@@ -402,7 +402,7 @@ def test_response_list_queries_are_constant(clerk_api):
             instance=DemandResponse(demand=demand, organization=make_organization(), responded_on=demand.published_on)
         )
 
-    assert_constant_queries(clerk_api, RESPONSES, build, 4)
+    assert_constant_queries(clerk_api, RESPONSES, build, 3)
 
 
 def test_function_list_queries_are_constant(clerk_api):
@@ -411,16 +411,16 @@ def test_function_list_queries_are_constant(clerk_api):
     def build():
         make_function(department=department).receiving_organizations.set([make_organization(), make_organization()])
 
-    # token, role groups, count, page, receiving organizations (one prefetch for the page)
-    assert_constant_queries(clerk_api, FUNCTIONS, build, 5)
+    # token (with its user's roles), count, page, receiving organizations (one prefetch for the page)
+    assert_constant_queries(clerk_api, FUNCTIONS, build, 4)
 
 
 def test_department_and_cap_lists_queries_are_constant(clerk_api):
-    assert_constant_queries(clerk_api, DEPARTMENTS, lambda: make_department(), 4)
+    assert_constant_queries(clerk_api, DEPARTMENTS, lambda: make_department(), 3)
     clerk_api.get("/api/v1/project-caps/")
     with CaptureQueriesContext(connection) as caps:
         assert clerk_api.get("/api/v1/project-caps/").status_code == 200
-    assert len(caps) == 4
+    assert len(caps) == 3  # token (with its user's roles), count, page
 
 
 def test_amounts_are_decimal_strings(clerk_api):

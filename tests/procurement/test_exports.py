@@ -77,11 +77,11 @@ def test_project_export_queries_are_constant_per_chunk(clerk_api, monkeypatch, f
         build()
     with CaptureQueriesContext(connection) as three_chunks:
         content_of(clerk_api.get(PROJECTS, {"format": file_format}))
-    # token, role groups, count, export log, the rows (one cursor; purchaser, provider, demand and cap
+    # token (with its user's roles), count, export log, the rows (one cursor; purchaser, provider, demand and cap
     # in it), then per chunk the providers' credit codes
     # (and at the end the manifest written to the export log)
-    assert len(one_chunk) == 7, [query["sql"] for query in one_chunk.captured_queries]
-    assert len(three_chunks) == 6 + 3, [query["sql"] for query in three_chunks.captured_queries]
+    assert len(one_chunk) == 6, [query["sql"] for query in one_chunk.captured_queries]
+    assert len(three_chunks) == 5 + 3, [query["sql"] for query in three_chunks.captured_queries]
 
 
 def test_function_export_queries_are_constant_per_chunk(clerk_api, monkeypatch):
@@ -99,7 +99,7 @@ def test_function_export_queries_are_constant_per_chunk(clerk_api, monkeypatch):
         build()
     with CaptureQueriesContext(connection) as three_chunks:
         content_of(clerk_api.get(FUNCTIONS, {"format": "csv"}))
-    # token, role groups, count, export log, the rows, then per chunk the receiving organizations
+    # token (with its user's roles), count, export log, the rows, then per chunk the receiving organizations
     # (and at the end the manifest written to the export log)
-    assert len(one_chunk) == 7, [query["sql"] for query in one_chunk.captured_queries]
-    assert len(three_chunks) == 6 + 3, [query["sql"] for query in three_chunks.captured_queries]
+    assert len(one_chunk) == 6, [query["sql"] for query in one_chunk.captured_queries]
+    assert len(three_chunks) == 5 + 3, [query["sql"] for query in three_chunks.captured_queries]

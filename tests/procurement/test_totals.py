@@ -130,8 +130,8 @@ def test_totals_take_one_query_whatever_the_number_of_projects(clerk_api):
     clerk_api.get(URL)
     with CaptureQueriesContext(connection) as queries:
         assert clerk_api.get(URL).status_code == 200
-    # token, role groups, the grouped totals
-    assert len(queries) == 3, [q["sql"] for q in queries.captured_queries]
+    # token (with its user's roles), the grouped totals
+    assert len(queries) == 2, [q["sql"] for q in queries.captured_queries]
 
 
 def test_every_role_reads_the_totals(auditor_api, yinzhou_api):

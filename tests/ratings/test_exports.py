@@ -72,7 +72,7 @@ def test_evaluations_export_query_count_is_constant_per_chunk(clerk_api, monkeyp
         make_evaluation()
     with CaptureQueriesContext(connection) as five_chunks:
         content_of(clerk_api.get(URL, {"format": file_format}))
-    # token, role groups, count, export log, the rows; per chunk the organizations' credit codes
+    # token (with its user's roles), count, export log, the rows; per chunk the organizations' credit codes
     # (and at the end the manifest written to the export log)
-    assert len(one_chunk) == 7, [query["sql"] for query in one_chunk.captured_queries]
-    assert len(five_chunks) == 6 + 5, [query["sql"] for query in five_chunks.captured_queries]
+    assert len(one_chunk) == 6, [query["sql"] for query in one_chunk.captured_queries]
+    assert len(five_chunks) == 5 + 5, [query["sql"] for query in five_chunks.captured_queries]

@@ -175,9 +175,9 @@ def test_list_query_count_is_constant(clerk_api):
     with CaptureQueriesContext(connection) as fifty:
         assert len(clerk_api.get(URL).json()["results"]) == 50
     assert len(one) == len(fifty)
-    # token, role groups, count, page (party_org and the latest annual report are annotations), current
+    # token (with its user's roles), count, page (party_org and the latest annual report are annotations), current
     # credit-list entries of the page
-    assert len(fifty) == 5, [q["sql"] for q in fifty.captured_queries]
+    assert len(fifty) == 4, [q["sql"] for q in fifty.captured_queries]
 
 
 def test_divisions_are_read_only_and_filterable(clerk_api):

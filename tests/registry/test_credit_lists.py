@@ -181,4 +181,4 @@ def test_list_query_count_is_constant(clerk_api):
         make_credit_entry()
     with CaptureQueriesContext(connection) as many:
         assert len(clerk_api.get(URL).json()["results"]) == 21
-    assert len(one) == len(many) == 4  # token, role groups, count, page
+    assert len(one) == len(many) == 3  # token (with its user's roles), count, page

@@ -269,8 +269,8 @@ def test_list_query_count_is_constant(clerk_api):
     with CaptureQueriesContext(connection) as fifty:
         assert len(clerk_api.get(URL).json()["results"]) == 50
     assert len(one) == len(fifty)
-    # token, role groups, count, page (township joined for the masking of contact_phone)
-    assert len(fifty) == 4, [query["sql"] for query in fifty.captured_queries]
+    # token (with its user's roles), count, page (township joined for the masking of contact_phone)
+    assert len(fifty) == 3, [query["sql"] for query in fifty.captured_queries]
 
 
 # Access (DESIGN §5)

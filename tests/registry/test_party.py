@@ -150,4 +150,4 @@ def test_list_query_count_is_constant(clerk_api):
         make_party_organization(make_organization(), make_organization())
     with CaptureQueriesContext(connection) as many:
         assert len(clerk_api.get(URL).json()["results"]) == 11
-    assert len(one) == len(many) == 5  # token, role groups, count, page, covered organizations
+    assert len(one) == len(many) == 4  # token (with its user's roles), count, page, covered organizations

@@ -12,7 +12,7 @@ from core.admin.bases import FilterSetListFilter, RegistryAdmin, added_and_shown
 from core.admin_filters import DateRangeFilter
 from ratings import services
 from ratings.choices import EvaluationStatus, Grade, RevocationGround
-from ratings.filtersets import EvaluationFilterSet
+from ratings.filtersets import EvaluationFilterSet, OrganizationGradeFilterSet
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 
@@ -44,22 +44,21 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset.valid_on(today).filter(valid_until__lt=limit)
 
 
-class CurrentGradeFilter(admin.SimpleListFilter):
-    """Organizations by their grade today (for the organizations list)."""
+class CurrentGradeFilter(FilterSetListFilter):
+    """Organizations by their grade today (for the organizations list), through the organizations' filter
+    set as the API's `grade=` (`none`: no grade in force)."""
 
     title = _("current grade")
-    parameter_name = "current_grade"
+    parameter_name = "grade"
+
+    @property
+    def filterset_class(self):
+        from registry.filtersets import OrganizationFilterSet  # assembled with this app's grade filters
+
+        return OrganizationFilterSet
 
     def lookups(self, request, model_admin):
-        return [*Grade.choices, ("none", _("No grade"))]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "none":
-            return with_current_grade(queryset).filter(**{f"{CURRENT_GRADE}__isnull": True})
-        if value in {str(grade) for grade in Grade.values}:
-            return with_current_grade(queryset).filter(**{CURRENT_GRADE: int(value)})
-        return queryset
+        return OrganizationGradeFilterSet.base_filters["grade"].extra["choices"]
 
 
 class ReadableInline:

@@ -7,6 +7,8 @@ from ratings.choices import EvaluationStatus, Grade, HonourKind, HundredBestList
 from ratings.models import Evaluation, Honour
 from ratings.selectors import CURRENT_GRADE, with_current_grade
 
+NO_GRADE = "none"  # `grade=none`: organizations without a grade in force
+
 
 class EvaluationFilterSet(RegistryFilterSet):
     as_of = AsOfFilter()
@@ -51,13 +53,18 @@ class EvaluationFilterSet(RegistryFilterSet):
 class OrganizationGradeFilterSet(django_filters.FilterSet):
     """The grade filters of the organizations list (current grade today), mixed into its filter set."""
 
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, method="filter_grade", label=_("current grade"))
+    grade = django_filters.ChoiceFilter(
+        choices=[*Grade.choices, (NO_GRADE, _("No grade"))], method="filter_grade", label=_("current grade")
+    )
     min_grade = django_filters.ChoiceFilter(
         choices=Grade.choices, method="filter_min_grade", label=_("current grade at least")
     )
 
     def filter_grade(self, queryset, name, value):
-        return with_current_grade(queryset, self.day).filter(**{CURRENT_GRADE: int(value)})
+        graded = with_current_grade(queryset, self.day)
+        if value == NO_GRADE:
+            return graded.filter(**{f"{CURRENT_GRADE}__isnull": True})
+        return graded.filter(**{CURRENT_GRADE: int(value)})
 
     def filter_min_grade(self, queryset, name, value):
         return with_current_grade(queryset, self.day).filter(**{f"{CURRENT_GRADE}__gte": int(value)})

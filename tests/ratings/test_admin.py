@@ -43,10 +43,10 @@ def test_organization_page_shows_its_ratings_and_honours_in_chinese(clerk_browse
 def test_organizations_list_shows_and_filters_the_current_grade(clerk_browser):
     rated = make_evaluation(grade=5, concluded_on=D(2024, 3, 1)).organization
     unrated = make_organization()
-    page = clerk_browser.get("/admin/registry/organization/", {"current_grade": "5"})
+    page = clerk_browser.get("/admin/registry/organization/", {"grade": "5"})
     text = page.content.decode()
     assert page.status_code == 200 and rated.name in text and unrated.name not in text and "当前评估等级" in text
-    none = clerk_browser.get("/admin/registry/organization/", {"current_grade": "none"}).content.decode()
+    none = clerk_browser.get("/admin/registry/organization/", {"grade": "none"}).content.decode()
     assert unrated.name in none and rated.name not in none
 
 

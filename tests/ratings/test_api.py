@@ -49,6 +49,8 @@ def test_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_revoked(cler
     assert organization.pk in organization_ids(clerk_api, min_grade=3)
     assert organization.pk in organization_ids(clerk_api, grade=5)
     assert other.pk not in organization_ids(clerk_api, min_grade=3)
+    assert other.pk in organization_ids(clerk_api, grade="none")
+    assert organization.pk not in organization_ids(clerk_api, grade="none")
 
     revoked = clerk_api.post(
         f"{URL}{body['id']}/revoke/",
@@ -62,6 +64,7 @@ def test_a_5a_rating_of_2024_03_01_is_current_until_2029_02_28_then_revoked(cler
     assert not detail["purchase_priority"] and not detail["simplified_inspection"]
     assert organization.pk not in organization_ids(clerk_api, grade=5)
     assert organization.pk not in organization_ids(clerk_api, min_grade=3)
+    assert organization.pk in organization_ids(clerk_api, grade="none")
 
 
 def test_a_rating_of_2021_03_01_was_valid_until_2026_02_28_and_gives_no_grade_today(clerk_api):

@@ -240,12 +240,24 @@ def events_after(cursor: tuple[int, int] | None, *, district: str | None, resour
     events = committed_events()
     if resources is not None:
         events = events.filter(resource__in=list(resources))
-    if district is not None:
-        events = events.filter(district_after=district) | events.filter(district_before=district)
     if cursor is not None:
         table = OutboxEvent._meta.db_table
         events = events.extra(where=[f'("{table}"."xid", "{table}"."id") > (%s, %s)'], params=list(cursor))
-    return [Event(*row) for row in events.order_by("xid", "id").values_list(*Event._fields)[:limit]]
+    if district is None:
+        rows = events.order_by("xid", "id").values_list(*Event._fields)[:limit]
+    elif connection.vendor == "postgresql":
+        # The events that arrive in or stay in the district, and those that leave it, each read in order
+        # from its own index (outbox_district_after_idx, outbox_district_before_idx) and merged: a page
+        # reads about `limit` rows of each at any depth, however much the other districts wrote. One
+        # statement, so both parts see the same horizon.
+        arriving = events.filter(district_after=district).order_by("xid", "id").values_list(*Event._fields)
+        leaving = events.filter(district_before=district).exclude(district_after=district)
+        leaving = leaving.order_by("xid", "id").values_list(*Event._fields)
+        rows = arriving[:limit].union(leaving[:limit], all=True).order_by("xid", "id")[:limit]
+    else:
+        events = events.filter(district_after=district) | events.filter(district_before=district)
+        rows = events.order_by("xid", "id").values_list(*Event._fields)[:limit]
+    return [Event(*row) for row in rows]
 
 
 def reader_action(event: OutboxEvent, district: str | None) -> str:

@@ -51,7 +51,12 @@ class OutboxEvent(models.Model):
     class Meta:
         verbose_name = _("outbox event")
         verbose_name_plural = _("outbox events")
-        indexes = [models.Index(fields=["xid", "id"], name="outbox_cursor_idx")]
+        indexes = [
+            models.Index(fields=["xid", "id"], name="outbox_cursor_idx"),
+            # A district reader's pages (integration.feed.events_after): docs/decisions/0390-feed-renderings-stored.md.
+            models.Index(fields=["district_after", "xid", "id"], name="outbox_district_after_idx"),
+            models.Index(fields=["district_before", "xid", "id"], name="outbox_district_before_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.resource} {self.object_id} {self.action}"

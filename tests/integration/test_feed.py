@@ -68,6 +68,45 @@ def test_a_status_change_is_a_status_changed_event(clerk_api):
     assert event.action == "status_changed" and event.etag == response["ETag"]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("limit", [1, 2, 1000])
+def test_a_district_reader_pages_through_exactly_its_districts_events_in_order(committed_feed, limit):
+    # Arrivals, stays and departures of one district among another district's events, read in pages of
+    # every size: the reader gets exactly the events whose district before or after is its own, in order
+    # (on PostgreSQL the two are read from their own indexes and merged).
+    clerk = make_user(Role.CLERK)
+    district = api_client_for(make_user(Role.DISTRICT, district="330212", staff=False))
+    after = start_of(district)
+    mark = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    staying, leaving = make_organization(registered_by="330212"), make_organization(registered_by="330212")
+    arriving, elsewhere = make_organization(registered_by="330203"), make_organization(registered_by="330203")
+    for organization, moved_to in ((leaving, "330203"), (elsewhere, "330281"), (arriving, "330212")):
+        organization.registered_by_id = moved_to
+        instance_save(instance=organization, actor=clerk)
+    staying.address = "新址"
+    instance_save(instance=staying, actor=clerk)
+    written = OutboxEvent.objects.filter(pk__gt=mark).order_by("xid", "id")
+    expected = [
+        (e.resource, e.object_id, feed.reader_action(e, "330212"))
+        for e in written
+        if "330212" in (e.district_before, e.district_after)
+    ]
+    # Two created in 330212, one leaving it, one arriving, one updated in it; none of `elsewhere`'s.
+    assert [action for *_record, action in expected] == [
+        "created",
+        "created",
+        "left_jurisdiction",
+        "updated",
+        "updated",
+    ]
+
+    events, _cursor = follow(district, after=after, limit=limit, until=lambda seen: len(seen) >= len(expected))
+
+    assert [(e["resource"], e["id"], e["action"]) for e in events] == expected
+    assert ("organizations", leaving.pk, "left_jurisdiction") in expected
+    assert elsewhere.pk not in {record_id for _resource, record_id, _action in expected}
+
+
 @pytest.mark.django_db
 def test_an_event_stores_the_district_before_and_after_a_move(clerk):
     organization = make_organization(registered_by="330212")
